@@ -1,0 +1,5 @@
+"""``python -m squidcarp``."""
+
+from squidcarp.cli.main import entry
+
+entry()

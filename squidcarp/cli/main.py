@@ -1,0 +1,90 @@
+"""``squidcarp`` entry point: dispatch to one module per subcommand.
+
+Each subcommand module exposes ``register(subparsers)`` which adds its parser and sets
+``func`` to a ``run(args, io) -> int`` function. ``main(argv)`` returns the exit code; nothing below
+it calls ``sys.exit``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import BinaryIO, TextIO
+
+from squidcarp import __version__
+
+EXIT_CODES = """\
+exit codes:
+  0  success (lint: no errors)
+  1  lint found errors
+  2  lint found warnings and --strict was given
+  3  usage error, unreadable input or I/O failure
+"""
+
+
+@dataclass(frozen=True)
+class IO:
+    """The streams a command uses; tests pass their own."""
+
+    stdout: TextIO
+    stderr: TextIO
+    stdin: BinaryIO
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: reported on stderr, exit code 3."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from squidcarp.cli import lint, migrate, parse, route, simulate
+
+    parser = _Parser(
+        prog="squidcarp",
+        description=(
+            "Read, lint and route Squid cache arrays exactly as Squid 5 does.\n\n"
+            "  squidcarp lint squid.conf           find what Squid silently accepts\n"
+            "  squidcarp parse squid.conf --json   the typed model, for other tools\n"
+            "  squidcarp migrate squid.conf        carp-load-factor= -> carp weight=\n"
+            "  squidcarp route URL --config F      which CARP parent owns a URL\n"
+            "  squidcarp simulate --urls F ...     distribution and disruption over many URLs"
+        ),
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"squidcarp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in (lint, parse, migrate, route, simulate):
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, io: IO | None = None) -> int:
+    io = io or IO(sys.stdout, sys.stderr, sys.stdin.buffer)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        if not getattr(args, "func", None):
+            parser.print_help(io.stdout)
+            return 3
+        code: int = args.func(args, io)
+        return code
+    except UsageError as exc:
+        io.stderr.write(f"{exc}\n")
+        return 3
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        io.stderr.write("squidcarp: interrupted\n")
+        return 130
+
+
+def entry() -> None:
+    """Console-script wrapper."""
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reading squid.conf exactly as Squid does: source -> lexer -> preprocess -> typed model."""

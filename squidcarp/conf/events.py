@@ -1,0 +1,70 @@
+"""What the reader noticed while reading a config the way Squid does.
+
+Every stage (lexer, preprocessor, directive typing) reports through :class:`ReadEvent` instead of
+raising: a bad line is a fact about the config, never a traceback. Lint rules turn events into
+diagnostics; ``squidcarp parse`` shows them as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from squidcarp.conf.model import Position
+
+
+class Squid(str, Enum):
+    """How Squid 5.7 itself reacts to the event."""
+
+    FATAL = "fatal"  # squid -k parse exits 1 (or crashes)
+    ERROR = "error"  # an ERROR line, Squid carries on and exits 0
+    WARNING = "warning"  # a WARNING line
+    COUNTED = "counted"  # an 'unrecognized' line: added to the exit status
+    SILENT = "silent"  # Squid says nothing
+
+
+class Kind(str, Enum):
+    # Lexical (src/cache_cf.cc parseOneConfigFile, src/ConfigParser.cc)
+    LONG_LINE = "long-line"
+    BACKSLASH_BLANK = "backslash-blank"
+    CONTINUATION_AT_EOF = "continuation-at-eof"
+    QUOTE_ERROR = "quote-error"
+    STRICT_TOKEN = "strict-token"
+    UNKNOWN_FUNCTION = "unknown-function"
+    PARAMETERS_LITERAL = "parameters-literal"
+    PARAMETERS_ERROR = "parameters-error"
+    # Conditionals
+    IF_EXPRESSION = "if-expression"
+    IF_UNBALANCED = "if-unbalanced"
+    IF_UNCLOSED = "if-unclosed"
+    # Includes
+    INCLUDE_MISSING = "include-missing"
+    INCLUDE_UNREADABLE = "include-unreadable"
+    INCLUDE_DEPTH = "include-depth"
+    INCLUDE_CYCLE = "include-cycle"
+    INCLUDE_RELATIVE = "include-relative"
+    INCLUDE_PIPE = "include-pipe"
+    # Directives
+    UNKNOWN_DIRECTIVE = "unknown-directive"
+    OBSOLETE_DIRECTIVE = "obsolete-directive"
+    BAD_VALUE = "bad-value"
+    ACL_FILE_MISSING = "acl-file-missing"
+    # cache_peer (src/cache_cf.cc parse_peer)
+    PEER_BUNGLED = "peer-bungled"
+    PEER_FATAL = "peer-fatal"
+    PEER_UNKNOWN_OPTION = "peer-unknown-option"
+    PEER_UNKNOWN_TYPE = "peer-unknown-type"
+    PEER_TLS = "peer-tls"
+    PEER_DUPLICATE = "peer-duplicate"
+    PEER_EMPTY_NAME = "peer-empty-name"
+    PEER_UNKNOWN_REFERENCE = "peer-unknown-reference"
+
+
+@dataclass(frozen=True)
+class ReadEvent:
+    kind: Kind
+    pos: Position
+    message: str
+    squid: Squid
+    """What Squid 5.7 does about it."""
+    end_column: int | None = None

@@ -1,0 +1,282 @@
+"""Stage 2: logical lines and tokens, with the position of every character.
+
+Logical lines follow src/cache_cf.cc ``parseOneConfigFile``: leading blanks stripped, lines whose
+first character is ``#`` (or empty) skipped even in the middle of a continuation, a line ending in
+``\\`` (tested *before* trailing blanks are trimmed) continued by the next with its leading blanks
+dropped and no separator, then trailing blanks trimmed and macros substituted.
+
+Tokens follow src/ConfigParser.cc ``TokenParse``/``UnQuote``: blank-separated words, a word starting
+with ``#`` ends the line; with ``configuration_includes_quoted_values on`` quoted strings with
+escapes, ``parameters("file")`` and the strict unquoted-token alphabet.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.model import Position, Token
+from squidcarp.conf.source import BLANKS, FGETS_CHUNK, Record, records
+
+W_SPACE = " \t\n\r"  # w_space: src/defines.h
+STRICT_PUNCT = ".,()-=_/:+"  # ConfigParser::TokenParse strict-mode alphabet (src/ConfigParser.cc)
+QUOTED_TOKEN_LIMIT = 2047  # CONFIG_LINE_LIMIT - 1: src/ConfigParser.h
+MACROS = ("${service_name}", "${process_name}", "${process_number}")  # src/cache_cf.cc
+
+
+@dataclass(frozen=True)
+class LogicalLine:
+    """One logical line and a map from each character back to its file position."""
+
+    file: str
+    text: str
+    anchors: tuple[tuple[int, int, int], ...]
+    """(offset in ``text``, file line, file column) at each place the mapping jumps."""
+    first_line: int
+    last_line: int
+    _offsets: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    def position(self, offset: int) -> Position:
+        offsets = self._offsets or tuple(a[0] for a in self.anchors)
+        i = max(0, bisect.bisect_right(offsets, offset) - 1)
+        base, line, column = self.anchors[i]
+        return Position(self.file, line, column + (offset - base))
+
+    @property
+    def pos(self) -> Position:
+        return self.position(0)
+
+
+def logical_lines(file: str, recs: Iterable[Record]) -> tuple[list[LogicalLine], list[ReadEvent]]:
+    """Join records into logical lines as Squid does; report what Squid does silently."""
+    lines: list[LogicalLine] = []
+    events: list[ReadEvent] = []
+    parts: list[str] = []
+    anchors: list[tuple[int, int, int]] = []
+    length = 0
+    first = 0
+    for rec in recs:
+        if rec.split:
+            events.append(ReadEvent(
+                Kind.LONG_LINE, Position(file, rec.line, rec.column),
+                f"line is longer than {FGETS_CHUNK} bytes: Squid reads the rest of it, from here, "
+                "as a separate line", Squid.SILENT))
+        stripped = rec.text.lstrip(BLANKS)
+        column = rec.column + (len(rec.text) - len(stripped))
+        if not stripped or stripped[0] == "#":
+            continue
+        if not parts:
+            first = rec.line
+        anchors.append((length, rec.line, column))
+        parts.append(stripped)
+        length += len(stripped)
+        if stripped.endswith("\\"):
+            parts[-1] = stripped[:-1]
+            length -= 1
+            continue
+        text = "".join(parts).rstrip(BLANKS)
+        if stripped.rstrip(W_SPACE).endswith("\\") and stripped[-1] != "\\":
+            events.append(ReadEvent(
+                Kind.BACKSLASH_BLANK, Position(file, rec.line, column + len(stripped.rstrip(BLANKS)) - 1),
+                "'\\' followed by blanks does not continue the line: Squid reads a literal '\\' token",
+                Squid.SILENT))
+        lines.append(_make_line(file, text, anchors, first, rec.line))
+        parts, anchors, length = [], [], 0
+    if parts:
+        line, column = anchors[0][1], anchors[0][2]
+        events.append(ReadEvent(
+            Kind.CONTINUATION_AT_EOF, Position(file, line, column),
+            "the file ends inside a '\\' continuation: Squid drops this line", Squid.SILENT))
+    return lines, events
+
+
+def _make_line(file: str, text: str, anchors: list[tuple[int, int, int]], first: int,
+               last: int) -> LogicalLine:
+    kept = tuple((o, ln, c) for o, ln, c in anchors if o <= len(text)) or ((0, first, 1),)
+    return LogicalLine(file, text, kept, first, last, tuple(a[0] for a in kept))
+
+
+def expand_macros(line: LogicalLine, values: Mapping[str, str]) -> LogicalLine:
+    """Substitute ``${...}`` macros (src/cache_cf.cc ``ProcessMacros``), keeping positions.
+
+    Characters produced by a macro map to the macro's own position.
+    """
+    if "${" not in line.text:
+        return line
+    text = line.text
+    # Build (new offset -> old offset) anchors while replacing, one macro name after another,
+    # each replacing every occurrence left to right like SubstituteMacro.
+    mapping = list(range(len(text) + 1))
+    for name in MACROS:
+        value = values.get(name, "")
+        while True:
+            at = text.find(name)
+            if at < 0:
+                break
+            text = text[:at] + value + text[at + len(name):]
+            origin = mapping[at]
+            mapping = mapping[:at] + [origin] * len(value) + mapping[at + len(name):]
+    anchors: list[tuple[int, int, int]] = []
+    previous = -2
+    for new, old in enumerate(mapping):
+        if old != previous + 1 or new == 0:
+            p = line.position(old)
+            anchors.append((new, p.line, p.column))
+        previous = old
+    return _make_line(line.file, text, anchors, line.first_line, line.last_line)
+
+
+@dataclass
+class Tokenizer:
+    """Splits the argument part of a logical line into tokens like ``ConfigParser::NextToken``.
+
+    ``quoted_values`` mirrors ``configuration_includes_quoted_values`` (it also switches Squid's
+    strict mode). Problems are collected in ``events``; a token Squid would reject fatally is still
+    returned, so later stages see the whole line.
+    """
+
+    quoted_values: bool = False
+    events: list[ReadEvent] = field(default_factory=list)
+    open_file: Callable[[str], bytes | None] | None = None
+    """Reads a ``parameters("file")`` file (path as written; Squid opens it from its CWD)."""
+
+    def tokens(self, line: LogicalLine, start: int = 0, depth: int = 0) -> list[Token]:
+        text = line.text
+        out: list[Token] = []
+        i, n = start, len(text)
+        while i < n:
+            while i < n and text[i] in W_SPACE:
+                i += 1
+            if i >= n or text[i] == "#":
+                break
+            if self.quoted_values and text[i] in "\"'":
+                token, i = self._quoted(line, i)
+                out.append(token)
+                continue
+            begin = i
+            seps = W_SPACE if not self.quoted_values or text[i] == "(" else W_SPACE + "("
+            while i < n and text[i] not in seps:
+                i += 1
+            raw = text[begin:i]
+            if self.quoted_values and i < n and text[i] == "(":
+                if raw and "parameters".startswith(raw):
+                    spliced, i = self._parameters(line, begin, i + 1, depth)
+                    out.extend(spliced)
+                    continue
+                self._event(line, begin, Kind.UNKNOWN_FUNCTION,
+                            f"unknown configuration function '{raw}(': Squid stops here",
+                            Squid.FATAL)
+                i += 1
+            elif self.quoted_values:
+                self._strict(line, begin, raw)
+            elif raw.startswith("parameters(") and depth == 0:
+                self._event(line, begin, Kind.PARAMETERS_LITERAL,
+                            "parameters(...) is read literally unless "
+                            "configuration_includes_quoted_values is on", Squid.SILENT)
+            out.append(Token(raw, line.position(begin), raw))
+            if i < n and text[i] != "#":
+                i += 1  # TokenParse steps over the separator that ended the token
+        return out
+
+    def _parameters(self, line: LogicalLine, begin: int, i: int,
+                    depth: int) -> tuple[list[Token], int]:
+        """Splice ``parameters("file")``: the file's tokens replace the call."""
+        text = line.text
+        while i < len(text) and text[i] in W_SPACE:
+            i += 1
+        if i >= len(text) or text[i] not in "\"'":
+            self._event(line, begin, Kind.PARAMETERS_ERROR,
+                        "parameters( needs a quoted file name", Squid.FATAL)
+            return [], len(text)
+        path_token, i = self._quoted(line, i)
+        while i < len(text) and text[i] in W_SPACE:
+            i += 1
+        if i >= len(text) or text[i] != ")":
+            self._event(line, begin, Kind.PARAMETERS_ERROR,
+                        f"missing ')' after parameters(\"{path_token.text}\"", Squid.FATAL)
+        else:
+            i += 1
+        if depth >= 16:  # ConfigParser::NextToken: CfgFiles.size() > 16
+            self._event(line, begin, Kind.PARAMETERS_ERROR,
+                        "parameters() files nested too deeply (>16)", Squid.FATAL)
+            return [], i
+        data = self.open_file(path_token.text) if self.open_file else None
+        if data is None:
+            self._event(line, begin, Kind.PARAMETERS_ERROR,
+                        f"cannot open parameters file '{path_token.text}'", Squid.FATAL)
+            return [], i
+        spliced: list[Token] = []
+        for rec in records(data):
+            sub = LogicalLine(path_token.text, rec.text, ((0, rec.line, rec.column),),
+                              rec.line, rec.line, (0,))
+            spliced.extend(self.tokens(sub, 0, depth + 1))
+        return spliced, i
+
+    def _quoted(self, line: LogicalLine, begin: int) -> tuple[Token, int]:
+        text = line.text
+        quote = text[begin]
+        i = begin + 1
+        value: list[str] = []
+        escapes = {"r": "\r", "n": "\n", "t": "\t"}
+        while i < len(text) and text[i] != quote:
+            ch = text[i]
+            if ch == "\\" and i + 1 < len(text):
+                i += 1
+                ch = text[i]
+                if ch.isascii() and ch.isalnum() and ch not in escapes:
+                    self._event(line, i - 1, Kind.QUOTE_ERROR,
+                                f"unsupported escape sequence '\\{ch}' in a quoted value",
+                                Squid.FATAL)
+                value.append(escapes.get(ch, ch))
+            else:
+                value.append(ch)
+            i += 1
+        if i >= len(text):
+            self._event(line, begin, Kind.QUOTE_ERROR,
+                        f"missing closing {quote} at the end of the quoted value", Squid.FATAL)
+            end = len(text)
+        else:
+            end = i + 1
+            if end < len(text) and text[end] not in W_SPACE + "()#":
+                self._event(line, end, Kind.QUOTE_ERROR,
+                            "expected a blank after the closing quote", Squid.FATAL)
+                while end < len(text) and text[end] not in W_SPACE:
+                    end += 1
+        raw = text[begin:end]
+        result = "".join(value)
+        if len(result) > QUOTED_TOKEN_LIMIT:
+            self._event(line, begin, Kind.QUOTE_ERROR,
+                        f"quoted value longer than {QUOTED_TOKEN_LIMIT} bytes is cut by Squid",
+                        Squid.SILENT)
+        return Token(result, line.position(begin), raw, quoted=True), end
+
+    def _strict(self, line: LogicalLine, begin: int, raw: str) -> None:
+        number = True
+        for k, ch in enumerate(raw):
+            ok = (ch.isascii() and ch.isalnum()) or ch in STRICT_PUNCT or (
+                number and ch == "%" and k == len(raw) - 1)
+            if not ch.isdigit():
+                number = False
+            if not ok:
+                self._event(line, begin + k, Kind.STRICT_TOKEN,
+                            f"character {ch!r} is not allowed in an unquoted value while "
+                            "configuration_includes_quoted_values is on: quote the whole token",
+                            Squid.FATAL)
+                return
+
+    def _event(self, line: LogicalLine, offset: int, kind: Kind, message: str,
+               squid: Squid) -> None:
+        self.events.append(ReadEvent(kind, line.position(offset), message, squid))
+
+
+def first_word(text: str) -> tuple[str, int, int]:
+    """The directive name as ``parse_line`` takes it (``strtok`` on blanks): word, start, end."""
+    i = 0
+    while i < len(text) and text[i] in W_SPACE:
+        i += 1
+    j = i
+    while j < len(text) and text[j] not in W_SPACE:
+        j += 1
+    return text[i:j], i, j

@@ -1,0 +1,322 @@
+"""The typed squid.conf model: frozen dataclasses that every other stage reads.
+
+Stage order (one module each):
+``source`` (physical lines) -> ``lexer`` (logical lines, tokens with positions) ->
+``preprocess`` (macros, if/else/endif, include) -> ``peer`` / ``directives`` (typed objects) ->
+``render`` (back to text).
+
+Every object keeps the :class:`Position` of the text it came from, so a diagnostic can point at the
+exact token, and rendering can rewrite single tokens without touching anything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a config file: 1-based line and column (column counts characters)."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a directive line, after macro expansion.
+
+    ``text`` is the value Squid sees (quotes removed and escapes applied when
+    ``configuration_includes_quoted_values`` is on). ``raw`` is the exact source spelling and
+    ``pos`` where it starts. ``end`` is where it stops (exclusive) on the same logical line; a token
+    split by a ``\\`` continuation reports the position of its first character.
+    """
+
+    text: str
+    pos: Position
+    raw: str = ""
+    quoted: bool = False
+
+    @property
+    def raw_or_text(self) -> str:
+        return self.raw or self.text
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A logical line Squid would hand to a directive parser (active, after if/else/include)."""
+
+    name: Token
+    args: tuple[Token, ...]
+    text: str
+    """The logical line as Squid echoes it in ``Processing:`` (macros expanded, blanks trimmed)."""
+    include_stack: tuple[Position, ...] = ()
+    """Positions of the ``include`` lines that led here, outermost first."""
+
+    @property
+    def pos(self) -> Position:
+        return self.name.pos
+
+    @property
+    def keyword(self) -> str:
+        return self.name.text
+
+
+class PeerType(str, Enum):
+    """The neighbour type Squid ends up with (src/cache_cf.cc ``parseNeighborType``)."""
+
+    PARENT = "parent"
+    SIBLING = "sibling"
+    MULTICAST = "multicast"
+
+
+# Spellings Squid accepts for each type; anything else becomes a sibling with a WARNING.
+PEER_TYPE_SPELLINGS: dict[str, PeerType] = {
+    "parent": PeerType.PARENT,
+    "sibling": PeerType.SIBLING,
+    "neighbor": PeerType.SIBLING,
+    "neighbour": PeerType.SIBLING,
+    "multicast": PeerType.MULTICAST,
+}
+
+
+class CarpKeyPart(str, Enum):
+    """``carp-key=`` parts, in the fixed order Squid concatenates them (src/carp.cc)."""
+
+    SCHEME = "scheme"
+    HOST = "host"
+    PORT = "port"
+    PATH = "path"
+    PARAMS = "params"
+
+
+@dataclass(frozen=True)
+class PeerOption:
+    """One option token of a ``cache_peer`` line, classified."""
+
+    token: Token
+    key: str
+    """The option keyword Squid matched (``weight``, ``carp``...) or the token text if unknown."""
+    value: str | None = None
+    known: bool = True
+
+
+@dataclass(frozen=True)
+class CarpKey:
+    """A parsed ``carp-key=`` value. ``parts`` is a set semantically; ``order`` keeps spelling."""
+
+    parts: frozenset[CarpKeyPart]
+    spelled: tuple[str, ...]
+    token: Token
+
+    def ordered(self) -> tuple[CarpKeyPart, ...]:
+        return tuple(p for p in CarpKeyPart if p in self.parts)
+
+
+@dataclass(frozen=True)
+class TlsOptions:
+    """TLS sub-options of a peer (src/security/PeerOptions.cc), kept as given."""
+
+    enabled: bool = False
+    values: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class CachePeer:
+    """One ``cache_peer`` line as Squid 5 understands it (src/cache_cf.cc ``parse_peer``)."""
+
+    directive: Directive
+    host: str
+    """HOST as typed (Squid lowercases it for connecting, but the default name keeps the case)."""
+    type_spelled: str
+    type: PeerType
+    http_port: int | None
+    icp_port: int | None
+    name: str
+    """The effective name: ``name=`` when given, else HOST as typed. CARP hashes these bytes."""
+    explicit_name: str | None = None
+    weight: int = 1
+    """Effective weight after Squid's clamp (a value < 1 becomes 1)."""
+    weight_given: int | None = None
+    """The ``weight=`` value as written (last one wins), or None when absent."""
+    # Peer selection methods.
+    carp: bool = False
+    carp_key: CarpKey | None = None
+    userhash: bool = False
+    sourcehash: bool = False
+    round_robin: bool = False
+    weighted_round_robin: bool = False
+    default: bool = False
+    closest_only: bool = False
+    # ICP / HTCP / digests.
+    no_query: bool = False
+    background_ping: bool = False
+    no_digest: bool = False
+    no_netdb_exchange: bool = False
+    multicast_responder: bool = False
+    multicast_siblings: bool = False
+    htcp: bool = False
+    htcp_modes: tuple[str, ...] = ()
+    ttl: int | None = None
+    basetime: int | None = None
+    digest_url: str | None = None
+    # Connection handling.
+    proxy_only: bool = False
+    no_tproxy: bool = False
+    allow_miss: bool = False
+    originserver: bool = False
+    no_delay: bool = False
+    auth_no_keytab: bool = False
+    connect_timeout: int | None = None
+    connect_fail_limit: int | None = None
+    max_conn: int | None = None
+    standby: int | None = None
+    forceddomain: str | None = None
+    login: str | None = None
+    connection_auth: str | None = None
+    front_end_https: str | None = None
+    tls: TlsOptions = field(default_factory=TlsOptions)
+    # Everything, in order, for rules and rendering; unknown tokens are kept with their positions.
+    options: tuple[PeerOption, ...] = ()
+
+    @property
+    def pos(self) -> Position:
+        return self.directive.pos
+
+    @property
+    def unknown_options(self) -> tuple[PeerOption, ...]:
+        return tuple(o for o in self.options if not o.known)
+
+    def option(self, key: str) -> tuple[PeerOption, ...]:
+        """All occurrences of option ``key`` (in order)."""
+        return tuple(o for o in self.options if o.known and o.key == key)
+
+    @property
+    def name_bytes(self) -> bytes:
+        """The bytes Squid hashes for this peer (config files are read as raw bytes)."""
+        return self.name.encode("utf-8", "surrogateescape")
+
+    @property
+    def is_carp_member(self) -> bool:
+        return self.carp and self.type is PeerType.PARENT
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """``cache_peer_access NAME allow|deny [!]acl...`` and other per-peer ACL lists."""
+
+    directive: Directive
+    peer: Token
+    action: str
+    acls: tuple[Token, ...]
+
+
+@dataclass(frozen=True)
+class NeighborTypeDomain:
+    directive: Directive
+    peer: Token
+    type: Token
+    domains: tuple[Token, ...]
+
+
+@dataclass(frozen=True)
+class HttpPort:
+    """``http_port`` / ``https_port``: address, port and mode flags CARP key building needs."""
+
+    directive: Directive
+    address: str | None
+    port: int | None
+    accel: bool = False
+    vhost: bool = False
+    defaultsite: str | None = None
+    options: tuple[Token, ...] = ()
+
+
+@dataclass(frozen=True)
+class HelperProgram:
+    """``url_rewrite_program``, ``store_id_program`` and friends."""
+
+    directive: Directive
+    kind: str
+    argv: tuple[Token, ...]
+
+
+@dataclass(frozen=True)
+class HelperChildren:
+    """``*_children N [startup=] [idle=] [concurrency=] [queue-size=] [on-persistent-overload=]``."""
+
+    directive: Directive
+    kind: str
+    max: int | None
+    startup: int | None = None
+    idle: int | None = None
+    concurrency: int | None = None
+    queue_size: int | None = None
+    on_persistent_overload: str | None = None
+
+
+@dataclass(frozen=True)
+class ExternalAclType:
+    """``external_acl_type NAME [options] FORMAT... /path/to/helper [args]``."""
+
+    directive: Directive
+    name: Token
+    options: tuple[tuple[str, str | None, Token], ...]
+    formats: tuple[Token, ...]
+    argv: tuple[Token, ...]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A scalar directive (``icp_port 3130``, ``prefer_direct on``) with its typed value."""
+
+    directive: Directive
+    value: int | bool | str | None
+
+
+@dataclass(frozen=True)
+class SquidConfig:
+    """Everything squidcarp knows about one squid.conf after Squid's own reading of it."""
+
+    directives: tuple[Directive, ...]
+    peers: tuple[CachePeer, ...]
+    peer_access: tuple[AccessRule, ...] = ()
+    neighbor_type_domains: tuple[NeighborTypeDomain, ...] = ()
+    http_ports: tuple[HttpPort, ...] = ()
+    mcast_groups: tuple[Token, ...] = ()
+    settings: tuple[tuple[str, Setting], ...] = ()
+    """Last-wins scalar settings by directive name (icp_port, htcp_port, digest_*, *_direct...)."""
+    access_lists: tuple[tuple[str, Directive], ...] = ()
+    """always_direct / never_direct lines in order."""
+    helpers: tuple[HelperProgram, ...] = ()
+    helper_children: tuple[HelperChildren, ...] = ()
+    external_acl_types: tuple[ExternalAclType, ...] = ()
+
+    def setting(self, name: str) -> Setting | None:
+        found: Setting | None = None
+        for key, value in self.settings:
+            if key == name:
+                found = value
+        return found
+
+    def setting_value(self, name: str, default: int | bool | str | None) -> int | bool | str | None:
+        s = self.setting(name)
+        return default if s is None or s.value is None else s.value
+
+    def peer_named(self, name: str) -> CachePeer | None:
+        """Find a peer the way Squid's ``peerFindByName`` does (case-insensitive)."""
+        low = name.lower()
+        for p in self.peers:
+            if p.name.lower() == low:
+                return p
+        return None
+
+    @property
+    def carp_peers(self) -> tuple[CachePeer, ...]:
+        """CARP members in config order (src/carp.cc ``carpInit``)."""
+        return tuple(p for p in self.peers if p.is_carp_member)

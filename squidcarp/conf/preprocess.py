@@ -1,0 +1,279 @@
+"""Stage 3: macros, ``if``/``else``/``endif`` and ``include``, in Squid's order.
+
+Per logical line (src/cache_cf.cc ``parseOneConfigFile``): macros are substituted, then the line is
+tested for ``if``, ``endif``, ``else`` (whole statements: the word, then a blank or the end), and
+only in an active region for ``include`` and finally as a directive. Squid keeps a stack of
+conditions and a line is active when the *top* is true — so an ``if true`` nested in a false block
+re-activates lines — and every ``else`` flips the top. Conditions are evaluated even in inactive
+regions; stray ``else``/``endif`` and an ``if`` left open at the end of a file are fatal.
+
+``include`` words go through ``glob(3)`` (sorted), relative to Squid's working directory, not the
+including file. Squid has no cycle check (it recurses until the depth limit of 16): we report cycles
+and do not follow them.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.lexer import LogicalLine, Tokenizer, expand_macros, first_word, logical_lines
+from squidcarp.conf.model import Directive, Position, Token
+from squidcarp.conf.source import BLANKS, SourceFile, records
+
+MAX_INCLUDE_DEPTH = 16  # parseOneConfigFile: depth > 16 is fatal (src/cache_cf.cc)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read: the macro values and where relative paths start."""
+
+    service_name: str = "squid"
+    process_name: str = "squid"
+    process_number: int = 0
+    """``${process_number}``: 0 under ``-N`` and ``-k parse``; kid ids start at 1 under SMP."""
+    include_base: Literal["cwd", "includer"] = "cwd"
+    """Resolve relative ``include``/file paths against Squid's CWD (like Squid) or the includer."""
+    cwd: str | None = None
+    """Squid's working directory; None means this process's."""
+    quoted_values: bool = False
+    """Initial ``configuration_includes_quoted_values``."""
+
+    @property
+    def macros(self) -> dict[str, str]:
+        return {
+            "${service_name}": self.service_name,
+            "${process_name}": self.process_name,
+            "${process_number}": str(self.process_number),
+        }
+
+
+@dataclass
+class Preprocessed:
+    directives: list[Directive] = field(default_factory=list)
+    lines: list[LogicalLine] = field(default_factory=list)
+    events: list[ReadEvent] = field(default_factory=list)
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    inactive: list[LogicalLine] = field(default_factory=list)
+
+
+Loader = Callable[[str], bytes]
+
+
+def _eval_condition(expr: str) -> bool | None:
+    """``EvalBoolExpr``: ``true``, ``false`` or ``INT = INT`` (strtol base 0). None = fatal."""
+    if expr == "true":
+        return True
+    if expr == "false":
+        return False
+    if "=" in expr:
+        left, right = expr.split("=", 1)
+        a, b = _strtol(left.rstrip(BLANKS)), _strtol(right.lstrip(BLANKS))
+        if a is None or b is None:
+            return None
+        return a == b
+    return None
+
+
+def _strtol(text: str) -> int | None:
+    """C ``strtol(s, &end, 0)`` that must consume the whole string."""
+    s = text.lstrip(BLANKS)
+    sign = 1
+    if s[:1] in "+-" and s:
+        sign = -1 if s[0] == "-" else 1
+        s = s[1:]
+    try:
+        if s[:2].lower() == "0x" and len(s) > 2:
+            return sign * int(s[2:], 16)
+        if s.startswith("0") and len(s) > 1:
+            return sign * int(s[1:], 8)
+        if s.isdigit():
+            return sign * int(s, 10)
+    except ValueError:
+        return None
+    return None
+
+
+def _statement(text: str, word: str) -> str | None:
+    """``FindStatement``: the rest after ``word`` when the line is that statement."""
+    s = text.lstrip(BLANKS)
+    if not s.startswith(word):
+        return None
+    rest = s[len(word):]
+    if rest == "":
+        return ""
+    if rest[0] in BLANKS:
+        return rest.lstrip(BLANKS)
+    return None
+
+
+def _include_words(text: str) -> list[tuple[str, int]]:
+    """``strwordtok``: blank-separated words, double quotes group, backslash escapes."""
+    words: list[tuple[str, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i] in BLANKS:
+            i += 1
+        if i >= n:
+            break
+        start, quoted, word = i, False, []
+        while i < n and (quoted or text[i] not in BLANKS):
+            ch = text[i]
+            if ch == "\\" and i + 1 < n:
+                i += 1
+                word.append(text[i])
+            elif ch == '"':
+                quoted = not quoted
+            else:
+                word.append(ch)
+            i += 1
+        words.append(("".join(word), start))
+    return words
+
+
+class Reader:
+    """Walks a config and its includes; one instance per read."""
+
+    def __init__(self, options: ReadOptions, loader: Loader | None = None) -> None:
+        self.options = options
+        self.loader = loader or _read_file
+        self.out = Preprocessed()
+        self.tokenizer = Tokenizer(quoted_values=options.quoted_values,
+                                   events=self.out.events, open_file=self._open_param_file)
+        self._stack: list[str] = []
+
+    def _cwd(self) -> str:
+        return self.options.cwd or os.getcwd()
+
+    def _open_param_file(self, path: str) -> bytes | None:
+        try:
+            return self.loader(os.path.join(self._cwd(), path))
+        except OSError:
+            return None
+
+    def read(self, label: str, data: bytes, chain: tuple[Position, ...] = ()) -> Preprocessed:
+        self._file(label, data, chain, depth=1)
+        return self.out
+
+    def _file(self, label: str, data: bytes, chain: tuple[Position, ...], depth: int) -> None:
+        self.out.files[label] = SourceFile(label, data)
+        lines, events = logical_lines(label, records(data))
+        self.out.events.extend(events)
+        key = os.path.realpath(label) if os.path.exists(label) else label
+        self._stack.append(key)
+        states: list[bool] = []
+        macros = self.options.macros
+        for raw_line in lines:
+            line = expand_macros(raw_line, macros)
+            self.out.lines.append(line)
+            text = line.text
+            expr = _statement(text, "if")
+            if expr is not None:
+                value = _eval_condition(expr)
+                if value is None:
+                    self._event(Kind.IF_EXPRESSION, line.pos,
+                                f"cannot evaluate 'if {expr}': Squid knows only true, false and "
+                                "INTEGER = INTEGER", Squid.FATAL)
+                    value = False
+                states.append(value)
+                continue
+            if _statement(text, "endif") is not None:
+                if states:
+                    states.pop()
+                else:
+                    self._event(Kind.IF_UNBALANCED, line.pos, "'endif' without 'if'", Squid.FATAL)
+                continue
+            if _statement(text, "else") is not None:
+                if states:
+                    states[-1] = not states[-1]
+                else:
+                    self._event(Kind.IF_UNBALANCED, line.pos, "'else' without 'if'", Squid.FATAL)
+                continue
+            if states and not states[-1]:
+                self.out.inactive.append(line)
+                continue
+            if len(text) >= 9 and text.startswith("include") and text[7] in BLANKS:
+                self._include(line, chain, depth)
+                continue
+            self._directive(line, chain)
+        if states:
+            self._event(Kind.IF_UNCLOSED, Position(label, lines[-1].last_line if lines else 1, 1),
+                        f"{len(states)} 'if' without 'endif' at the end of {label}", Squid.FATAL)
+        self._stack.pop()
+
+    def _directive(self, line: LogicalLine, chain: tuple[Position, ...]) -> None:
+        word, start, end = first_word(line.text)
+        name = Token(word, line.position(start), word)
+        args = tuple(self.tokenizer.tokens(line, end))
+        directive = Directive(name, args, line.text, chain)
+        self.out.directives.append(directive)
+        if word == "configuration_includes_quoted_values" and args:
+            if args[0].text in ("on", "off"):
+                self.tokenizer.quoted_values = args[0].text == "on"
+
+    def _include(self, line: LogicalLine, chain: tuple[Position, ...], depth: int) -> None:
+        here = line.pos
+        includer_dir = os.path.dirname(os.path.abspath(line.file))
+        for word, offset in _include_words(line.text[8:]):
+            pos = line.position(8 + offset)
+            if word.startswith(("|", "!")):
+                self._event(Kind.INCLUDE_PIPE, pos,
+                            f"include of a pipe '{word}' fails in Squid: it globs the word as "
+                            "a file name", Squid.FATAL)
+                continue
+            relative = not os.path.isabs(word)
+            if relative:
+                base = includer_dir if self.options.include_base == "includer" else self._cwd()
+                self._event(Kind.INCLUDE_RELATIVE, pos,
+                            f"relative include '{word}' is resolved against Squid's working "
+                            f"directory, not the including file (here: {base})", Squid.SILENT)
+                pattern = os.path.join(base, word)
+            else:
+                pattern = word
+            matches = sorted(glob.glob(pattern))
+            if not matches:
+                self._event(Kind.INCLUDE_MISSING, pos,
+                            f"unable to find configuration file: {word}", Squid.FATAL)
+                continue
+            for match in matches:
+                self._include_one(match, word, pos, chain + (here,), depth + 1)
+
+    def _include_one(self, path: str, word: str, pos: Position, chain: tuple[Position, ...],
+                     depth: int) -> None:
+        if depth > MAX_INCLUDE_DEPTH:
+            self._event(Kind.INCLUDE_DEPTH, pos,
+                        f"includes nested too deeply (>{MAX_INCLUDE_DEPTH}) at '{word}'",
+                        Squid.FATAL)
+            return
+        real = os.path.realpath(path)
+        if real in self._stack:
+            self._event(Kind.INCLUDE_CYCLE, pos,
+                        f"include cycle: '{word}' includes itself again; Squid would recurse "
+                        f"until 'nested too deeply (>{MAX_INCLUDE_DEPTH})'", Squid.FATAL)
+            return
+        try:
+            data = self.loader(path)
+        except OSError as exc:
+            self._event(Kind.INCLUDE_UNREADABLE, pos,
+                        f"unable to open configuration file: {path}: {exc.strerror}",
+                        Squid.FATAL)
+            return
+        label = _label(path)
+        self._file(label, data, chain, depth)
+
+    def _event(self, kind: Kind, pos: Position, message: str, squid: Squid) -> None:
+        self.out.events.append(ReadEvent(kind, pos, message, squid))
+
+
+def _label(path: str) -> str:
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else path
+
+
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
