@@ -37,6 +37,7 @@ class Kind(str, Enum):
     IF_EXPRESSION = "if-expression"
     IF_UNBALANCED = "if-unbalanced"
     IF_UNCLOSED = "if-unclosed"
+    IF_REACTIVATES = "if-reactivates"
     # Includes
     INCLUDE_MISSING = "include-missing"
     INCLUDE_UNREADABLE = "include-unreadable"
@@ -51,7 +52,11 @@ class Kind(str, Enum):
     ACL_FILE_MISSING = "acl-file-missing"
     # cache_peer (src/cache_cf.cc parse_peer)
     PEER_BUNGLED = "peer-bungled"
-    PEER_FATAL = "peer-fatal"
+    PEER_NON_PARENT_METHOD = "peer-non-parent-method"
+    PEER_CARP_KEY_ORDER = "peer-carp-key-order"
+    PEER_CARP_KEY_INVALID = "peer-carp-key-invalid"
+    PEER_HTCP_MODE = "peer-htcp-mode"
+    PEER_MAXCONN_STANDBY = "peer-maxconn-standby"
     PEER_UNKNOWN_OPTION = "peer-unknown-option"
     PEER_UNKNOWN_TYPE = "peer-unknown-type"
     PEER_TLS = "peer-tls"

@@ -179,6 +179,10 @@ class Reader:
                                 f"cannot evaluate 'if {expr}': Squid knows only true, false and "
                                 "INTEGER = INTEGER", Squid.FATAL)
                     value = False
+                if value and states and not states[-1]:
+                    self._event(Kind.IF_REACTIVATES, line.pos,
+                                f"'if {expr}' inside a false block switches lines back on: Squid "
+                                "looks only at the innermost condition", Squid.SILENT)
                 states.append(value)
                 continue
             if _statement(text, "endif") is not None:

@@ -1,0 +1,306 @@
+"""Stage 4b: active directives -> the typed :class:`SquidConfig`.
+
+Directive names are matched exactly (``strcmp``: ``HTTP_PORT`` is not ``http_port``) against the
+names Squid 5.7 knows (:mod:`squidcarp.conf.known`). Per-peer directives resolve their peer the way
+``peerFindByName`` does — case-insensitively, among the peers defined *so far* — because that is
+when Squid looks.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from squidcarp.conf import known
+from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.model import (
+    AccessRule,
+    CachePeer,
+    Directive,
+    ExternalAclType,
+    HelperChildren,
+    HelperProgram,
+    HttpPort,
+    NeighborTypeDomain,
+    Setting,
+    SquidConfig,
+    Token,
+)
+from squidcarp.conf.peer import parse_c_int, parse_cache_peer, parse_port
+
+HELPER_PROGRAMS = {
+    "url_rewrite_program": "url_rewrite",
+    "redirect_program": "url_rewrite",
+    "store_id_program": "store_id",
+    "storeurl_rewrite_program": "store_id",
+}
+HELPER_CHILDREN = {
+    "url_rewrite_children": "url_rewrite",
+    "redirect_children": "url_rewrite",
+    "store_id_children": "store_id",
+    "storeurl_rewrite_children": "store_id",
+}
+ALIASES = {"udp_port": "icp_port", "redirect_program": "url_rewrite_program",
+           "redirect_children": "url_rewrite_children"}
+ACCESS_LISTS = ("always_direct", "never_direct")
+ON_VALUES = ("on", "enable")  # parse_onoff (src/cache_cf.cc): anything else is off
+
+
+def build(directives: Sequence[Directive], events: list[ReadEvent],
+          cwd: str | None = None) -> SquidConfig:
+    peers: list[CachePeer] = []
+    access: list[AccessRule] = []
+    ntd: list[NeighborTypeDomain] = []
+    ports: list[HttpPort] = []
+    groups: list[Token] = []
+    settings: list[tuple[str, Setting]] = []
+    lists: list[tuple[str, Directive]] = []
+    helpers: list[HelperProgram] = []
+    children: list[HelperChildren] = []
+    eacl: list[ExternalAclType] = []
+    all_peer_names = _peer_names(directives)
+    quoted_values = False
+
+    for d in directives:
+        name = d.keyword
+        if name not in known.DIRECTIVES:
+            if name in known.OBSOLETE_DIRECTIVES:
+                events.append(ReadEvent(Kind.OBSOLETE_DIRECTIVE, d.pos,
+                                        f"directive '{name}' is obsolete: Squid logs an ERROR "
+                                        "and ignores the line", Squid.ERROR))
+            else:
+                events.append(ReadEvent(Kind.UNKNOWN_DIRECTIVE, d.pos,
+                                        f"unrecognized directive '{name}': Squid 5 skips the "
+                                        "line and adds 1 to its exit status", Squid.COUNTED,
+                                        d.pos.column + len(name)))
+            continue
+        if name == "cache_peer":
+            peer = parse_cache_peer(d, events)
+            if peer is not None:
+                clash = _find(peers, peer.name) if peer.name else None
+                if clash is not None:
+                    events.append(ReadEvent(
+                        Kind.PEER_DUPLICATE, _name_token(peer).pos,
+                        f"cache_peer '{peer.name}' specified twice (names compare "
+                        f"case-insensitively; first at line {clash.pos.line}): Squid stops here",
+                        Squid.FATAL))
+                peers.append(peer)
+        elif name == "cache_peer_access":
+            rule = _peer_access(d, peers, all_peer_names, events)
+            if rule is not None:
+                access.append(rule)
+        elif name == "neighbor_type_domain":
+            item = _neighbor_type_domain(d, peers, all_peer_names, events)
+            if item is not None:
+                ntd.append(item)
+        elif name in ("http_port", "https_port"):
+            ports.append(_http_port(d))
+        elif name == "mcast_groups":
+            groups.extend(d.args)
+        elif name in ACCESS_LISTS:
+            lists.append((name, d))
+        elif name in HELPER_PROGRAMS:
+            helpers.append(HelperProgram(d, HELPER_PROGRAMS[name], d.args))
+        elif name in HELPER_CHILDREN:
+            children.append(_children(d, HELPER_CHILDREN[name], events))
+        elif name == "external_acl_type":
+            item2 = _external_acl(d)
+            if item2 is not None:
+                eacl.append(item2)
+        elif name == "acl" and not quoted_values:
+            _acl_files(d, events, cwd)
+        if name in known.SCALAR_TYPES:
+            key = ALIASES.get(name, name)
+            settings.append((key, _scalar(d, known.SCALAR_TYPES[name], events)))
+            if name == "configuration_includes_quoted_values":
+                quoted_values = bool(d.args) and d.args[0].text in ON_VALUES
+
+    return SquidConfig(
+        directives=tuple(directives), peers=tuple(peers), peer_access=tuple(access),
+        neighbor_type_domains=tuple(ntd), http_ports=tuple(ports), mcast_groups=tuple(groups),
+        settings=tuple(settings), access_lists=tuple(lists), helpers=tuple(helpers),
+        helper_children=tuple(children), external_acl_types=tuple(eacl))
+
+
+def _peer_names(directives: Sequence[Directive]) -> dict[str, int]:
+    """Lower-cased name of every cache_peer anywhere in the config -> its line."""
+    names: dict[str, int] = {}
+    for d in directives:
+        if d.keyword == "cache_peer" and d.args:
+            name = d.args[0].text
+            for tok in d.args[4:]:
+                if tok.text.startswith("name=") and tok.text[5:]:
+                    name = tok.text[5:]
+            names.setdefault(name.lower(), d.pos.line)
+    return names
+
+
+def _find(peers: Sequence[CachePeer], name: str) -> CachePeer | None:
+    low = name.lower()
+    return next((p for p in peers if p.name and p.name.lower() == low), None)
+
+
+def _name_token(peer: CachePeer) -> Token:
+    for opt in reversed(peer.options):
+        if opt.key == "name":
+            return opt.token
+    return peer.directive.args[0]
+
+
+def _unknown_peer(d: Directive, tok: Token, all_names: dict[str, int],
+                  events: list[ReadEvent]) -> None:
+    later = all_names.get(tok.text.lower())
+    detail = (f"it is defined later (line {later}); Squid looks the name up when it reads this "
+              "line" if later is not None else "no cache_peer has that name")
+    events.append(ReadEvent(
+        Kind.PEER_UNKNOWN_REFERENCE, tok.pos,
+        f"{d.keyword} names cache_peer '{tok.text}' but {detail}: Squid 5 logs an ERROR and "
+        "ignores the line (6.1+ stops)", Squid.ERROR, tok.pos.column + len(tok.raw_or_text)))
+
+
+def _peer_access(d: Directive, peers: Sequence[CachePeer], all_names: dict[str, int],
+                 events: list[ReadEvent]) -> AccessRule | None:
+    if not d.args:
+        events.append(ReadEvent(Kind.BAD_VALUE, d.pos, "cache_peer_access needs a peer name",
+                                Squid.FATAL))
+        return None
+    if _find(peers, d.args[0].text) is None:
+        _unknown_peer(d, d.args[0], all_names, events)
+        return None
+    action = d.args[1].text if len(d.args) > 1 else ""
+    if action not in ("allow", "deny"):
+        events.append(ReadEvent(Kind.BAD_VALUE, (d.args[1] if len(d.args) > 1 else d.name).pos,
+                                "cache_peer_access needs 'allow' or 'deny'", Squid.FATAL))
+    return AccessRule(d, d.args[0], action, d.args[2:])
+
+
+def _neighbor_type_domain(d: Directive, peers: Sequence[CachePeer], all_names: dict[str, int],
+                          events: list[ReadEvent]) -> NeighborTypeDomain | None:
+    if len(d.args) < 2:
+        events.append(ReadEvent(Kind.BAD_VALUE, d.pos,
+                                "neighbor_type_domain needs NAME parent|sibling DOMAIN...",
+                                Squid.FATAL))
+        return None
+    # parse_hostdomaintype looks the peer up only once it has a domain to attach.
+    if len(d.args) > 2 and _find(peers, d.args[0].text) is None:
+        _unknown_peer(d, d.args[0], all_names, events)
+        return None
+    return NeighborTypeDomain(d, d.args[0], d.args[1], d.args[2:])
+
+
+def _http_port(d: Directive) -> HttpPort:
+    address: str | None = None
+    port: int | None = None
+    if d.args:
+        spec = d.args[0].text
+        host, sep, tail = spec.rpartition(":")
+        if sep and tail.isdigit():
+            address, port = host.strip("[]") or None, int(tail)
+        elif spec.isdigit():
+            port = int(spec)
+    accel = any(t.text == "accel" for t in d.args[1:])
+    vhost = any(t.text == "vhost" for t in d.args[1:])
+    defaultsite = next((t.text[len("defaultsite="):] for t in d.args[1:]
+                        if t.text.startswith("defaultsite=")), None)
+    # Squid 5: defaultsite= and vhost imply accel (src/anyp/PortCfg / cache_cf.cc parse_port_option)
+    accel = accel or vhost or defaultsite is not None
+    return HttpPort(d, address, port, accel, vhost or defaultsite is not None, defaultsite,
+                    d.args[1:])
+
+
+def _children(d: Directive, kind: str, events: list[ReadEvent]) -> HelperChildren:
+    count: int | None = None
+    opts: dict[str, int | str | None] = {}
+    if d.args:
+        result = parse_c_int(d.args[0].text)
+        count = result.value
+        if result.value is None or result.value < 1:
+            events.append(ReadEvent(Kind.BAD_VALUE, d.args[0].pos,
+                                    f"{d.keyword} needs a positive number of helpers",
+                                    Squid.FATAL))
+    for tok in d.args[1:]:
+        key, _, value = tok.text.partition("=")
+        if key in ("startup", "idle", "concurrency", "queue-size"):
+            number = parse_c_int(value)
+            opts[key.replace("-", "_")] = number.value
+            if number.value is None:
+                events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+                                        f"{d.keyword} {key}= needs a number", Squid.FATAL))
+        elif key == "on-persistent-overload":
+            opts["on_persistent_overload"] = value
+        else:
+            events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+                                    f"unknown {d.keyword} option '{tok.text}': Squid stops here",
+                                    Squid.FATAL))
+    return HelperChildren(
+        d, kind, count,
+        startup=_int_or_none(opts.get("startup")), idle=_int_or_none(opts.get("idle")),
+        concurrency=_int_or_none(opts.get("concurrency")),
+        queue_size=_int_or_none(opts.get("queue_size")),
+        on_persistent_overload=_str_or_none(opts.get("on_persistent_overload")))
+
+
+def _int_or_none(v: object) -> int | None:
+    return v if isinstance(v, int) else None
+
+
+def _str_or_none(v: object) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+EXTERNAL_ACL_OPTIONS = ("ttl", "negative_ttl", "grace", "cache", "children-max",
+                        "children-startup", "children-idle", "concurrency", "queue-size",
+                        "protocol", "ipv4", "ipv6", "children", "concurrency", "cache")
+
+
+def _external_acl(d: Directive) -> ExternalAclType | None:
+    if not d.args:
+        return None
+    options: list[tuple[str, str | None, Token]] = []
+    formats: list[Token] = []
+    rest = list(d.args[1:])
+    while rest and rest[0].text.split("=", 1)[0] in EXTERNAL_ACL_OPTIONS:
+        tok = rest.pop(0)
+        key, sep, value = tok.text.partition("=")
+        options.append((key, value if sep else None, tok))
+    while rest and rest[0].text.startswith("%"):
+        formats.append(rest.pop(0))
+    return ExternalAclType(d, d.args[0], tuple(options), tuple(formats), tuple(rest))
+
+
+def _acl_files(d: Directive, events: list[ReadEvent], cwd: str | None) -> None:
+    """``acl NAME TYPE "file"``: strtokFile opens the quoted path (from Squid's CWD)."""
+    for tok in d.args[2:]:
+        text = tok.text
+        if text[:1] in "\"'":
+            path = text[1:]
+            for q in "\"'":
+                path = path.split(q, 1)[0]
+            full = os.path.join(cwd or os.getcwd(), path)
+            if not os.path.isfile(full):
+                events.append(ReadEvent(
+                    Kind.ACL_FILE_MISSING, tok.pos,
+                    f"acl '{d.args[0].text}' reads values from '{path}', which cannot be opened: "
+                    "Squid logs an ERROR and the ACL matches nothing", Squid.ERROR))
+
+
+def _scalar(d: Directive, squid_type: str, events: list[ReadEvent]) -> Setting:
+    if not d.args:
+        events.append(ReadEvent(Kind.BAD_VALUE, d.pos, f"{d.keyword} needs a value",
+                                Squid.FATAL))
+        return Setting(d, None)
+    tok = d.args[0]
+    if squid_type == "onoff":
+        return Setting(d, tok.text in ON_VALUES)
+    if squid_type in ("int", "port", "u_short"):
+        if squid_type == "int":
+            value, error = parse_c_int(tok.text).value, None
+            if value is None:
+                error = f"'{tok.text}' is not a number"
+        else:
+            value, error = parse_port(tok)
+        if error:
+            events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, f"{d.keyword}: {error}",
+                                    Squid.FATAL))
+        return Setting(d, value)
+    return Setting(d, " ".join(t.text for t in d.args))

@@ -1,0 +1,375 @@
+"""Stage 4a: a ``cache_peer`` directive -> :class:`CachePeer`, as src/cache_cf.cc ``parse_peer``.
+
+Options are matched in Squid's order and with Squid's comparisons: flags by exact string,
+``key=value`` options by prefix (so ``weight=`` catches ``weight=5x`` and then fails on the number),
+TLS options by their ``tls``/``ssl`` prefix. What Squid rejects, warns about or silently changes is
+reported as a :class:`ReadEvent`; the peer is still returned so later checks see the whole config.
+
+The small value grammars (C integers, ``carp-key`` parts, ``htcp`` modes) are pyparsing
+expressions built once at import.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+import pyparsing as pp
+
+from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.model import (
+    PEER_TYPE_SPELLINGS,
+    CachePeer,
+    CarpKey,
+    CarpKeyPart,
+    Directive,
+    PeerOption,
+    PeerType,
+    TlsOptions,
+    Token,
+)
+
+# Flags compared with strcmp in parse_peer (src/cache_cf.cc, Squid 5.7), mapped to model fields.
+FLAGS: dict[str, str] = {
+    "proxy-only": "proxy_only",
+    "no-query": "no_query",
+    "background-ping": "background_ping",
+    "no-digest": "no_digest",
+    "no-tproxy": "no_tproxy",
+    "multicast-responder": "multicast_responder",
+    "multicast-siblings": "multicast_siblings",
+    "closest-only": "closest_only",
+    "default": "default",
+    "round-robin": "round_robin",
+    "weighted-round-robin": "weighted_round_robin",
+    "htcp": "htcp",
+    "no-netdb-exchange": "no_netdb_exchange",
+    "allow-miss": "allow_miss",
+    "originserver": "originserver",
+    "no-delay": "no_delay",
+    "auth-no-keytab": "auth_no_keytab",
+}
+# Selection methods that only a parent may have (fatal "non-parent X peer").
+PARENT_ONLY = {"carp": "carp", "userhash": "userhash", "sourcehash": "sourcehash"}
+# key=value options matched with strncmp on the prefix, with their integer-ness.
+INT_OPTIONS: dict[str, str] = {
+    "weight=": "weight_given",
+    "basetime=": "basetime",
+    "ttl=": "ttl",
+    "connect-timeout=": "connect_timeout",
+    "connect-fail-limit=": "connect_fail_limit",
+    "max-conn=": "max_conn",
+    "standby=": "standby",
+}
+STRING_OPTIONS: dict[str, str] = {
+    "login=": "login",
+    "digest-url=": "digest_url",
+    "forceddomain=": "forceddomain",
+}
+# Exact spellings of the two tri-state options (anything else, e.g. front-end-https=off, is unknown).
+FRONT_END_HTTPS = {"front-end-https": "on", "front-end-https=on": "on",
+                   "front-end-https=auto": "auto"}
+CONNECTION_AUTH = {"connection-auth": "on", "connection-auth=on": "on",
+                   "connection-auth=off": "off", "connection-auth=auto": "auto"}
+HTCP_MODES = ("no-clr", "no-purge-clr", "only-clr", "forward-clr", "oldsquid")  # parse_peer
+# Security::PeerOptions::parse sub-options, matched by prefix (src/security/PeerOptions.cc 5.7).
+TLS_SUBOPTIONS = ("disable", "cert=", "key=", "version=", "min-version=", "options=", "cipher=",
+                  "cafile=", "capath=", "crlfile=", "flags=", "default-ca=off", "no-default-ca",
+                  "default-ca=on", "default-ca", "domain=", "no-npn")
+TTL_MAX = 128  # parse_peer clamps ttl= to 0..128
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+# --- pyparsing value grammars, built once -------------------------------------------------------
+_C_INTEGER = pp.Regex(r"[ \t\n\v\f\r]*[+-]?[0-9]+").set_name("integer")
+_CARP_KEY_ITEM = pp.Regex(r"[^,]*").set_name("carp-key part")
+CARP_KEY_GRAMMAR = pp.DelimitedList(_CARP_KEY_ITEM, delim=",", allow_trailing_delim=False,
+                                    min=1).set_name("carp-key list")
+HTCP_GRAMMAR = pp.DelimitedList(pp.Regex(r"[^,]*").set_name("htcp mode"), delim=",",
+                                min=1).set_name("htcp modes")
+
+
+@dataclass(frozen=True)
+class IntResult:
+    value: int | None
+    error: str | None = None
+
+
+def parse_c_int(text: str, limit: tuple[int, int] = (INT_MIN, INT_MAX)) -> IntResult:
+    """Squid's ``xatoi`` (src/Parsing.cc): strtoll base 10 over the whole string, int range."""
+    try:
+        match = _C_INTEGER.parse_string(text)
+    except pp.ParseException:
+        return IntResult(None, f"no digits were found in '{text}'")
+    digits = match[0]
+    if len(digits) != len(text):
+        return IntResult(None, f"'{text}' is not a number")
+    value = int(digits.strip())
+    if not limit[0] <= value <= limit[1]:
+        kind = "int" if limit == (INT_MIN, INT_MAX) else "port"
+        return IntResult(None, f"'{text}' is out of range for a C {kind}")
+    return IntResult(value)
+
+
+def parse_port(token: Token | None) -> tuple[int | None, str | None]:
+    """``GetService``: a service name from /etc/services, else ``xatos`` (0..65535)."""
+    if token is None:
+        return None, "missing"
+    text = token.text
+    if not text.isdigit():
+        service = _service_port(text)
+        if service is not None:
+            return service, None
+    result = parse_c_int(text, (INT_MIN, INT_MAX))
+    if result.value is None:
+        return None, result.error
+    if result.value < 0:
+        return None, f"'{text}' cannot be less than 0"
+    if result.value > 0xFFFF:
+        return None, f"'{text}' is larger than the type 'short'"
+    return result.value, None
+
+
+_SERVICES: dict[str, int] | None = None
+
+
+def _service_port(name: str) -> int | None:
+    global _SERVICES  # a read-only cache of /etc/services, filled once
+    if _SERVICES is None:
+        services: dict[str, int] = {}
+        try:
+            with open("/etc/services", encoding="latin-1") as fh:
+                for line in fh:
+                    fields = line.split("#", 1)[0].split()
+                    if len(fields) >= 2 and "/" in fields[1]:
+                        port = fields[1].split("/")[0]
+                        if port.isdigit():
+                            for alias in [fields[0], *fields[2:]]:
+                                services.setdefault(alias, int(port))
+        except OSError:
+            pass
+        _SERVICES = services
+    return _SERVICES.get(name)
+
+
+def parse_carp_key(value: str) -> tuple[frozenset[CarpKeyPart], tuple[str, ...], str | None]:
+    """``carp-key=`` parts: each matched by *prefix* (``hostname`` counts as ``host``)."""
+    items = [str(x) for x in CARP_KEY_GRAMMAR.parse_string(value, parse_all=True)] if value else [""]
+    parts: set[CarpKeyPart] = set()
+    for item in items:
+        for part in CarpKeyPart:
+            if item.startswith(part.value):
+                parts.add(part)
+                break
+        else:
+            return frozenset(parts), tuple(items), f"invalid carp-key '{item}'"
+    return frozenset(parts), tuple(items), None
+
+
+@dataclass
+class _Builder:
+    directive: Directive
+    events: list[ReadEvent]
+    values: dict[str, object] = field(default_factory=dict)
+    options: list[PeerOption] = field(default_factory=list)
+    tls_values: list[tuple[str, str | None]] = field(default_factory=list)
+    tls_enabled: bool = False
+
+    def event(self, kind: Kind, token: Token, message: str, squid: Squid) -> None:
+        self.events.append(ReadEvent(kind, token.pos, message, squid,
+                                     token.pos.column + len(token.raw_or_text)))
+
+
+def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer | None:
+    """Type one ``cache_peer`` line. Returns None only when there is no host and type at all."""
+    args = directive.args
+    b = _Builder(directive, events)
+    if len(args) < 2:
+        events.append(ReadEvent(Kind.PEER_BUNGLED, directive.pos,
+                                "cache_peer needs HOST TYPE HTTP-PORT ICP-PORT: Squid stops here "
+                                "('Bungled')", Squid.FATAL))
+        return None
+    host_tok, type_tok = args[0], args[1]
+    peer_type = PEER_TYPE_SPELLINGS.get(type_tok.text)
+    if peer_type is None:
+        b.event(Kind.PEER_UNKNOWN_TYPE, type_tok,
+                f"unknown peer type '{type_tok.text}': Squid warns and makes this peer a sibling",
+                Squid.WARNING)
+        peer_type = PeerType.SIBLING
+    http_port, http_err = parse_port(args[2] if len(args) > 2 else None)
+    icp_port, icp_err = parse_port(args[3] if len(args) > 3 else None)
+    if http_err or http_port == 0:
+        where = args[2] if len(args) > 2 else directive.name
+        reason = "is 0" if http_port == 0 else http_err
+        b.event(Kind.PEER_BUNGLED, where,
+                f"HTTP port {reason}: Squid rejects the line ('Bungled')", Squid.FATAL)
+    elif icp_err:
+        where = args[3] if len(args) > 3 else directive.name
+        b.event(Kind.PEER_BUNGLED, where,
+                f"ICP port {icp_err}: Squid rejects the line ('Bungled')", Squid.FATAL)
+    values = b.values
+    if peer_type is PeerType.MULTICAST:
+        values["no_digest"] = True
+        values["no_netdb_exchange"] = True
+    name: str | None = host_tok.text
+    explicit: str | None = None
+    for tok in args[4:]:
+        text = tok.text
+        if text.startswith("#"):
+            break  # parse_peer: a token starting with '#' ends the options
+        name, explicit = _option(b, tok, text, peer_type, host_tok, http_port, name, explicit)
+    if name is None:
+        b.event(Kind.PEER_EMPTY_NAME, _last(b, "name"),
+                "empty name=: Squid 5 keeps no name and crashes once another peer is "
+                "defined (6.1+ rejects it)", Squid.FATAL)
+    weight_given = values.get("weight_given")
+    max_conn, standby = values.get("max_conn"), values.get("standby")
+    if isinstance(max_conn, int) and isinstance(standby, int) and 0 < max_conn < standby:
+        b.event(Kind.PEER_MAXCONN_STANDBY, _last(b, "max-conn"),
+                f"max-conn={max_conn} is lower than standby={standby}", Squid.FATAL)
+    values.pop("weight_given", None)
+    peer = CachePeer(
+        directive=directive,
+        host=host_tok.text,
+        type_spelled=type_tok.text,
+        type=peer_type,
+        http_port=http_port,
+        icp_port=icp_port,
+        name=name if name is not None else "",
+        explicit_name=explicit,
+        weight=max(1, weight_given) if isinstance(weight_given, int) else 1,
+        weight_given=weight_given if isinstance(weight_given, int) else None,
+        tls=TlsOptions(b.tls_enabled, tuple(b.tls_values)),
+        options=tuple(b.options),
+    )
+    return replace(peer, **values)  # type: ignore[arg-type]
+
+
+def _last(b: _Builder, key: str) -> Token:
+    for opt in reversed(b.options):
+        if opt.key == key:
+            return opt.token
+    return b.directive.name
+
+
+def _option(b: _Builder, tok: Token, text: str, peer_type: PeerType, host: Token,
+            http_port: int | None, name: str | None,
+            explicit: str | None) -> tuple[str | None, str | None]:
+    values = b.values
+    where = f"{host.text.lower()}/{http_port if http_port is not None else 0}"
+    if text in FLAGS:
+        values[FLAGS[text]] = True
+        b.options.append(PeerOption(tok, text))
+    elif text in PARENT_ONLY:
+        b.options.append(PeerOption(tok, text))
+        if peer_type is not PeerType.PARENT:
+            b.event(Kind.PEER_NON_PARENT_METHOD, tok,
+                    f"'{text}' on a {peer_type.value}: Squid stops with 'non-parent {text} peer "
+                    f"{where}'", Squid.FATAL)
+        values[PARENT_ONLY[text]] = True
+    elif text.startswith("carp-key="):
+        value = text[len("carp-key="):]
+        b.options.append(PeerOption(tok, "carp-key", value))
+        if not values.get("carp"):
+            b.event(Kind.PEER_CARP_KEY_ORDER, tok,
+                    f"carp-key before carp (or without it): Squid stops with 'carp-key specified "
+                    f"on non-carp peer {where}'", Squid.FATAL)
+        parts, spelled, error = parse_carp_key(value)
+        if error:
+            b.event(Kind.PEER_CARP_KEY_INVALID, tok, f"{error}: Squid stops here", Squid.FATAL)
+        values["carp_key"] = CarpKey(parts, spelled, tok)
+    elif text.startswith(("htcp=", "htcp-")):
+        modes = [str(m) for m in HTCP_GRAMMAR.parse_string(text[5:], parse_all=True)] or [""]
+        b.options.append(PeerOption(tok, "htcp=", text[5:]))
+        values["htcp"] = True
+        seen = list(values.get("htcp_modes", ()))  # type: ignore[call-overload]
+        for mode in modes:
+            if mode not in HTCP_MODES:
+                b.event(Kind.PEER_HTCP_MODE, tok, f"invalid HTCP mode '{mode}': Squid stops here",
+                        Squid.FATAL)
+                continue
+            if {mode, *seen} >= {"no-clr", "only-clr"}:
+                b.event(Kind.PEER_HTCP_MODE, tok,
+                        "htcp no-clr and only-clr together: Squid stops here", Squid.FATAL)
+            seen.append(mode)
+        values["htcp_modes"] = tuple(seen)
+    elif (key := _prefix(text, INT_OPTIONS)) is not None:
+        b.options.append(PeerOption(tok, key[:-1], text[len(key):]))
+        result = parse_c_int(text[len(key):])
+        if result.value is None:
+            b.event(Kind.PEER_BUNGLED, tok,
+                    f"{key[:-1]}: {result.error}: Squid rejects the line ('Bungled')", Squid.FATAL)
+        else:
+            value = result.value
+            if key == "ttl=":
+                value = min(TTL_MAX, max(0, value))
+            values[INT_OPTIONS[key]] = value
+    elif text.startswith("name="):
+        b.options.append(PeerOption(tok, "name", text[5:]))
+        if text[5:]:
+            name, explicit = text[5:], text[5:]
+        else:
+            name, explicit = None, None
+    elif (key := _prefix(text, STRING_OPTIONS)) is not None:
+        b.options.append(PeerOption(tok, key[:-1], text[len(key):]))
+        value_s = text[len(key):]
+        if key == "login=":
+            value_s = _unescape(value_s)
+        values[STRING_OPTIONS[key]] = value_s or None
+    elif text.startswith("ssl"):
+        b.options.append(PeerOption(tok, "ssl", text[3:]))
+        b.event(Kind.PEER_TLS, tok,
+                f"'{text}' needs a Squid built with OpenSSL: Debian's GnuTLS build only warns "
+                "and ignores it (use the tls-* spelling)", Squid.WARNING)
+    elif text.startswith("tls"):
+        sub = text[4:] if text.startswith("tls-") else text[3:]
+        b.options.append(PeerOption(tok, "tls", sub))
+        _tls(b, tok, sub)
+    elif text in FRONT_END_HTTPS:
+        b.options.append(PeerOption(tok, "front-end-https", FRONT_END_HTTPS[text]))
+        values["front_end_https"] = FRONT_END_HTTPS[text]
+    elif text in CONNECTION_AUTH:
+        b.options.append(PeerOption(tok, "connection-auth", CONNECTION_AUTH[text]))
+        values["connection_auth"] = CONNECTION_AUTH[text]
+    else:
+        b.options.append(PeerOption(tok, text.split("=", 1)[0], None, known=False))
+        b.event(Kind.PEER_UNKNOWN_OPTION, tok,
+                f"unknown cache_peer option '{text}': Squid logs an ERROR and ignores it",
+                Squid.ERROR)
+    return name, explicit
+
+
+def _prefix(text: str, table: dict[str, str]) -> str | None:
+    for key in table:
+        if text.startswith(key):
+            return key
+    return None
+
+
+def _tls(b: _Builder, tok: Token, sub: str) -> None:
+    if not sub:
+        b.tls_enabled = True
+        return
+    for known in TLS_SUBOPTIONS:
+        if sub.startswith(known):
+            value = sub[len(known):] if known.endswith("=") else None
+            b.tls_values.append((known.rstrip("="), value))
+            if known == "disable":
+                b.tls_enabled = False
+                b.tls_values.clear()
+            elif known == "key=" and not any(k == "cert" for k, _ in b.tls_values[:-1]):
+                b.event(Kind.PEER_TLS, tok, "tls-key= before tls-cert=: Squid stops here",
+                        Squid.FATAL)
+            else:
+                b.tls_enabled = True
+            return
+    b.event(Kind.PEER_TLS, tok, f"unknown TLS option '{sub}': Squid logs an ERROR and ignores it",
+            Squid.ERROR)
+
+
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def _unescape(text: str) -> str:
+    """``rfc1738_unescape`` of ``login=`` (lib/rfc1738.c)."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
