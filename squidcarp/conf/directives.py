@@ -67,12 +67,12 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             if name in known.OBSOLETE_DIRECTIVES:
                 events.append(ReadEvent(Kind.OBSOLETE_DIRECTIVE, d.pos,
                                         f"directive '{name}' is obsolete: Squid logs an ERROR "
-                                        "and ignores the line", Squid.ERROR))
+                                        "and ignores the line", Squid.ERROR, None, name))
             else:
                 events.append(ReadEvent(Kind.UNKNOWN_DIRECTIVE, d.pos,
                                         f"unrecognized directive '{name}': Squid 5 skips the "
                                         "line and adds 1 to its exit status", Squid.COUNTED,
-                                        d.pos.column + len(name)))
+                                        d.pos.column + len(name), name))
             continue
         if name == "cache_peer":
             peer = parse_cache_peer(d, events)

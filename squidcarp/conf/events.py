@@ -73,3 +73,5 @@ class ReadEvent:
     squid: Squid
     """What Squid 5.7 does about it."""
     end_column: int | None = None
+    subject: str = ""
+    """The word the event is about (directive name, option token...), for rules to inspect."""

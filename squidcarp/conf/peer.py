@@ -177,7 +177,7 @@ class _Builder:
 
     def event(self, kind: Kind, token: Token, message: str, squid: Squid) -> None:
         self.events.append(ReadEvent(kind, token.pos, message, squid,
-                                     token.pos.column + len(token.raw_or_text)))
+                                     token.pos.column + len(token.raw_or_text), token.text))
 
 
 def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer | None:

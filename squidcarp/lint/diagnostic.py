@@ -1,0 +1,60 @@
+"""The one record every rule produces and every output format prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from squidcarp.conf.model import Position
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule yields: where, what, and optionally a severity other than the rule's default."""
+
+    pos: Position
+    message: str
+    severity: Severity | None = None
+    end_column: int | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A finding stamped with its rule's code, name, severity and help text."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    help: str = ""
+    end_column: int | None = None
+
+    @property
+    def position(self) -> Position:
+        return Position(self.file, self.line, self.column)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "end_column": self.end_column,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "help": self.help,
+        }

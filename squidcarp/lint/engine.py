@@ -1,0 +1,108 @@
+"""Run the rules over a read config: select/ignore, inline suppressions, ordering."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from squidcarp.conf.reader import ReadResult
+from squidcarp.conf.source import decode
+from squidcarp.lint.context import LintContext
+from squidcarp.lint.diagnostic import Diagnostic, Severity
+from squidcarp.lint.rule import Rule
+from squidcarp.lint.rules import RULES
+
+# "# squidcarp: disable=SC101,SC140" (this logical line) or "disable-next-line=..." (the next one).
+# Without "=CODES" every rule is silenced there.
+SUPPRESS = re.compile(
+    r"#\s*squidcarp:\s*(disable-next-line|disable)(?:\s*=\s*([A-Za-z0-9_,\s-]+))?")
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    select: frozenset[str] = frozenset()
+    """Codes or names to run (empty = all)."""
+    ignore: frozenset[str] = frozenset()
+    squid_version: str = "5"
+    rules: Sequence[Rule] = field(default=RULES)
+
+
+def _wanted(rule: Rule, options: LintOptions) -> bool:
+    keys = {rule.code, rule.name}
+    if options.select and not keys & options.select and not any(
+            rule.code.startswith(s) for s in options.select if s.isalnum() and s[:2] == "SC"):
+        return False
+    return not (keys & options.ignore)
+
+
+def lint(read: ReadResult, options: LintOptions | None = None) -> list[Diagnostic]:
+    opts = options or LintOptions()
+    ctx = LintContext(read, opts.squid_version)
+    out: list[Diagnostic] = []
+    for rule in opts.rules:
+        if not _wanted(rule, opts):
+            continue
+        for f in rule.check(ctx):
+            out.append(Diagnostic(
+                file=f.pos.file, line=f.pos.line, column=f.pos.column, code=rule.code,
+                name=rule.name, severity=f.severity or rule.severity, message=f.message,
+                help=rule.help, end_column=f.end_column))
+    suppressed = _suppressions(read)
+    kept = [d for d in out if not _is_suppressed(d, suppressed)]
+    return sorted(set(kept), key=lambda d: (d.file != read.path, d.file, d.line, d.column,
+                                            d.code, d.message))
+
+
+def _suppressions(read: ReadResult) -> dict[tuple[str, int], frozenset[str] | None]:
+    """(file, line) -> codes silenced there (None = all)."""
+    spans: dict[tuple[str, int], tuple[int, int]] = {}
+    for logical in read.lines:
+        for n in range(logical.first_line, logical.last_line + 1):
+            spans[(logical.file, n)] = (logical.first_line, logical.last_line)
+    result: dict[tuple[str, int], frozenset[str] | None] = {}
+    for label, source in read.files.items():
+        lines = decode(source.data).split("\n")
+        for index, text in enumerate(lines, start=1):
+            m = SUPPRESS.search(text)
+            if not m:
+                continue
+            codes = (frozenset(c.strip() for c in re.split(r"[,\s]+", m.group(2)) if c.strip())
+                     if m.group(2) else None)
+            if m.group(1) == "disable":
+                first, last = spans.get((label, index), (index, index))
+            else:
+                target = index + 1
+                while target <= len(lines) and _is_blank_or_comment(lines[target - 1]):
+                    target += 1
+                first, last = spans.get((label, target), (target, target))
+            for n in range(first, last + 1):
+                _merge(result, (label, n), codes)
+    return result
+
+
+def _is_blank_or_comment(text: str) -> bool:
+    s = text.strip()
+    return not s or s.startswith("#")
+
+
+def _merge(table: dict[tuple[str, int], frozenset[str] | None], key: tuple[str, int],
+           codes: frozenset[str] | None) -> None:
+    if key in table:
+        old = table[key]
+        table[key] = None if old is None or codes is None else old | codes
+    else:
+        table[key] = codes
+
+
+def _is_suppressed(d: Diagnostic, table: dict[tuple[str, int], frozenset[str] | None]) -> bool:
+    key = (d.file, d.line)
+    if key not in table:
+        return False
+    codes = table[key]
+    return codes is None or d.code in codes or d.name in codes
+
+
+def worst(diagnostics: Iterable[Diagnostic]) -> Severity | None:
+    ranked = sorted((d.severity for d in diagnostics), key=lambda s: s.rank, reverse=True)
+    return ranked[0] if ranked else None

@@ -1,0 +1,68 @@
+"""Legacy ``carp-load-factor=``: CARP silently disappears on Squid 3.4 and later.
+
+Squid 2.5 configured CARP with a per-peer ``carp-load-factor=F`` whose values had to add up to
+1.0 (it asserted at start otherwise). Squid 2.6–3.3 reject the option; Squid 3.4 and later, 5.x
+included, log ``ERROR: Ignoring unknown cache_peer option`` and exit 0 — the peers stay, but no
+longer as CARP members, so every URL goes to the first parent that is up. Run
+``squidcarp migrate`` to rewrite each factor as ``carp weight=N`` with the same shares. With
+``--squid-version 2.5`` the rule instead checks that the factors add up to 1.0.
+
+Bad::
+
+    cache_peer a.example.net parent 3128 0 carp-load-factor=0.3
+    cache_peer b.example.net parent 3128 0 carp-load-factor=0.7
+
+Good::
+
+    cache_peer a.example.net parent 3128 0 carp weight=3
+    cache_peer b.example.net parent 3128 0 carp weight=7
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+
+from squidcarp.conf.migrate import legacy_peers, smallest_weights
+from squidcarp.lint.context import LintContext
+from squidcarp.lint.diagnostic import Finding, Severity
+
+CODE = "SC108"
+NAME = "carp-load-factor"
+SEVERITY = Severity.ERROR
+
+# Squid 2.5 carpInit: assert((int)(1000 * sum) == 1000), i.e. sum in [1.0, 1.001).
+SUM_LOW, SUM_HIGH = Fraction(1), Fraction(1001, 1000)
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    legacy = legacy_peers(ctx.config.peers)
+    if not legacy:
+        return
+    for lp in legacy:
+        if lp.factor is None:
+            yield Finding(lp.option.token.pos,
+                          f"'{lp.option.token.text}' is not a number")
+    factors = [lp.factor for lp in legacy if lp.factor is not None]
+    total = sum(factors, Fraction(0))
+    if ctx.squid_version == "2.5":
+        if not SUM_LOW <= total < SUM_HIGH:
+            first = legacy[0].option.token
+            yield Finding(first.pos,
+                          f"carp-load-factor values add up to {float(total):g}, not 1.0: "
+                          "Squid 2.5 aborts at start (assertion in carpInit)")
+        return
+    weights = smallest_weights(factors)
+    usable = [lp for lp in legacy if lp.factor is not None]
+    for lp, weight in zip(usable, weights):
+        tok = lp.option.token
+        if ctx.squid_version in ("2.6", "2.7", "3"):
+            effect = "Squid 2.6 to 3.3 reject the option and stop"
+        else:
+            effect = ("Squid 3.4+ ignores it with an ERROR and exits 0, so this peer is silently "
+                      "not a CARP member")
+        note = "" if SUM_LOW <= total < SUM_HIGH else f" (the factors add up to {float(total):g})"
+        yield Finding(tok.pos,
+                      f"legacy '{tok.text}' on peer '{lp.peer.name}': {effect}; use "
+                      f"'carp weight={weight}' instead{note}",
+                      end_column=tok.pos.column + len(tok.raw_or_text))

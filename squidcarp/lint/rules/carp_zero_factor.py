@@ -1,0 +1,54 @@
+"""A CARP member whose weight is under 1/1000 of the array's total weight.
+
+Squid computes each member's load factor as ``weight / total`` and floors it to 0 when
+``floor(factor * 1000)`` is 0 (src/carp.cc). One such member makes the load multipliers collapse:
+it gets 0, the next member in weight order gets infinity and wins *every* URL, and the rest get
+NaN. Two or more such members make every score NaN, so CARP picks nothing and Squid falls back to
+the first parent that is up. Keep every CARP weight at least 1/1000 of the total.
+
+Bad::
+
+    cache_peer a parent 3128 0 carp weight=1
+    cache_peer b parent 3128 0 carp weight=1000
+    cache_peer c parent 3128 0 carp weight=1000
+
+Good::
+
+    cache_peer a parent 3128 0 carp weight=1
+    cache_peer b parent 3128 0 carp weight=2
+    cache_peer c parent 3128 0 carp weight=2
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from squidcarp.lint.context import LintContext
+from squidcarp.lint.diagnostic import Finding, Severity
+
+CODE = "SC121"
+NAME = "carp-zero-load-factor"
+SEVERITY = Severity.ERROR
+
+FACTOR_SCALE = 1000  # src/carp.cc carpInit: floor(load_factor * 1000) == 0 => factor 0
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    members = ctx.carp_peers
+    total = sum(p.weight for p in members)
+    if total <= 0 or total > 2**31 - 1:
+        return  # a weight sum that overflows is reported by carp-weight-sum
+    zero = [p for p in members if p.weight * FACTOR_SCALE < total]
+    if not zero:
+        return
+    if len(zero) == 1:
+        nonzero = sorted((p for p in members if p not in zero), key=lambda p: p.weight)
+        winner = nonzero[0].name if nonzero else "nobody"
+        effect = (f"its load factor floors to 0, so '{winner}' (the next member by weight) gets "
+                  "an infinite multiplier and owns every URL")
+    else:
+        effect = (f"{len(zero)} members' load factors floor to 0, so every CARP score is NaN and "
+                  "CARP never picks a parent")
+    for p in zero:
+        yield Finding(p.pos, f"CARP member '{p.name}' has weight {p.weight} of {total} "
+                             f"(less than 1/1000): {effect}")
