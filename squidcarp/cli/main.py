@@ -69,7 +69,10 @@ def main(argv: Sequence[str] | None = None, io: IO | None = None) -> int:
     io = io or IO(sys.stdout, sys.stderr, sys.stdin.buffer)
     try:
         parser = build_parser()
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        try:
+            args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        except SystemExit as done:  # --help and --version print, then "exit"
+            return done.code if isinstance(done.code, int) else 0
         if not getattr(args, "func", None):
             parser.print_help(io.stdout)
             return 3

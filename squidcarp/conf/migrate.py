@@ -69,13 +69,16 @@ class Migration:
     outputs: dict[str, bytes]
     """File label -> new bytes, for every file that changes."""
     weights: dict[str, int]
-    problems: tuple[str, ...]
+    invalid: tuple[str, ...]
+    """Factors that are not numbers: nothing should be written."""
+    notes: tuple[str, ...]
 
 
 def migrate(read: ReadResult) -> Migration:
     legacy = legacy_peers(read.config.peers)
-    problems = [f"{lp.option.token.pos}: '{lp.option.token.text}' is not a number"
-                for lp in legacy if lp.factor is None]
+    invalid = [f"{lp.option.token.pos}: '{lp.option.token.text}' is not a number"
+               for lp in legacy if lp.factor is None]
+    notes: list[str] = []
     usable = [lp for lp in legacy if lp.factor is not None]
     weights = smallest_weights([lp.factor for lp in usable if lp.factor is not None])
     edits: list[Edit] = []
@@ -86,7 +89,7 @@ def migrate(read: ReadResult) -> Migration:
         if not peer.carp:
             parts.append("carp")
         if peer.weight_given is not None:
-            problems.append(f"{lp.option.token.pos}: peer '{peer.name}' already has weight="
+            notes.append(f"{lp.option.token.pos}: peer '{peer.name}' already has weight="
                             f"{peer.weight_given}; its carp-load-factor was replaced by weight="
                             f"{weight} and the old weight= should be removed by hand")
         parts.append(f"weight={weight}")
@@ -97,4 +100,4 @@ def migrate(read: ReadResult) -> Migration:
         new = render(source, edits)
         if new != source.data:
             outputs[label] = new
-    return Migration(tuple(edits), outputs, by_name, tuple(problems))
+    return Migration(tuple(edits), outputs, by_name, tuple(invalid), tuple(notes))

@@ -1,0 +1,47 @@
+"""Helpers shared by subcommands: reading configs from files or stdin with clear errors."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from squidcarp.cli.main import IO, UsageError
+from squidcarp.conf import ReadOptions, ReadResult, read_bytes, read_config
+
+
+def add_read_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("reading squid.conf")
+    group.add_argument("--include-base", choices=("cwd", "includer"), default="cwd",
+                       help="resolve relative include paths against Squid's working directory "
+                            "(like Squid; default) or the including file's folder")
+    group.add_argument("--cwd", metavar="DIR",
+                       help="Squid's working directory for relative paths (default: here)")
+    group.add_argument("--service-name", default="squid", metavar="NAME",
+                       help="value of ${service_name} (squid -n; default: squid)")
+    group.add_argument("--process-name", default="squid", metavar="NAME",
+                       help="value of ${process_name} (default: squid)")
+    group.add_argument("--process-number", type=int, default=0, metavar="N",
+                       help="value of ${process_number} (0 as in squid -N and -k parse; "
+                            "SMP kids count from 1)")
+
+
+def read_options(args: argparse.Namespace) -> ReadOptions:
+    return ReadOptions(
+        service_name=args.service_name,
+        process_name=args.process_name,
+        process_number=args.process_number,
+        include_base=args.include_base,
+        cwd=os.path.abspath(args.cwd) if args.cwd else None,
+    )
+
+
+def read_one(path: str, options: ReadOptions, io: IO) -> ReadResult:
+    """Read ``path`` (``-`` = stdin). Unreadable input is a usage error (exit 3)."""
+    try:
+        if path == "-":
+            return read_bytes(io.stdin.read(), "<stdin>", options)
+        return read_config(path, options)
+    except IsADirectoryError as exc:
+        raise UsageError(f"squidcarp: {path}: is a directory") from exc
+    except OSError as exc:
+        raise UsageError(f"squidcarp: cannot read {path}: {exc.strerror or exc}") from exc

@@ -1,0 +1,97 @@
+"""Output formats over :class:`Diagnostic`: small plug-ins, one function each."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from squidcarp import __version__
+from squidcarp.lint.diagnostic import Diagnostic, Severity
+from squidcarp.lint.rule import Rule
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def text(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
+    """``file:line:col: severity CODE name: message``, one per line."""
+    return "".join(f"{d.file}:{d.line}:{d.column}: {d.severity.value} {d.code} {d.name}: "
+                   f"{d.message}\n" for d in diagnostics)
+
+
+def as_json(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
+    return json.dumps([d.to_json() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
+
+
+def github(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
+    """GitHub Actions workflow commands (annotations on the pull request diff)."""
+    out = []
+    for d in diagnostics:
+        props = f"file={_gh(d.file, True)},line={d.line},col={d.column}"
+        if d.end_column:
+            props += f",endColumn={d.end_column}"
+        props += f",title={_gh(f'{d.code} {d.name}', True)}"
+        out.append(f"::{GITHUB_LEVEL[d.severity]} {props}::{_gh(d.message, False)}\n")
+    return "".join(out)
+
+
+def _gh(value: str, prop: bool) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
+    """A SARIF 2.1.0 log with one run; every rule is described, results reference them."""
+    index = {r.code: i for i, r in enumerate(rules)}
+    driver_rules = [{
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": {"text": r.summary},
+        "fullDescription": {"text": " ".join(r.doc.split())},
+        "help": {"text": r.help},
+        "defaultConfiguration": {"level": SARIF_LEVEL[r.severity]},
+        "helpUri": f"https://github.com/squidcarp/squidcarp/blob/main/docs/rules.md#{r.code.lower()}",
+    } for r in rules]
+    results = []
+    for d in diagnostics:
+        region: dict[str, int] = {"startLine": d.line, "startColumn": d.column}
+        if d.end_column and d.end_column > d.column:
+            region["endColumn"] = d.end_column
+        result: dict[str, object] = {
+            "ruleId": d.code,
+            "level": SARIF_LEVEL[d.severity],
+            "message": {"text": d.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": d.file},
+                "region": region,
+            }}],
+        }
+        if d.code in index:
+            result["ruleIndex"] = index[d.code]
+        results.append(result)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "squidcarp",
+                "version": __version__,
+                "informationUri": "https://github.com/squidcarp/squidcarp",
+                "rules": driver_rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATS: dict[str, Callable[[Sequence[Diagnostic], Sequence[Rule]], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+    "sarif": sarif,
+}
