@@ -1,0 +1,194 @@
+"""The reader reproduces Squid 5.7's reading of squid.conf (src/cache_cf.cc, src/ConfigParser.cc)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from squidcarp.conf import ReadOptions, read_bytes, read_config
+from squidcarp.conf.events import Kind, Squid
+from squidcarp.conf.model import PeerType
+from squidcarp.conf.render import Edit, render
+
+
+def directives(text: str, **opts: object) -> list[tuple[str, list[str]]]:
+    r = read_bytes(text.encode(), "t.conf", ReadOptions(**opts))  # type: ignore[arg-type]
+    return [(d.keyword, [a.text for a in d.args]) for d in r.config.directives]
+
+
+def kinds(text: str, **opts: object) -> list[tuple[str, int, int]]:
+    r = read_bytes(text.encode(), "t.conf", ReadOptions(**opts))  # type: ignore[arg-type]
+    return [(e.kind.value, e.pos.line, e.pos.column) for e in r.events]
+
+
+def test_continuation_joins_without_separator_and_skips_comment_lines() -> None:
+    text = "acl a src \\\n  # a comment inside\n\n   10.0.0.1\\\n/8\n"
+    assert directives(text) == [("acl", ["a", "src", "10.0.0.1/8"])]
+
+
+def test_backslash_then_blank_is_a_literal_token() -> None:
+    text = "visible_hostname x \\ \nhttp_port 3128\n"
+    assert directives(text) == [("visible_hostname", ["x", "\\"]), ("http_port", ["3128"])]
+    assert ("backslash-blank", 1, 20) in kinds(text)
+
+
+def test_token_positions_survive_continuations() -> None:
+    r = read_bytes(b"cache_peer  a.example parent \\\n     3128 0 carp\n", "t.conf")
+    peer = r.config.peers[0]
+    assert [(t.text, t.pos.line, t.pos.column) for t in peer.directive.args] == [
+        ("a.example", 1, 13), ("parent", 1, 23), ("3128", 2, 6), ("0", 2, 11), ("carp", 2, 13)]
+
+
+def test_hash_token_ends_line_but_not_inside_a_token() -> None:
+    assert directives("cache_peer h parent 1 0 carp#x #name=y no-query\n") == [
+        ("cache_peer", ["h", "parent", "1", "0", "carp#x"])]
+
+
+def test_long_line_is_split_at_8191_bytes() -> None:
+    head = "visible_hostname " + "x" * (8191 - len("visible_hostname "))
+    text = head + "http_port 3128\n"
+    assert directives(text) == [("visible_hostname", ["x" * (8191 - 17)]),
+                                ("http_port", ["3128"])]
+    assert ("long-line", 1, 8192) in kinds(text)
+
+
+def test_carriage_return_cuts_the_rest_of_the_line() -> None:
+    assert directives("http_port 3128\rjunk\r\nvisible_hostname a\r\n") == [
+        ("http_port", ["3128"]), ("visible_hostname", ["a"])]
+
+
+def test_continuation_at_end_of_file_is_dropped() -> None:
+    assert directives("http_port 3128\nvisible_hostname a\\") == [("http_port", ["3128"])]
+    assert kinds("http_port 3128\nvisible_hostname a\\") == [("continuation-at-eof", 2, 1)]
+
+
+def test_if_stack_uses_only_the_top_condition() -> None:
+    text = ("if false\n visible_hostname hidden\n if true\n  http_port 1\n endif\n"
+            " visible_hostname hidden2\nelse\n http_port 2\nelse\n http_port 3\nendif\n")
+    assert directives(text) == [("http_port", ["1"]), ("http_port", ["2"])]
+    assert ("if-reactivates", 3, 2) in kinds(text)
+
+
+def test_if_integer_comparison_uses_strtol_base_zero() -> None:
+    text = "if ${process_number} = 0x2\nhttp_port 1\nendif\nif 010 = 8\nhttp_port 2\nendif\n"
+    assert directives(text, process_number=2) == [("http_port", ["1"]), ("http_port", ["2"])]
+    assert directives(text) == [("http_port", ["2"])]
+
+
+def test_if_errors_are_fatal_events() -> None:
+    got = kinds("else\nendif\nif maybe\nendif\nif true\n")
+    assert got == [("if-unbalanced", 1, 1), ("if-unbalanced", 2, 1), ("if-expression", 3, 1),
+                   ("if-unclosed", 5, 1)]
+
+
+def test_macros_expand_and_keep_positions() -> None:
+    r = read_bytes(b"visible_hostname ${service_name}-${process_name}${process_number} z\n",
+                   "t.conf", ReadOptions(service_name="svc", process_name="squid-disk",
+                                         process_number=3))
+    d = r.config.directives[0]
+    assert [a.text for a in d.args] == ["svc-squid-disk3", "z"]
+    assert d.args[1].pos.column == 67
+    assert d.text == "visible_hostname svc-squid-disk3 z"
+
+
+def test_quoted_values_off_keeps_quotes_and_parameters_literally() -> None:
+    text = 'acl a note k "x y"\nacl b note k parameters("f")\n'
+    assert directives(text)[1] == ("acl", ["b", "note", "k", 'parameters("f")'])
+    assert ("parameters-literal", 2, 14) in kinds(text)
+
+
+def test_quoted_values_on(tmp_path: Path) -> None:
+    (tmp_path / "params").write_text("v1 \"v 2\"\n# comment\nv3\n")
+    text = ('configuration_includes_quoted_values on\n'
+            'acl a note k "x\\ty" parameters("params")\n'
+            'cache_peer h parent 1 0 login=a*b\n'
+            'acl c note k "\\d"\n')
+    r = read_bytes(text.encode(), "t.conf", ReadOptions(cwd=str(tmp_path)))
+    acl = r.config.directives[1]
+    assert [a.text for a in acl.args] == ["a", "note", "k", "x\ty", "v1", "v 2", "v3"]
+    assert acl.args[5].pos.file == "params" and acl.args[5].pos.column == 4
+    assert [(e.kind.value, e.pos.line, e.pos.column) for e in r.events] == [
+        ("strict-token", 3, 32), ("quote-error", 4, 15)]
+
+
+def test_include_globs_sorted_relative_to_cwd(tmp_path: Path) -> None:
+    inc = tmp_path / "conf.d"
+    inc.mkdir()
+    (inc / "b.conf").write_text("http_port 2\n")
+    (inc / "a.conf").write_text("http_port 1\n")
+    main = tmp_path / "squid.conf"
+    main.write_text("include conf.d/*.conf\nhttp_port 3\n")
+    r = read_config(main, ReadOptions(cwd=str(tmp_path)))
+    assert [d.args[0].text for d in r.config.directives] == ["1", "2", "3"]
+    assert r.config.directives[0].include_stack[0].line == 1
+    assert [e.kind for e in r.events] == [Kind.INCLUDE_RELATIVE]
+    # Elsewhere, the same relative include finds nothing: Squid fails to start.
+    other = read_config(main, ReadOptions(cwd=str(inc)))
+    assert [(e.kind, e.squid) for e in other.events if e.kind is not Kind.INCLUDE_RELATIVE] == [
+        (Kind.INCLUDE_MISSING, Squid.FATAL)]
+    # ...unless includes are resolved against the including file, on request.
+    beside = read_config(main, ReadOptions(cwd=str(inc), include_base="includer"))
+    assert len(beside.config.directives) == 3
+
+
+def test_include_cycle_is_reported_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "a.conf").write_text(f"include {tmp_path}/b.conf\nhttp_port 1\n")
+    (tmp_path / "b.conf").write_text(f"include {tmp_path}/a.conf\n")
+    r = read_config(tmp_path / "a.conf")
+    assert [e.kind for e in r.events] == [Kind.INCLUDE_CYCLE]
+    assert [d.keyword for d in r.config.directives] == ["http_port"]
+
+
+def test_include_depth_limit_is_16(tmp_path: Path) -> None:
+    for i in range(20):
+        (tmp_path / f"{i}.conf").write_text(f"include {tmp_path}/{i + 1}.conf\n")
+    (tmp_path / "20.conf").write_text("http_port 1\n")
+    r = read_config(tmp_path / "0.conf")
+    assert [e.kind for e in r.events] == [Kind.INCLUDE_DEPTH]
+    assert r.events[0].pos.file.endswith("15.conf")
+
+
+def test_include_inside_false_block_is_not_read() -> None:
+    assert kinds("if false\ninclude /nonexistent/*.conf\nendif\n") == []
+
+
+def test_cache_peer_is_typed() -> None:
+    r = read_bytes(b"cache_peer Cache1.Example.NET parent 3128 3130 carp weight=0 "
+                   b"carp-key=scheme,hostname name=Node-1 no-query no-digest ttl=300 "
+                   b"htcp=oldsquid,no-clr login=a%20b CARP frobnicate=1\n", "t.conf")
+    p = r.config.peers[0]
+    assert (p.host, p.type, p.http_port, p.icp_port) == ("Cache1.Example.NET", PeerType.PARENT,
+                                                         3128, 3130)
+    assert (p.name, p.explicit_name, p.weight, p.weight_given) == ("Node-1", "Node-1", 1, 0)
+    assert p.carp and p.no_query and p.no_digest and p.htcp
+    assert p.carp_key is not None and [k.value for k in p.carp_key.ordered()] == ["scheme", "host"]
+    assert p.carp_key.spelled == ("scheme", "hostname")
+    assert (p.ttl, p.htcp_modes, p.login) == (128, ("oldsquid", "no-clr"), "a b")
+    assert [(o.token.text, o.token.pos.column) for o in p.unknown_options] == [
+        ("CARP", 159), ("frobnicate=1", 164)]
+    assert p.is_carp_member
+
+
+def test_default_name_is_host_as_typed_and_non_ascii_bytes_survive() -> None:
+    r = read_bytes("cache_peer Host.A parent 1 0\ncache_peer h parent 1 0 name=caché\n".encode(),
+                   "t.conf")
+    assert r.config.peers[0].name == "Host.A"
+    assert r.config.peers[1].name_bytes == "caché".encode()
+    raw = read_bytes(b"cache_peer h parent 1 0 name=\xe9x\n", "t.conf")
+    assert raw.config.peers[0].name_bytes == b"\xe9x"
+
+
+def test_render_unchanged_is_byte_identical(corpus: Path) -> None:
+    cases = sorted((corpus / "parse-verdicts" / "cases").glob("*.conf"))
+    cases += sorted((corpus / "carp-routing").glob("*.conf"))
+    assert len(cases) > 50
+    for path in cases:
+        r = read_config(path, ReadOptions(cwd=str(path.parent)))
+        assert render(r.files[str(path)]) == path.read_bytes()
+
+
+def test_render_edits_touch_only_the_token() -> None:
+    data = b"# keep\ncache_peer h parent 1 0   carp-load-factor=0.5\t# tail\n"
+    r = read_bytes(data, "t.conf")
+    tok = r.config.peers[0].options[0].token
+    out = render(r.files["t.conf"], [Edit(tok, "carp weight=1")])
+    assert out == b"# keep\ncache_peer h parent 1 0   carp weight=1\t# tail\n"
