@@ -1,0 +1,1 @@
+"""Integration tests that run real Squid processes (see integration/README.md)."""
