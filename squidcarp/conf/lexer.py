@@ -13,6 +13,7 @@ escapes, ``parameters("file")`` and the strict unquoted-token alphabet.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from squidcarp.conf.source import BLANKS, FGETS_CHUNK, Record, records
 W_SPACE = " \t\n\r"  # w_space: src/defines.h
 STRICT_PUNCT = ".,()-=_/:+"  # ConfigParser::TokenParse strict-mode alphabet (src/ConfigParser.cc)
 QUOTED_TOKEN_LIMIT = 2047  # CONFIG_LINE_LIMIT - 1: src/ConfigParser.h
+_PLAIN_WORD = re.compile(r"[^ \t\n\r]+")
 MACROS = ("${service_name}", "${process_name}", "${process_number}")  # src/cache_cf.cc
 
 
@@ -39,6 +41,9 @@ class LogicalLine:
     _offsets: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     def position(self, offset: int) -> Position:
+        if len(self.anchors) == 1:
+            _, line, column = self.anchors[0]
+            return Position(self.file, line, column + offset)
         offsets = self._offsets or tuple(a[0] for a in self.anchors)
         i = max(0, bisect.bisect_right(offsets, offset) - 1)
         base, line, column = self.anchors[i]
@@ -143,6 +148,8 @@ class Tokenizer:
     """Reads a ``parameters("file")`` file (path as written; Squid opens it from its CWD)."""
 
     def tokens(self, line: LogicalLine, start: int = 0, depth: int = 0) -> list[Token]:
+        if not self.quoted_values and "parameters(" not in line.text:
+            return self._plain_tokens(line, start)
         text = line.text
         out: list[Token] = []
         i, n = start, len(text)
@@ -178,6 +185,17 @@ class Tokenizer:
             out.append(Token(raw, line.position(begin), raw))
             if i < n and text[i] != "#":
                 i += 1  # TokenParse steps over the separator that ended the token
+        return out
+
+    def _plain_tokens(self, line: LogicalLine, start: int) -> list[Token]:
+        """Quoted values off: blank-separated words until one starts with '#'."""
+        out: list[Token] = []
+        position = line.position
+        for m in _PLAIN_WORD.finditer(line.text, start):
+            word = m.group()
+            if word[0] == "#":
+                break
+            out.append(Token(word, position(m.start()), word))
         return out
 
     def _parameters(self, line: LogicalLine, begin: int, i: int,

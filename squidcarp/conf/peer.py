@@ -5,18 +5,21 @@ Options are matched in Squid's order and with Squid's comparisons: flags by exac
 TLS options by their ``tls``/``ssl`` prefix. What Squid rejects, warns about or silently changes is
 reported as a :class:`ReadEvent`; the peer is still returned so later checks see the whole config.
 
-The small value grammars (C integers, ``carp-key`` parts, ``htcp`` modes) are pyparsing
-expressions built once at import.
+The small list grammars (``carp-key`` parts, ``htcp`` modes) are pyparsing expressions built
+once, on first use.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
-
-import pyparsing as pp
+from typing import TYPE_CHECKING
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
+if TYPE_CHECKING:
+    import pyparsing as pp
+
 from squidcarp.conf.model import (
     PEER_TYPE_SPELLINGS,
     CachePeer,
@@ -80,13 +83,25 @@ TTL_MAX = 128  # parse_peer clamps ttl= to 0..128
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
-# --- pyparsing value grammars, built once -------------------------------------------------------
-_C_INTEGER = pp.Regex(r"[ \t\n\v\f\r]*[+-]?[0-9]+").set_name("integer")
-_CARP_KEY_ITEM = pp.Regex(r"[^,]*").set_name("carp-key part")
-CARP_KEY_GRAMMAR = pp.DelimitedList(_CARP_KEY_ITEM, delim=",", allow_trailing_delim=False,
-                                    min=1).set_name("carp-key list")
-HTCP_GRAMMAR = pp.DelimitedList(pp.Regex(r"[^,]*").set_name("htcp mode"), delim=",",
-                                min=1).set_name("htcp modes")
+# --- pyparsing value grammars ------------------------------------------------------------------
+# Built once, on first use: most configs never need them, and importing pyparsing costs more than
+# reading a whole config, so the CLI stays fast.
+
+
+@functools.cache
+def _grammars() -> tuple[pp.ParserElement, pp.ParserElement]:
+    import pyparsing as pp  # noqa: PLC0415 - deferred on purpose (start-up time)
+
+    item = pp.Regex(r"[^,]*").set_name("carp-key part")
+    carp_key = pp.DelimitedList(item, delim=",", allow_trailing_delim=False,
+                                min=1).set_name("carp-key list")
+    htcp = pp.DelimitedList(pp.Regex(r"[^,]*").set_name("htcp mode"), delim=",",
+                            min=1).set_name("htcp modes")
+    return carp_key, htcp
+
+
+# strtoll(s, &end, 10): optional blanks, sign, digits (src/Parsing.cc xatoll)
+_C_INTEGER = re.compile(r"[ \t\n\v\f\r]*[+-]?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -97,11 +112,10 @@ class IntResult:
 
 def parse_c_int(text: str, limit: tuple[int, int] = (INT_MIN, INT_MAX)) -> IntResult:
     """Squid's ``xatoi`` (src/Parsing.cc): strtoll base 10 over the whole string, int range."""
-    try:
-        match = _C_INTEGER.parse_string(text)
-    except pp.ParseException:
+    match = _C_INTEGER.match(text)
+    if match is None:
         return IntResult(None, f"no digits were found in '{text}'")
-    digits = match[0]
+    digits = match.group()
     if len(digits) != len(text):
         return IntResult(None, f"'{text}' is not a number")
     value = int(digits.strip())
@@ -154,7 +168,8 @@ def _service_port(name: str) -> int | None:
 
 def parse_carp_key(value: str) -> tuple[frozenset[CarpKeyPart], tuple[str, ...], str | None]:
     """``carp-key=`` parts: each matched by *prefix* (``hostname`` counts as ``host``)."""
-    items = [str(x) for x in CARP_KEY_GRAMMAR.parse_string(value, parse_all=True)] if value else [""]
+    grammar = _grammars()[0]
+    items = [str(x) for x in grammar.parse_string(value, parse_all=True)] if value else [""]
     parts: set[CarpKeyPart] = set()
     for item in items:
         for part in CarpKeyPart:
@@ -279,7 +294,7 @@ def _option(b: _Builder, tok: Token, text: str, peer_type: PeerType, host: Token
             b.event(Kind.PEER_CARP_KEY_INVALID, tok, f"{error}: Squid stops here", Squid.FATAL)
         values["carp_key"] = CarpKey(parts, spelled, tok)
     elif text.startswith(("htcp=", "htcp-")):
-        modes = [str(m) for m in HTCP_GRAMMAR.parse_string(text[5:], parse_all=True)] or [""]
+        modes = [str(m) for m in _grammars()[1].parse_string(text[5:], parse_all=True)] or [""]
         b.options.append(PeerOption(tok, "htcp=", text[5:]))
         values["htcp"] = True
         seen = list(values.get("htcp_modes", ()))  # type: ignore[call-overload]

@@ -56,23 +56,30 @@ class SourceFile:
 def records(data: bytes) -> list[Record]:
     """Split file bytes into Squid's ``fgets`` records (newline dropped, cut at ``\\r``)."""
     out: list[Record] = []
-    pos, line, column = 0, 1, 1
-    size = len(data)
-    while pos < size:
-        newline = data.find(b"\n", pos)
-        end = size if newline < 0 else newline + 1
-        take = min(end - pos, FGETS_CHUNK)
-        chunk = data[pos : pos + take]
-        pos += take
-        has_newline = chunk.endswith(b"\n")
-        body = decode(chunk[:-1] if has_newline else chunk)
-        text, cut = body, False
-        cr = body.find("\r")
-        if cr >= 0:
-            text, cut = body[:cr], True
-        out.append(Record(line, column, text, split=column > 1, cut_cr=cut))
-        if has_newline:
-            line, column = line + 1, 1
-        else:
+    raw_lines = data.split(b"\n")
+    last = len(raw_lines) - 1
+    for index, raw in enumerate(raw_lines):
+        if index == last and not raw:
+            break  # nothing after the final newline
+        line = index + 1
+        if len(raw) < FGETS_CHUNK or (len(raw) == FGETS_CHUNK and index == last):
+            text = decode(raw)
+            cr = text.find("\r")
+            if cr >= 0:
+                out.append(Record(line, 1, text[:cr], cut_cr=True))
+            else:
+                out.append(Record(line, 1, text))
+            continue
+        # fgets returns at most 8191 bytes: a longer line arrives in pieces, and a line of
+        # exactly 8191 bytes is followed by an empty piece holding only its newline.
+        column = 1
+        pieces = [raw[i : i + FGETS_CHUNK] for i in range(0, len(raw), FGETS_CHUNK)]
+        if len(raw) % FGETS_CHUNK == 0 and index != last:
+            pieces.append(b"")
+        for number, piece in enumerate(pieces):
+            body = decode(piece)
+            cr = body.find("\r")
+            text = body[:cr] if cr >= 0 else body
+            out.append(Record(line, column, text, split=number > 0, cut_cr=cr >= 0))
             column += len(body)
     return out

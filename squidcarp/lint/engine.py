@@ -56,12 +56,16 @@ def lint(read: ReadResult, options: LintOptions | None = None) -> list[Diagnosti
 
 def _suppressions(read: ReadResult) -> dict[tuple[str, int], frozenset[str] | None]:
     """(file, line) -> codes silenced there (None = all)."""
+    if not any(b"squidcarp:" in source.data for source in read.files.values()):
+        return {}
     spans: dict[tuple[str, int], tuple[int, int]] = {}
     for logical in read.lines:
         for n in range(logical.first_line, logical.last_line + 1):
             spans[(logical.file, n)] = (logical.first_line, logical.last_line)
     result: dict[tuple[str, int], frozenset[str] | None] = {}
     for label, source in read.files.items():
+        if b"squidcarp:" not in source.data:
+            continue
         lines = decode(source.data).split("\n")
         for index, text in enumerate(lines, start=1):
             m = SUPPRESS.search(text)
