@@ -12,6 +12,7 @@ and a peer name's bytes (which CARP hashes) can be recovered exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 FGETS_CHUNK = 8191  # BUFSIZ (8192) minus the terminating NUL: src/cache_cf.cc parseOneConfigFile
 
@@ -26,8 +27,7 @@ def encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """One ``fgets`` result: ``text`` without newline, cut at the first ``\\r`` like Squid."""
 
     line: int
@@ -56,14 +56,16 @@ class SourceFile:
 def records(data: bytes) -> list[Record]:
     """Split file bytes into Squid's ``fgets`` records (newline dropped, cut at ``\\r``)."""
     out: list[Record] = []
-    raw_lines = data.split(b"\n")
-    last = len(raw_lines) - 1
-    for index, raw in enumerate(raw_lines):
-        if index == last and not raw:
+    text_lines = decode(data).split("\n")
+    last = len(text_lines) - 1
+    # A character is at most 4 bytes, so only lines this long can reach fgets' limit.
+    suspicious = FGETS_CHUNK // 4
+    for index, text in enumerate(text_lines):
+        if index == last and not text:
             break  # nothing after the final newline
         line = index + 1
+        raw = encode(text) if len(text) >= suspicious else b""
         if len(raw) < FGETS_CHUNK or (len(raw) == FGETS_CHUNK and index == last):
-            text = decode(raw)
             cr = text.find("\r")
             if cr >= 0:
                 out.append(Record(line, 1, text[:cr], cut_cr=True))
@@ -79,7 +81,7 @@ def records(data: bytes) -> list[Record]:
         for number, piece in enumerate(pieces):
             body = decode(piece)
             cr = body.find("\r")
-            text = body[:cr] if cr >= 0 else body
-            out.append(Record(line, column, text, split=number > 0, cut_cr=cr >= 0))
+            out.append(Record(line, column, body[:cr] if cr >= 0 else body, split=number > 0,
+                              cut_cr=cr >= 0))
             column += len(body)
     return out

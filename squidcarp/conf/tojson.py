@@ -32,7 +32,7 @@ def directive(d: Directive) -> dict[str, JSON]:
 
 
 def value(obj: object) -> JSON:
-    if isinstance(obj, Token):
+    if isinstance(obj, Token):  # before tuples: Token and Position are named tuples
         return token(obj)
     if isinstance(obj, Directive):
         return directive(obj)
