@@ -11,15 +11,11 @@ once, on first use.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
-if TYPE_CHECKING:
-    import pyparsing as pp
-
+from squidcarp.conf.grammar import comma_items
 from squidcarp.conf.model import (
     PEER_TYPE_SPELLINGS,
     CachePeer,
@@ -82,23 +78,6 @@ TLS_SUBOPTIONS = ("disable", "cert=", "key=", "version=", "min-version=", "optio
 TTL_MAX = 128  # parse_peer clamps ttl= to 0..128
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
-
-# --- pyparsing value grammars ------------------------------------------------------------------
-# Built once, on first use: most configs never need them, and importing pyparsing costs more than
-# reading a whole config, so the CLI stays fast.
-
-
-@functools.cache
-def _grammars() -> tuple[pp.ParserElement, pp.ParserElement]:
-    import pyparsing as pp  # noqa: PLC0415 - deferred on purpose (start-up time)
-
-    item = pp.Regex(r"[^,]*").set_name("carp-key part")
-    carp_key = pp.DelimitedList(item, delim=",", allow_trailing_delim=False,
-                                min=1).set_name("carp-key list")
-    htcp = pp.DelimitedList(pp.Regex(r"[^,]*").set_name("htcp mode"), delim=",",
-                            min=1).set_name("htcp modes")
-    return carp_key, htcp
-
 
 # strtoll(s, &end, 10): optional blanks, sign, digits (src/Parsing.cc xatoll)
 _C_INTEGER = re.compile(r"[ \t\n\v\f\r]*[+-]?[0-9]+")
@@ -168,8 +147,7 @@ def _service_port(name: str) -> int | None:
 
 def parse_carp_key(value: str) -> tuple[frozenset[CarpKeyPart], tuple[str, ...], str | None]:
     """``carp-key=`` parts: each matched by *prefix* (``hostname`` counts as ``host``)."""
-    grammar = _grammars()[0]
-    items = [str(x) for x in grammar.parse_string(value, parse_all=True)] if value else [""]
+    items = comma_items(value)
     parts: set[CarpKeyPart] = set()
     for item in items:
         for part in CarpKeyPart:
@@ -292,9 +270,12 @@ def _option(b: _Builder, tok: Token, text: str, peer_type: PeerType, host: Token
         parts, spelled, error = parse_carp_key(value)
         if error:
             b.event(Kind.PEER_CARP_KEY_INVALID, tok, f"{error}: Squid stops here", Squid.FATAL)
+        previous = values.get("carp_key")
+        if isinstance(previous, CarpKey):  # parse_peer only sets flags: repeated carp-key= merge
+            parts, spelled = previous.parts | parts, previous.spelled + spelled
         values["carp_key"] = CarpKey(parts, spelled, tok)
     elif text.startswith(("htcp=", "htcp-")):
-        modes = [str(m) for m in _grammars()[1].parse_string(text[5:], parse_all=True)] or [""]
+        modes = comma_items(text[5:])
         b.options.append(PeerOption(tok, "htcp=", text[5:]))
         values["htcp"] = True
         seen = list(values.get("htcp_modes", ()))  # type: ignore[call-overload]
