@@ -82,3 +82,11 @@ def test_raw_high_bytes_reach_the_origin_unchanged(array: LocalCarpArray) -> Non
     assert served.parent_name is not None
     (seen,) = array.origin.by_harness_id(served.harness_id)
     assert seen.request_line == b"GET /caf\xe9/\xff%41?q=\x80 HTTP/1.1"
+
+
+def test_carp_key_host_sends_every_path_of_a_host_to_one_parent(carp_array) -> None:  # type: ignore[no-untyped-def]
+    keyed = carp_array([("k-one", 1, "host"), ("k-two", 1, "host"), ("k-three", 1, "host")])
+    one_host = {keyed.request(f"http://origin.test/p/{i}").parent_name for i in range(30)}
+    assert len(one_host) == 1
+    many_hosts = {keyed.request(f"http://h{i}.example/p").parent_name for i in range(30)}
+    assert len(many_hosts) > 1

@@ -75,6 +75,13 @@ def pytest_runtest_makereport(
     return report
 
 
+def stop_arrays(arrays: list[LocalCarpArray]) -> None:
+    """Stop every node of several arrays at once, then their origins."""
+    stop_all(node for array in arrays for node in array.nodes())
+    for array in arrays:
+        array.stop()  # nodes already stopped: only the origin is left
+
+
 @pytest.fixture(scope="session")
 def harness_ledger(pytestconfig: pytest.Config) -> Ledger:
     return pytestconfig.stash[LEDGER_KEY]
@@ -150,5 +157,4 @@ def carp_array(harness_tools: NodeTools) -> Iterator[CarpArrayFactory]:
     try:
         yield start
     finally:
-        for array in running.values():
-            array.stop()
+        stop_arrays(list(running.values()))

@@ -59,6 +59,10 @@ class Renderer:
     def __init__(self) -> None:
         self._env = _environment()
 
+    @property
+    def environment(self) -> jinja2.Environment:
+        return self._env
+
     def _context(self, node: NodeContext, **extra: Any) -> dict[str, Any]:
         return {"node": node, "python": system_python(), "helpers_dir": str(HELPERS_DIR), **extra}
 
