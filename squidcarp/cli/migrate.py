@@ -6,8 +6,8 @@ import argparse
 import difflib
 from typing import Any
 
-from squidcarp.cli.common import add_read_options, read_one, read_options
 from squidcarp.atomic import write_atomically
+from squidcarp.cli.common import add_read_options, read_one, read_options
 from squidcarp.cli.main import IO, UsageError
 from squidcarp.conf.migrate import migrate
 from squidcarp.conf.source import decode

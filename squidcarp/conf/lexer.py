@@ -83,10 +83,11 @@ def logical_lines(file: str, recs: Iterable[Record]) -> tuple[list[LogicalLine],
             continue
         text = "".join(parts).rstrip(BLANKS)
         if stripped.rstrip(W_SPACE).endswith("\\") and stripped[-1] != "\\":
+            at = Position(file, rec.line, column + len(stripped.rstrip(BLANKS)) - 1)
             events.append(ReadEvent(
-                Kind.BACKSLASH_BLANK, Position(file, rec.line, column + len(stripped.rstrip(BLANKS)) - 1),
-                "'\\' followed by blanks does not continue the line: Squid reads a literal '\\' token",
-                Squid.SILENT))
+                Kind.BACKSLASH_BLANK, at,
+                "'\\' followed by blanks does not continue the line: Squid reads a literal "
+                "'\\' token", Squid.SILENT))
         lines.append(_make_line(file, text, anchors, first, rec.line))
         parts, anchors, length = [], [], 0
     if parts:

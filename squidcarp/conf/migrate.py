@@ -83,7 +83,7 @@ def migrate(read: ReadResult) -> Migration:
     weights = smallest_weights([lp.factor for lp in usable if lp.factor is not None])
     edits: list[Edit] = []
     by_name: dict[str, int] = {}
-    for lp, weight in zip(usable, weights):
+    for lp, weight in zip(usable, weights, strict=True):
         peer = lp.peer
         parts = []
         if not peer.carp:

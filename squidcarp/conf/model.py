@@ -251,7 +251,8 @@ class HelperProgram:
 
 @dataclass(frozen=True)
 class HelperChildren:
-    """``*_children N [startup=] [idle=] [concurrency=] [queue-size=] [on-persistent-overload=]``."""
+    """``*_children N [startup=] [idle=] [concurrency=] [queue-size=]
+    [on-persistent-overload=]``."""
 
     directive: Directive
     kind: str

@@ -65,7 +65,7 @@ STRING_OPTIONS: dict[str, str] = {
     "digest-url=": "digest_url",
     "forceddomain=": "forceddomain",
 }
-# Exact spellings of the two tri-state options (anything else, e.g. front-end-https=off, is unknown).
+# Exact spellings of the two tri-state options (others, e.g. front-end-https=off, are unknown).
 FRONT_END_HTTPS = {"front-end-https": "on", "front-end-https=on": "on",
                    "front-end-https=auto": "auto"}
 CONNECTION_AUTH = {"connection-auth": "on", "connection-auth=on": "on",
@@ -296,10 +296,10 @@ def _option(b: _Builder, tok: Token, text: str, peer_type: PeerType, host: Token
             b.event(Kind.PEER_BUNGLED, tok,
                     f"{key[:-1]}: {result.error}: Squid rejects the line ('Bungled')", Squid.FATAL)
         else:
-            value = result.value
+            number = result.value
             if key == "ttl=":
-                value = min(TTL_MAX, max(0, value))
-            values[INT_OPTIONS[key]] = value
+                number = min(TTL_MAX, max(0, number))
+            values[INT_OPTIONS[key]] = number
     elif text.startswith("name="):
         b.options.append(PeerOption(tok, "name", text[5:]))
         if text[5:]:

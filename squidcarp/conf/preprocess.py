@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.grammar import evaluate_condition
 from squidcarp.conf.lexer import LogicalLine, Tokenizer, expand_macros, first_word, logical_lines
 from squidcarp.conf.model import Directive, Position, Token
 from squidcarp.conf.source import BLANKS, SourceFile, records
@@ -62,40 +63,6 @@ class Preprocessed:
 
 
 Loader = Callable[[str], bytes]
-
-
-def _eval_condition(expr: str) -> bool | None:
-    """``EvalBoolExpr``: ``true``, ``false`` or ``INT = INT`` (strtol base 0). None = fatal."""
-    if expr == "true":
-        return True
-    if expr == "false":
-        return False
-    if "=" in expr:
-        left, right = expr.split("=", 1)
-        a, b = _strtol(left.rstrip(BLANKS)), _strtol(right.lstrip(BLANKS))
-        if a is None or b is None:
-            return None
-        return a == b
-    return None
-
-
-def _strtol(text: str) -> int | None:
-    """C ``strtol(s, &end, 0)`` that must consume the whole string."""
-    s = text.lstrip(BLANKS)
-    sign = 1
-    if s[:1] in "+-" and s:
-        sign = -1 if s[0] == "-" else 1
-        s = s[1:]
-    try:
-        if s[:2].lower() == "0x" and len(s) > 2:
-            return sign * int(s[2:], 16)
-        if s.startswith("0") and len(s) > 1:
-            return sign * int(s[1:], 8)
-        if s.isdigit():
-            return sign * int(s, 10)
-    except ValueError:
-        return None
-    return None
 
 
 def _statement(text: str, word: str) -> str | None:
@@ -173,7 +140,7 @@ class Reader:
             text = line.text
             expr = _statement(text, "if")
             if expr is not None:
-                value = _eval_condition(expr)
+                value = evaluate_condition(expr)
                 if value is None:
                     self._event(Kind.IF_EXPRESSION, line.pos,
                                 f"cannot evaluate 'if {expr}': Squid knows only true, false and "
@@ -215,9 +182,9 @@ class Reader:
         args = tuple(self.tokenizer.tokens(line, end))
         directive = Directive(name, args, line.text, chain)
         self.out.directives.append(directive)
-        if word == "configuration_includes_quoted_values" and args:
-            if args[0].text in ("on", "off"):
-                self.tokenizer.quoted_values = args[0].text == "on"
+        if (word == "configuration_includes_quoted_values" and args
+                and args[0].text in ("on", "off")):
+            self.tokenizer.quoted_values = args[0].text == "on"
 
     def _include(self, line: LogicalLine, chain: tuple[Position, ...], depth: int) -> None:
         here = line.pos
@@ -244,7 +211,7 @@ class Reader:
                             f"unable to find configuration file: {word}", Squid.FATAL)
                 continue
             for match in matches:
-                self._include_one(match, word, pos, chain + (here,), depth + 1)
+                self._include_one(match, word, pos, (*chain, here), depth + 1)
 
     def _include_one(self, path: str, word: str, pos: Position, chain: tuple[Position, ...],
                      depth: int) -> None:

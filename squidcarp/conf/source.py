@@ -5,8 +5,8 @@ Squid reads squid.conf with an 8192-byte ``fgets`` buffer (src/cache_cf.cc ``par
 line of its own. Each :class:`Record` is one such ``fgets`` result, with the real file line and the
 column its first character has there, so positions still point into the file a person edits.
 
-Files are read as bytes and decoded as UTF-8 with ``surrogateescape``: any byte sequence round-trips,
-and a peer name's bytes (which CARP hashes) can be recovered exactly.
+Files are read as bytes and decoded as UTF-8 with ``surrogateescape``: any byte sequence
+round-trips, and a peer name's bytes (which CARP hashes) can be recovered exactly.
 """
 
 from __future__ import annotations

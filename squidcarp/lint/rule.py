@@ -1,8 +1,8 @@
 """A rule is a module with ``CODE``, ``NAME``, ``SEVERITY``, a docstring and ``check(ctx)``.
 
-``check`` is pure: it looks at the :class:`LintContext` and yields :class:`Finding` objects; it keeps
-nothing between calls. The docstring is the user documentation (``docs/rules.md`` is generated from
-it): a summary line, why it matters in Squid, then ``Bad:`` and ``Good:`` examples.
+``check`` is pure: it looks at the :class:`LintContext` and yields :class:`Finding` objects; it
+keeps nothing between calls. The docstring is the user documentation (``docs/rules.md`` is
+generated from it): a summary line, why it matters in Squid, then ``Bad:`` and ``Good:`` examples.
 """
 
 from __future__ import annotations

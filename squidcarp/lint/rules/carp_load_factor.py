@@ -54,7 +54,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         return
     weights = smallest_weights(factors)
     usable = [lp for lp in legacy if lp.factor is not None]
-    for lp, weight in zip(usable, weights):
+    for lp, weight in zip(usable, weights, strict=True):
         tok = lp.option.token
         if ctx.squid_version in ("2.6", "2.7", "3"):
             effect = "Squid 2.6 to 3.3 reject the option and stop"
