@@ -107,8 +107,8 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             item2 = _external_acl(d)
             if item2 is not None:
                 eacl.append(item2)
-        elif name == "acl" and not quoted_values:
-            _acl_files(d, events, cwd)
+        if name in known.LIST_DIRECTIVES and not quoted_values:
+            _list_files(d, events, cwd)
         if name in known.SCALAR_TYPES:
             key = ALIASES.get(name, name)
             settings.append((key, _scalar(d, known.SCALAR_TYPES[name], events)))
@@ -268,20 +268,27 @@ def _external_acl(d: Directive) -> ExternalAclType | None:
     return ExternalAclType(d, d.args[0], tuple(options), tuple(formats), tuple(rest))
 
 
-def _acl_files(d: Directive, events: list[ReadEvent], cwd: str | None) -> None:
-    """``acl NAME TYPE "file"``: strtokFile opens the quoted path (from Squid's CWD)."""
-    for tok in d.args[2:]:
+def _list_files(d: Directive, events: list[ReadEvent], cwd: str | None) -> None:
+    """A token starting with a quote names a file of values (``ConfigParser::strtokFile``).
+
+    Squid opens it from its working directory; a file it cannot open is an ERROR line, after
+    which the ACL has no values from it (``Warning: empty ACL``) or the access rule is dropped.
+    """
+    first = 2 if d.keyword == "acl" else 0  # acl NAME TYPE values...
+    for tok in d.args[first:]:
         text = tok.text
-        if text[:1] in "\"'":
-            path = text[1:]
-            for q in "\"'":
-                path = path.split(q, 1)[0]
-            full = os.path.join(cwd or os.getcwd(), path)
-            if not os.path.isfile(full):
-                events.append(ReadEvent(
-                    Kind.ACL_FILE_MISSING, tok.pos,
-                    f"acl '{d.args[0].text}' reads values from '{path}', which cannot be opened: "
-                    "Squid logs an ERROR and the ACL matches nothing", Squid.ERROR))
+        if text[:1] not in "\"'":
+            continue
+        path = text[1:]
+        for q in "\"'":
+            path = path.split(q, 1)[0]
+        full = os.path.join(cwd or os.getcwd(), path)
+        if not os.path.isfile(full):
+            events.append(ReadEvent(
+                Kind.ACL_FILE_MISSING, tok.pos,
+                f"{d.keyword} reads values from '{path}', which cannot be opened: Squid logs "
+                "an ERROR and goes on without them", Squid.ERROR,
+                tok.pos.column + len(tok.raw_or_text), path))
 
 
 def _scalar(d: Directive, squid_type: str, events: list[ReadEvent]) -> Setting:
