@@ -1,0 +1,72 @@
+"""A directive Squid 5 knows only as obsolete.
+
+Squid 5 logs ``ERROR: Directive 'NAME' is obsolete.`` and, for most such names, ignores the line
+and exits 0, so the setting silently does nothing (``cache_peer_domain`` lines stop restricting
+peers; use ``cache_peer_access`` with a ``dstdomain`` ACL). A few are still acted upon by
+``parse_obsolete()``: ``log_access`` and ``log_icap`` always stop Squid ('Bungled');
+``url_rewrite_concurrency`` and ``ignore_ims_on_miss`` still read a value (and stop Squid when it
+is missing or not a number / on-off word), and ``sslproxy_*`` lines are converted into
+``tls_outgoing_options`` (a value-less one crashes Squid 5.7). Those cases are errors; the rest are
+warnings. Replace the line with its modern equivalent or remove it.
+
+Bad::
+
+    cache_peer_domain alpha .example.com
+    log_access deny all
+
+Good::
+
+    acl example dstdomain .example.com
+    cache_peer_access alpha allow example
+    access_log none all
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from squidcarp.conf import known
+from squidcarp.conf.events import Kind
+from squidcarp.conf.model import Directive
+from squidcarp.conf.peer import parse_c_int
+from squidcarp.lint.context import LintContext
+from squidcarp.lint.diagnostic import Finding, Severity
+
+CODE = "SC002"
+NAME = "obsolete-directive"
+SEVERITY = Severity.WARNING
+
+ALWAYS_FATAL = frozenset({"log_access", "log_icap"})  # src/cache_cf.cc parse_obsolete
+INT_VALUE = frozenset({"url_rewrite_concurrency"})  # parse_obsolete: parse_int
+ONOFF_VALUE = frozenset({"ignore_ims_on_miss"})  # parse_obsolete: parse_onoff
+SSLPROXY_PREFIX = "sslproxy_"  # parse_obsolete: NextQuotedOrToEol, NULL crashes 5.7
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    by_pos = {d.pos: d for d in ctx.config.directives}
+    for e in ctx.events(Kind.OBSOLETE_DIRECTIVE):
+        name = e.subject
+        directive = by_pos.get(e.pos)
+        fatal = _fatal_reason(name, directive)
+        still = known.OBSOLETE_STILL_PARSED.get(name)
+        if fatal is not None:
+            yield Finding(e.pos, f"directive '{name}' is obsolete: Squid 5 logs an ERROR and then "
+                                 f"{fatal}", Severity.ERROR, e.end_column)
+        elif still is not None:
+            yield Finding(e.pos, f"directive '{name}' is obsolete: Squid 5 logs an ERROR but still "
+                                 f"acts on it ({still})", end_column=e.end_column)
+        else:
+            yield Finding(e.pos, e.message, end_column=e.end_column)
+
+
+def _fatal_reason(name: str, directive: Directive | None) -> str | None:
+    args = directive.args if directive is not None else ()
+    if name in ALWAYS_FATAL:
+        return "stops ('Bungled'): parse_obsolete() rejects this line whatever it says"
+    if name in INT_VALUE and (not args or parse_c_int(args[0].text).value is None):
+        return "stops ('Bungled'): parse_obsolete() still reads an integer here"
+    if name in ONOFF_VALUE and not args:
+        return "stops ('Bungled'): parse_obsolete() still reads an on/off value here"
+    if name.startswith(SSLPROXY_PREFIX) and not args:
+        return "crashes: Squid 5.7 converts the missing value into tls_outgoing_options (SIGSEGV)"
+    return None

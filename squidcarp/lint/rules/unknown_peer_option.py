@@ -1,0 +1,85 @@
+"""An unknown ``cache_peer`` option: Squid logs an ERROR, ignores it and starts anyway.
+
+Since 3.4, ``parse_peer`` answers an option it does not know with ``ERROR: Ignoring unknown
+cache_peer option 'X'`` and exit status 0, so ``squid -k parse`` in CI passes. Options are matched
+case-sensitively, so ``CARP``, ``No-Query`` or ``Weight=2`` do nothing at all — the peer silently
+leaves the CARP array or keeps receiving ICP queries; and without
+``configuration_includes_quoted_values on`` quotes are part of the word, so ``"name=a"`` is not
+``name=a``. Such tokens, which *would* be options if spelled right, are errors; other unknown
+tokens are warnings. Options of Squid 2.x are reported by SC107 and ``carp-load-factor=`` by
+SC108. Fix the spelling.
+
+Bad::
+
+    cache_peer 127.0.0.1 parent 3128 0 CARP No-Query "name=alpha"
+
+Good::
+
+    cache_peer 127.0.0.1 parent 3128 0 carp no-query name=alpha
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from squidcarp.conf import known
+from squidcarp.conf.model import CachePeer, PeerOption
+from squidcarp.lint.context import LintContext
+from squidcarp.lint.diagnostic import Finding, Severity
+from squidcarp.lint.rules.legacy_peer_option import handled_by_carp_load_factor, legacy_key
+
+CODE = "SC106"
+NAME = "unknown-peer-option"
+SEVERITY = Severity.WARNING
+
+QUOTES = "\"'"
+BACKSLASH = "\\"  # what '\' + trailing blank leaves behind (src/cache_cf.cc parseOneConfigFile)
+# Every option word parse_peer() tests (src/cache_cf.cc @ SQUID_5_7), for suggestions.
+OPTION_WORDS = tuple(key.rstrip("=") for key, _ in known.PEER_OPTION_ORDER_5)
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    version = ctx.squid_version if ctx.squid_version in known.PEER_OPTION_ORDER_BY_VERSION else "5"
+    for peer in ctx.config.peers:
+        for opt in peer.unknown_options:
+            text = opt.token.text
+            if legacy_key(text) is not None or handled_by_carp_load_factor(text):
+                continue  # SC107 / SC108
+            yield _finding(peer, opt, version)
+
+
+def _finding(peer: CachePeer, opt: PeerOption, version: str) -> Finding:
+    tok = opt.token
+    text = tok.text
+    end = tok.pos.column + len(tok.raw_or_text)
+    base = (f"unknown option '{text}' on peer '{peer.name}': Squid logs an ERROR, ignores it "
+            "and exits 0")
+    if text[:1] in QUOTES:
+        inner = text[1:-1] if len(text) > 1 and text[-1] == text[0] else text[1:]
+        if _known(inner, version):
+            return Finding(tok.pos, f"{base} — the quotes are part of the word while "
+                                    "configuration_includes_quoted_values is off, so "
+                                    f"'{inner}' silently does nothing; write it unquoted",
+                           Severity.ERROR, end)
+    if _known(text.lower(), version):
+        return Finding(tok.pos, f"{base} — options are case-sensitive, so '{text}' is not "
+                                f"'{text.lower()}' and silently does nothing",
+                       Severity.ERROR, end)
+    if text == BACKSLASH:
+        return Finding(tok.pos, f"{base} — a '\\' followed by blanks does not continue the "
+                                "line, so the next line is read as a directive of its own",
+                       end_column=end)
+    close = difflib.get_close_matches(text.split("=", 1)[0], OPTION_WORDS, n=1, cutoff=0.75)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return Finding(tok.pos, f"{base}{hint}", end_column=end)
+
+
+def _known(word: str, version: str) -> bool:
+    """Would parse_peer() accept ``word`` (including the TLS sub-option check)?"""
+    key = known.match_peer_option(word, version)
+    if key is None:
+        return False
+    if key in known.PEER_TLS_PREFIXES:
+        return known.match_peer_tls_option(word[len(key):]) is not None
+    return True
