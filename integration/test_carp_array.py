@@ -7,6 +7,7 @@ import collections
 import pytest
 
 from integration.harness import LocalCarpArray, ServedBy
+from integration.harness.pytest_plugin import CarpArrayFactory
 
 # Mixed case and non-ASCII on purpose: CARP hashes names byte for byte.
 PARENTS = [("alpha", 1), ("Beta", 2), ("caché-γ", 3)]
@@ -14,7 +15,7 @@ URLS = [f"http://origin.test/objects/{i:03d}/item-{i * 7919 % 1000}.html" for i 
 
 
 @pytest.fixture(scope="module")
-def array(carp_array) -> LocalCarpArray:  # type: ignore[no-untyped-def]
+def array(carp_array: CarpArrayFactory) -> LocalCarpArray:
     return carp_array(PARENTS, accel_defaultsite="www.example.com")
 
 
@@ -84,7 +85,9 @@ def test_raw_high_bytes_reach_the_origin_unchanged(array: LocalCarpArray) -> Non
     assert seen.request_line == b"GET /caf\xe9/\xff%41?q=\x80 HTTP/1.1"
 
 
-def test_carp_key_host_sends_every_path_of_a_host_to_one_parent(carp_array) -> None:  # type: ignore[no-untyped-def]
+def test_carp_key_host_sends_every_path_of_a_host_to_one_parent(
+    carp_array: CarpArrayFactory,
+) -> None:
     keyed = carp_array([("k-one", 1, "host"), ("k-two", 1, "host"), ("k-three", 1, "host")])
     one_host = {keyed.request(f"http://origin.test/p/{i}").parent_name for i in range(30)}
     assert len(one_host) == 1

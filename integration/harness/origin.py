@@ -11,6 +11,7 @@ Objects: a path under ``/cacheable/`` is served with ``Cache-Control: public, ma
 from __future__ import annotations
 
 import argparse
+import socketserver
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,6 +126,14 @@ class _OriginHTTPServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self._lock = threading.Lock()
         self._records: list[OriginRequest] = []
+
+    def server_bind(self) -> None:
+        """Bind without HTTPServer's ``socket.getfqdn()``: that is a PTR query to the
+        system's resolver, a packet leaving the machine."""
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
 
     def record(self, **fields: object) -> OriginRequest:
         with self._lock:

@@ -18,7 +18,8 @@ attached to its report as sections.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from typing import Protocol
 
 import pytest
 
@@ -34,7 +35,18 @@ from .topology import CarpArraySpec, ParentSpec
 
 LEDGER_KEY = pytest.StashKey[Ledger]()
 
-CarpArrayFactory = Callable[..., LocalCarpArray]
+
+class CarpArrayFactory(Protocol):
+    """The ``carp_array`` fixture: start (or reuse) an array for this spec."""
+
+    def __call__(
+        self,
+        parents: Iterable[ParentSpec | tuple[object, ...]],
+        *,
+        frontend_extra: str = "",
+        accel_defaultsite: str | None = None,
+        origin_names: Iterable[str] = ("origin.test",),
+    ) -> LocalCarpArray: ...
 
 
 def running_under_ci() -> bool:

@@ -13,6 +13,7 @@ import os
 import pytest
 
 from integration.harness import NetNamespace, OriginServer, SquidFactory
+from integration.harness.pytest_plugin import CarpArrayFactory
 from integration.harness.render import HELPERS_DIR
 
 ENABLED = os.environ.get("SQUIDCARP_LEAK_PROBE") == "1"
@@ -28,7 +29,7 @@ def test_uses_everything(
     squid_factory: SquidFactory,
     origin: OriginServer,
     netns: NetNamespace,
-    carp_array,  # type: ignore[no-untyped-def]
+    carp_array: CarpArrayFactory,
 ) -> None:
     squid_factory(
         HELPER_BODY, label="leak-helper", files={"rewriter.py": HELPERS_DIR / "rewriter.py"}
