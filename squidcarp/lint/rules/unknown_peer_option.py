@@ -67,9 +67,9 @@ def _finding(peer: CachePeer, opt: PeerOption, version: str) -> Finding:
                                 f"'{text.lower()}' and silently does nothing",
                        Severity.ERROR, end)
     if text == BACKSLASH:
-        return Finding(tok.pos, f"{base} — a '\\' followed by blanks does not continue the "
-                                "line, so the next line is read as a directive of its own",
-                       end_column=end)
+        return Finding(tok.pos, f"{base} — a lone '\\' is usually a continuation backslash "
+                                "followed by blanks, which does not continue the line: the next "
+                                "line is read as a directive of its own", end_column=end)
     close = difflib.get_close_matches(text.split("=", 1)[0], OPTION_WORDS, n=1, cutoff=0.75)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return Finding(tok.pos, f"{base}{hint}", end_column=end)
