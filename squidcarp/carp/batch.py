@@ -1,0 +1,405 @@
+"""The batch engine: CARP owners for millions of requests, identical to :meth:`CarpArray.owner`.
+
+The per-request hash is sequential over the key bytes, so the work is vectorised *across*
+requests. A chunk of keys is sorted by length (longest first) and laid out column by column: byte
+j of every key longer than j sits in one contiguous run, and those keys are a prefix of the chunk.
+One numpy step per byte position then advances every active hash at once::
+
+    u += rotl32(u, 19) + char(b)   ==   u = u * (1 + 2**19) + (u >> 13) + char(b)   (mod 2**32)
+
+(the two halves of the rotation never overlap, so the OR is an addition). Members are visited in
+evaluation order, the hash carrying over from one member to the next exactly as in Squid; scores are
+``float64(combined) * multiplier`` and the winner is kept with a strict ``>`` starting from 0.0, so
+ties, zero and NaN scores behave as in Squid.
+
+Normalisation: absolute ``http://`` URLs that are already in Squid's canonical form (lower-case host
+name, no port, a path without blanks...) are recognised with a few array operations over the whole
+chunk and hashed as they are; everything else (other schemes, ports, upper case, IP literals,
+CONNECT and accelerator requests, members with ``carp-key``) goes through
+:func:`squidcarp.carp.url.parse` one request at a time, which is about 20 times slower.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from squidcarp.carp.array import CarpArray, Member, MemberState
+from squidcarp.carp.hash import (
+    COMBINE_MULTIPLIER,
+    FINAL_ROTATION,
+    URL_STEP_MULTIPLIER,
+    URL_STEP_SHIFT,
+    accumulate,
+)
+from squidcarp.carp.key import KeySpec, carp_key
+from squidcarp.carp.url import MAX_URL, NotRoutable, Request, parse
+
+NO_OWNER = -1
+"""CARP picked nothing (every usable score is 0 or NaN): Squid falls through to other methods."""
+NOT_ROUTABLE = -2
+"""Squid rejects the request target (HTTP 400) before CARP runs."""
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each chunk."""
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Owners of a batch of requests, as indexes into ``members`` (config order).
+
+    ``owners[i]`` is the config index of the member that owns request i, :data:`NO_OWNER` when CARP
+    picks nothing, or :data:`NOT_ROUTABLE` when Squid would reject the target.
+    """
+
+    members: tuple[Member, ...]
+    owners: npt.NDArray[np.int32]
+
+    def __len__(self) -> int:
+        return int(self.owners.shape[0])
+
+    def counts(self) -> npt.NDArray[np.int64]:
+        """Requests owned per member, in config order."""
+        valid = self.owners[self.owners >= 0]
+        return np.bincount(valid, minlength=len(self.members)).astype(np.int64)
+
+    @property
+    def no_owner(self) -> int:
+        return int(np.count_nonzero(self.owners == NO_OWNER))
+
+    @property
+    def not_routable(self) -> int:
+        return int(np.count_nonzero(self.owners == NOT_ROUTABLE))
+
+    def owner(self, i: int) -> Member | None:
+        k = int(self.owners[i])
+        return self.members[k] if k >= 0 else None
+
+
+# --- keys sorted by length ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sorted:
+    """Keys sorted by length, longest first (ties in input order), joined into one buffer."""
+
+    order: npt.NDArray[np.intp]
+    """Input row of each sorted key."""
+    lengths: npt.NDArray[np.int64]
+    """Sorted lengths."""
+    starts: npt.NDArray[np.int64]
+    """Offset of each sorted key in ``buffer``."""
+    buffer: npt.NDArray[np.uint8]
+    groups: tuple[tuple[int, int, int], ...]
+    """(first, end, length) of each run of equal-length sorted keys."""
+
+
+def _sort_keys(keys: Sequence[bytes]) -> _Sorted:
+    n = len(keys)
+    lens = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    if n and int(lens.max()) <= 0xFFFF:  # numpy radix-sorts 16-bit keys: ~10x faster
+        order = np.argsort((0xFFFF - lens).astype(np.uint16), kind="stable")
+    else:
+        order = np.argsort(-lens, kind="stable")
+    ordered = [keys[i] for i in order.tolist()]
+    buffer = np.frombuffer(b"".join(ordered), dtype=np.uint8)
+    sorted_lens = lens[order]
+    starts = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        np.cumsum(sorted_lens[:-1], out=starts[1:])
+    cuts = (np.flatnonzero(sorted_lens[1:] != sorted_lens[:-1]) + 1).tolist()
+    bounds = [0, *cuts, n] if n else [0]
+    lens_list = sorted_lens.tolist()
+    groups = tuple((a, b, lens_list[a]) for a, b in itertools.pairwise(bounds))
+    return _Sorted(order, sorted_lens, starts, buffer, groups)
+
+
+# --- Squid-canonical http URLs, recognised without Python-level work per URL ----------------------
+
+_HTTP = b"http://"
+_WINDOW = 48
+"""Bytes of each URL examined: "http://" and up to 40 host bytes plus the '/' after them."""
+# Byte classes for the host window: 0 = host-name byte, 1 = '/', 2 = anything else.
+_HOST_CLASSES = bytes(
+    0 if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789.-_" else 1 if b == 0x2F else 2
+    for b in range(256)
+)
+
+
+def _canonical(s: _Sorted) -> npt.NDArray[np.bool_]:
+    """Per sorted key: an http URL that Squid's normalisation leaves byte for byte as it is.
+
+    That is ``http://`` + a host of lower-case letters, digits, ``.``, ``-`` and ``_`` which does
+    not start with a digit (so it can't be an IP literal) nor with a dot, does not end with a dot,
+    and holds no ``..``, then ``/`` and a path without bytes <= 0x20, the whole shorter than
+    MAX_URL. No port, no userinfo. Anything else is left to the full parser (False).
+    """
+    n = len(s.order)
+    window = np.zeros((n, _WINDOW), dtype=np.uint8)
+    buf = s.buffer
+    for a, b, length in s.groups:
+        w = min(length, _WINDOW)
+        start = int(s.starts[a])
+        block = buf[start : start + (b - a) * length].reshape(b - a, length)
+        window[a:b, :w] = block[:, :w]
+    prefix = window.view(np.uint64)[:, 0] & np.uint64(0x00FFFFFFFFFFFFFF)
+    ok: npt.NDArray[np.bool_] = np.equal(prefix, np.uint64(int.from_bytes(_HTTP + b"\0", "little")))
+    ok &= s.lengths < MAX_URL
+    classes = np.frombuffer(window.tobytes().translate(_HOST_CLASSES), dtype=np.uint8)
+    host = classes.reshape(n, _WINDOW)[:, len(_HTTP) :]
+    host_len = (host != 0).argmax(axis=1)
+    rows = np.arange(n)
+    ok &= host[rows, host_len] == 1  # the first non-host byte is the '/' that ends the host
+    ok &= host_len > 0
+    first = window[:, len(_HTTP)]
+    ok &= (first != 0x2E) & ((first < 0x30) | (first > 0x39))
+    ok &= window[rows, len(_HTTP) + host_len - 1] != 0x2E
+    dot = window[:, len(_HTTP) :] == 0x2E
+    ok &= ~(dot[:, 1:] & dot[:, :-1]).any(axis=1)  # ".." in the window (host or not)
+    # Blanks, controls and NUL anywhere in the URL send it to the full parser.
+    bad = np.flatnonzero(buf <= 0x20)
+    if bad.size:
+        ok[np.searchsorted(s.starts, bad, side="right") - 1] = False
+    return ok
+
+
+# --- the hash kernel ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Band:
+    """Sorted keys ``start .. start + width`` laid out column by column (uint32 per byte).
+
+    Only the first ``len(counts)`` bytes are laid out: columns that fewer than
+    :data:`_DENSE_ROWS` keys reach are cheaper to finish one key at a time (:func:`_accumulate`).
+    """
+
+    start: int
+    counts: tuple[int, ...]
+    """counts[j] = keys of this band longer than j (they are a prefix of the band)."""
+    data: npt.NDArray[np.uint32]
+    """Shape (len(counts), width): row j holds byte j of every key of the band longer than j."""
+    tail_rows: int
+    """Keys of the band longer than len(counts): their remaining bytes are hashed one by one."""
+
+
+@dataclass(frozen=True)
+class _Layout:
+    keys: _Sorted
+    bands: tuple[_Band, ...]
+    signed_char: bool
+
+    @property
+    def order(self) -> npt.NDArray[np.intp]:
+        return self.keys.order
+
+
+_DENSE_ROWS = 32
+"""A byte column shorter than this is hashed per key in Python (4 numpy calls cost more)."""
+_PAD_SLACK = 1 << 20
+"""Padding allowed in a band beyond 3x its key bytes, before a new band is started."""
+
+
+def _layout(s: _Sorted, signed_char: bool) -> _Layout:
+    """Bands of sorted keys, each padded to its longest key but never by more than ~3x."""
+    raw = s.buffer.view(np.int8) if signed_char else s.buffer  # int8 -> uint32 sign-extends
+    bands: list[_Band] = []
+    groups = s.groups
+    g = 0
+    while g < len(groups):
+        first, longest = groups[g][0], groups[g][2]
+        h, key_bytes = g, 0
+        while h < len(groups):
+            a, b, length = groups[h]
+            more = key_bytes + (b - a) * length
+            if h > g and longest * (b - first) > 3 * more + _PAD_SLACK:
+                break
+            key_bytes = more
+            h += 1
+        end = groups[h - 1][1]
+        full = [0] * longest
+        for _, b, length in groups[g:h]:
+            if length:
+                full[length - 1] = b - first
+        for j in range(longest - 2, -1, -1):
+            full[j] = max(full[j], full[j + 1])
+        dense = 0
+        while dense < longest and full[dense] >= _DENSE_ROWS:
+            dense += 1
+        data = np.empty((dense, end - first), dtype=np.uint32)
+        for a, b, length in groups[g:h]:
+            width = min(length, dense)
+            if width:
+                start = int(s.starts[a])
+                rows = raw[start : start + (b - a) * length].reshape(b - a, length)
+                data[:width, a - first : b - first] = rows[:, :width].T
+        tail_rows = full[dense] if dense < longest else 0
+        bands.append(_Band(first, tuple(full[:dense]), data, tail_rows))
+        g = h
+    return _Layout(s, tuple(bands), signed_char)
+
+
+def _accumulate(u: npt.NDArray[np.uint32], layout: _Layout, tmp: npt.NDArray[np.uint32]) -> None:
+    """Run one member's key through the running hashes ``u`` (in layout order), in place."""
+    mul = np.uint32(URL_STEP_MULTIPLIER)
+    shift = np.uint32(URL_STEP_SHIFT)
+    keys = layout.keys
+    for band in layout.bands:
+        ub = u[band.start :]
+        for j, c in enumerate(band.counts):
+            v = ub[:c]
+            t = tmp[:c]
+            np.right_shift(v, shift, out=t)
+            np.add(t, band.data[j, :c], out=t)
+            np.multiply(v, mul, out=v)
+            np.add(v, t, out=v)
+        done = len(band.counts)
+        for row in range(band.start, band.start + band.tail_rows):
+            begin = int(keys.starts[row])
+            rest = keys.buffer[begin + done : begin + int(keys.lengths[row])].tobytes()
+            u[row] = accumulate(rest, int(u[row]), layout.signed_char)
+
+
+def _scores(u: npt.NDArray[np.uint32], state: MemberState) -> npt.NDArray[np.float64]:
+    c = np.bitwise_xor(u, np.uint32(state.hash))
+    np.multiply(c, np.uint32(COMBINE_MULTIPLIER), out=c)
+    c = (c << np.uint32(FINAL_ROTATION)) | (c >> np.uint32(32 - FINAL_ROTATION))
+    score: npt.NDArray[np.float64] = c.astype(np.float64)
+    score *= state.multiplier
+    return score
+
+
+def _select(
+    array: CarpArray, layouts: dict[KeySpec, _Layout], n: int, down: frozenset[str]
+) -> npt.NDArray[np.int32]:
+    """Owners (config index or NO_OWNER) in input-row order for keys already laid out."""
+    if not array.states:
+        return np.full(n, NO_OWNER, dtype=np.int32)
+    reference = layouts[array.states[0].member.spec]
+    u = np.zeros(n, dtype=np.uint32)
+    tmp = np.empty(n, dtype=np.uint32)
+    best = np.zeros(n, dtype=np.float64)  # in reference order
+    owner = np.full(n, NO_OWNER, dtype=np.int32)
+    current = reference
+    for state in array.states:
+        layout = layouts[state.member.spec]
+        if layout is not current:
+            rowwise = np.empty_like(u)
+            rowwise[current.order] = u
+            u = rowwise[layout.order]
+            current = layout
+        _accumulate(u, layout, tmp)
+        if state.member.label in down:
+            continue
+        score = _scores(u, state)
+        if layout is not reference:
+            rowwise_score = np.empty_like(score)
+            rowwise_score[layout.order] = score
+            score = rowwise_score[reference.order]
+        better = score > best
+        np.copyto(best, score, where=better)
+        np.copyto(owner, np.int32(state.config_index), where=better)
+    out = np.empty(n, dtype=np.int32)
+    out[reference.order] = owner
+    return out
+
+
+@dataclass(frozen=True)
+class BatchEngine:
+    """Routes many requests through one array. ``chunk_size`` bounds memory (~40 B per key byte)."""
+
+    array: CarpArray
+    chunk_size: int = 1 << 15
+    _specs: tuple[KeySpec, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.chunk_size < 1:
+            raise ValueError("chunk_size must be >= 1")
+        specs = tuple(dict.fromkeys(self.array.key_specs)) or ((),)
+        object.__setattr__(self, "_specs", specs)
+
+    def route(
+        self,
+        items: Sequence[bytes | Request],
+        down: frozenset[str] = frozenset(),
+        progress: Progress | None = None,
+    ) -> BatchResult:
+        """Owners for ``items``: absolute URLs (GET) as bytes, or :class:`Request` objects."""
+        total = len(items)
+        owners = np.empty(total, dtype=np.int32)
+        for start in range(0, total, self.chunk_size):
+            chunk = items[start : start + self.chunk_size]
+            owners[start : start + len(chunk)] = self._route_chunk(chunk, down)
+            if progress is not None:
+                progress(start + len(chunk), total)
+        return BatchResult(self.array.members, owners)
+
+    def route_keys(
+        self, keys: Mapping[KeySpec, Sequence[bytes]], down: frozenset[str] = frozenset()
+    ) -> npt.NDArray[np.int32]:
+        """Owners for already-built keys: one list per carp-key spec, all in the same row order."""
+        lengths = {len(k) for k in keys.values()}
+        if len(lengths) != 1 or set(keys) != set(self._specs):
+            raise ValueError("route_keys needs one equally long key list per carp-key spec")
+        n = lengths.pop()
+        if n == 0:
+            return np.empty(0, dtype=np.int32)
+        signed = self.array.signed_char
+        layouts = {spec: _layout(_sort_keys(k), signed) for spec, k in keys.items()}
+        return _select(self.array, layouts, n, down)
+
+    def _route_chunk(
+        self, chunk: Sequence[bytes | Request], down: frozenset[str]
+    ) -> npt.NDArray[np.int32]:
+        if self._specs == ((),) and chunk:
+            try:
+                s = _sort_keys(chunk)  # type: ignore[arg-type]
+            except TypeError:  # Request objects (or str): every item takes the full parser
+                pass
+            else:
+                return self._route_sorted(s, chunk, down)
+        return self._route_parsed(range(len(chunk)), chunk, down)
+
+    def _route_sorted(
+        self, s: _Sorted, chunk: Sequence[bytes | Request], down: frozenset[str]
+    ) -> npt.NDArray[np.int32]:
+        """Absolute URLs, every member keyed on the effective URI: the fast path."""
+        canonical = _canonical(s)
+        layouts: dict[KeySpec, _Layout] = {(): _layout(s, self.array.signed_char)}
+        owners = _select(self.array, layouts, len(chunk), down)
+        if not canonical.all():
+            rows = s.order[~canonical]
+            owners[rows] = self._route_parsed(rows.tolist(), chunk, down)
+        return owners
+
+    def _route_parsed(
+        self, rows: Sequence[int], chunk: Sequence[bytes | Request], down: frozenset[str]
+    ) -> npt.NDArray[np.int32]:
+        """Owners for ``chunk[rows]`` through the full parser (NOT_ROUTABLE where it fails)."""
+        out = np.full(len(rows), NOT_ROUTABLE, dtype=np.int32)
+        routable: list[int] = []
+        keys: dict[KeySpec, list[bytes]] = {spec: [] for spec in self._specs}
+        for i, row in enumerate(rows):
+            try:
+                uri = parse(chunk[row])
+            except NotRoutable:
+                continue
+            routable.append(i)
+            for spec, out_keys in keys.items():
+                out_keys.append(carp_key(uri, spec))
+        if routable:
+            out[np.asarray(routable, dtype=np.intp)] = self.route_keys(keys, down)
+        return out
+
+
+def route_batch(
+    array: CarpArray,
+    items: Sequence[bytes | Request],
+    down: frozenset[str] = frozenset(),
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Shorthand for ``BatchEngine(array).route(items, down, progress)``."""
+    return BatchEngine(array).route(items, down, progress)
