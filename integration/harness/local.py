@@ -20,8 +20,10 @@ from .origin import OriginServer
 from .ports import LoopbackAllocator, free_tcp_port
 from .render import NodeContext, Renderer, hosts_file_text
 from .routing import CarpArrayBase, PortKind
-from .squid import SquidNode, stop_all
+from .squid import SquidNode, SquidStartError, stop_all
 from .topology import AccessLogEntry, CarpArraySpec, Endpoint, ParentSpec, Placement
+
+START_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,17 @@ class LocalCarpArray(CarpArrayBase):
         return node, workdir
 
     def start(self, timeout: float = 30.0) -> LocalCarpArray:
+        """Start origin, parents, frontend; on a port taken meanwhile, start over on new ones."""
+        for _ in range(START_ATTEMPTS - 1):
+            try:
+                return self._start_once(timeout)
+            except SquidStartError as exc:
+                if not exc.address_in_use:
+                    raise
+                self._reset()
+        return self._start_once(timeout)
+
+    def _start_once(self, timeout: float) -> LocalCarpArray:
         try:
             self._start(timeout)
         except BaseException:
@@ -103,22 +116,27 @@ class LocalCarpArray(CarpArrayBase):
             raise
         return self
 
+    def _reset(self) -> None:
+        self.origin = OriginServer(self.origin.host, 0)
+        self.parents = ()
+        self.frontend = None
+        self.placement = None
+        self._by_endpoint.clear()
+
     def _start(self, timeout: float) -> None:
         renderer = self._tools.renderer
         self.origin.start()
         placement = self.placement = self._place()
         hosts = hosts_file_text(placement.origin, self.spec.origin_names)
-        parents = []
         pairs = zip(self.spec.parents, placement.parents, strict=True)
         for i, (spec, endpoint) in enumerate(pairs):
             hostname = self.spec.parent_hostname(i)
             node, workdir = self._node(hostname, endpoint)
             context = node_context(hostname, workdir, endpoint)
             node.write(renderer.parent(self.spec, placement, i, context), hosts)
-            node.launch()
-            parents.append(ParentNode(i, spec, endpoint, hostname, node))
+            self.parents += (ParentNode(i, spec, endpoint, hostname, node),)
             self._by_endpoint[(endpoint.host, str(endpoint.port))] = i
-        self.parents = tuple(parents)
+            node.launch()
         for parent in self.parents:
             parent.node.wait_ready(timeout)
         node, workdir = self._node(self.spec.frontend_hostname, placement.frontend)
@@ -216,6 +234,29 @@ class SquidFactory:
         timeout: float = 30.0,
         **context: object,
     ) -> SquidNode:
+        for _ in range(START_ATTEMPTS - 1):
+            node = self._make(body, label, netns, hosts, files, context)
+            if not start:
+                return node
+            try:
+                return node.start(timeout)
+            except SquidStartError as exc:
+                if not exc.address_in_use:
+                    raise
+                node.stop()
+                self.nodes.remove(node)
+        node = self._make(body, label, netns, hosts, files, context)
+        return node.start(timeout) if start else node
+
+    def _make(
+        self,
+        body: str,
+        label: str,
+        netns: str | None,
+        hosts: Mapping[str, str] | None,
+        files: Mapping[str, Path] | None,
+        context: dict[str, object],
+    ) -> SquidNode:
         listen = Endpoint(*self._tools.allocator.endpoint())
         workdir = self._tools.ledger.node_dir(label)
         node = SquidNode(
@@ -235,8 +276,6 @@ class SquidFactory:
         text = self._tools.renderer.node(node_context(label, workdir, listen), body, **context)
         node.write(text, hosts_text)
         self.nodes.append(node)
-        if start:
-            node.start(timeout)
         return node
 
     def stop_all(self) -> None:

@@ -29,8 +29,20 @@ class SquidNotFound(Exception):
     """No Squid binary on this machine."""
 
 
+# What Squid 5 logs when its http_port is taken (commBind ... strerror(EADDRINUSE)).
+ADDRESS_IN_USE = "(98) Address already in use"
+
+
 class SquidStartError(Exception):
-    """Squid exited or did not answer in time; the message carries the tail of cache.log."""
+    """Squid exited or did not answer in time; the message carries the tail of cache.log.
+
+    ``address_in_use``: the port was taken between finding it free and Squid binding it (another
+    process got it first); starting again on a fresh port is the remedy.
+    """
+
+    def __init__(self, message: str, *, address_in_use: bool = False) -> None:
+        super().__init__(message)
+        self.address_in_use = address_in_use
 
 
 def find_squid() -> str:
@@ -127,7 +139,7 @@ class SquidNode:
             [("Host", f"{self.address}:{self.port}"), ("Connection", "close")],
         )
         try:
-            exchange(self.address, self.port, request, timeout=2.0)
+            exchange(self.address, self.port, request, timeout=1.0)
         except (OSError, ResponseError):
             return False
         return True
@@ -161,7 +173,7 @@ class SquidNode:
             f"--- {self.cache_log_path} (tail) ---\n{tail(self.cache_log(), 40)}\n"
             f"--- squid output ---\n{tail(_read(self.output_path), 20)}"
         )
-        raise SquidStartError(message)
+        raise SquidStartError(message, address_in_use=ADDRESS_IN_USE in self.cache_log())
 
     def start(self, timeout: float = 30.0) -> SquidNode:
         self.launch()
