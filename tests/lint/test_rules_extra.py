@@ -192,6 +192,8 @@ def test_clamped_weights_tie_with_real_ones() -> None:
     ("Tls-Cafile=/etc/ssl/ca.pem", "error", "case-sensitive"),
     ('"carp"', "error", "quotes are part of the word"),
     ("Connection-Auth=off", "error", "case-sensitive"),
+    ("NAME=Cache1", "error", "is not 'name=Cache1'"),
+    ("connection-auth=OFF", "error", "is not 'connection-auth=off'"),  # exact-match values
     ("\\ ", "warning", "does not continue the line"),
     ("no-qeury", "warning", "did you mean 'no-query'"),
     ("front-end-https=OFF", "warning", "unknown option"),

@@ -62,10 +62,12 @@ def _finding(peer: CachePeer, opt: PeerOption, version: str) -> Finding:
                                     "configuration_includes_quoted_values is off, so "
                                     f"'{inner}' silently does nothing; write it unquoted",
                            Severity.ERROR, end)
-    if _known(text.lower(), version):
-        return Finding(tok.pos, f"{base} — options are case-sensitive, so '{text}' is not "
-                                f"'{text.lower()}' and silently does nothing",
-                       Severity.ERROR, end)
+    keyword, sep, value = text.partition("=")
+    for folded in (keyword.lower() + sep + value, text.lower()):  # keyword first, keep the value
+        if folded != text and _known(folded, version):
+            return Finding(tok.pos, f"{base} — options are case-sensitive, so '{text}' is not "
+                                    f"'{folded}' and silently does nothing",
+                           Severity.ERROR, end)
     if text == BACKSLASH:
         return Finding(tok.pos, f"{base} — a lone '\\' is usually a continuation backslash "
                                 "followed by blanks, which does not continue the line: the next "
