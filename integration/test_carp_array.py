@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+from collections.abc import Callable
 
 import pytest
 
@@ -23,11 +24,15 @@ def route_all(array: LocalCarpArray) -> list[ServedBy]:
     return [array.request(url) for url in URLS]
 
 
-def test_weights_1_2_3_split_300_urls_and_repeat_exactly(array: LocalCarpArray) -> None:
+def test_weights_1_2_3_split_300_urls_and_repeat_exactly(
+    array: LocalCarpArray, harness_note: Callable[[str], None]
+) -> None:
     first = route_all(array)
     assert all(s.status == 200 and s.hierarchy == "CARP" for s in first)
     counts = collections.Counter(s.parent_name for s in first)
-    print("per-parent counts:", {name: counts[name] for name, _ in PARENTS})
+    shares = ", ".join(f"{name} (weight {w}): {counts[name]}" for name, w in PARENTS)
+    print(f"per-parent counts of {len(URLS)} URLs: {shares}")
+    harness_note(f"per-parent counts of {len(URLS)} URLs: {shares}")
     assert set(counts) == {name for name, _ in PARENTS}
     assert sum(counts.values()) == 300
     assert counts["alpha"] < counts["caché-γ"]  # weight 1 vs 3: about 50 vs 150

@@ -58,6 +58,7 @@ class Ledger:
     manifest: Path | None = None
     resources: list[Resource] = field(default_factory=list)
     live_nodes: list[LiveNode] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # shown in pytest's terminal summary
     _base: Path | None = None
 
     @classmethod

@@ -11,6 +11,9 @@ Fixtures
   returning a started ``LocalCarpArray``; an equal spec in the same module reuses the running
   array; all are stopped when the module ends.
 
+- ``harness_note`` (function): ``harness_note(text)`` adds a line to the "squid harness" section
+  of pytest's terminal summary (e.g. per-parent counts), shown even when output is captured.
+
 Hook: when a test fails, the cache.log and access.log tails of every Squid still running are
 attached to its report as sections.
 """
@@ -18,7 +21,7 @@ attached to its report as sections.
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Protocol
 
 import pytest
@@ -74,6 +77,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     ledger.close()
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    ledger = terminalreporter.config.stash.get(LEDGER_KEY, None)
+    if ledger is not None and ledger.notes:
+        terminalreporter.section("squid harness")
+        for note in ledger.notes:
+            terminalreporter.write_line(note)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
@@ -97,6 +108,14 @@ def stop_arrays(arrays: list[LocalCarpArray]) -> None:
 @pytest.fixture(scope="session")
 def harness_ledger(pytestconfig: pytest.Config) -> Ledger:
     return pytestconfig.stash[LEDGER_KEY]
+
+
+@pytest.fixture
+def harness_note(harness_ledger: Ledger, request: pytest.FixtureRequest) -> Callable[[str], None]:
+    def note(text: str) -> None:
+        harness_ledger.notes.append(f"{request.node.nodeid}: {text}")
+
+    return note
 
 
 @pytest.fixture(scope="session")
