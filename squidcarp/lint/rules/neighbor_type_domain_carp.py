@@ -1,9 +1,11 @@
 """``neighbor_type_domain`` on a CARP parent: CARP ignores it.
 
 ``neighbor_type_domain PEER sibling .example.com`` makes a parent behave as a sibling for those
-domains in ICP, digest and first-up-parent selection. CARP does not ask: it picks among all its
-members by hash alone, so for those domains the "sibling" still fetches misses whenever CARP
-chooses it. To keep a CARP member away from some domains, deny them with ``cache_peer_access``.
+domains in ICP, digest, round-robin and first-up-parent selection. CARP does not ask for the type:
+it ranks all its members by hash, so for those domains the "sibling" still fetches misses whenever
+CARP chooses it; only the requests a sibling may never serve (``no-cache``, refresh, revalidation,
+forwarding loops) skip it, through the same check ``cache_peer_access`` goes through. To keep a
+CARP member away from some domains, deny them with ``cache_peer_access``.
 
 Bad::
 
@@ -28,17 +30,19 @@ CODE = "SC144"
 NAME = "neighbor-type-domain-carp"
 SEVERITY = Severity.INFO
 
-# src/carp.cc carpSelectParent: only peerHTTPOkay(); neighborType() is never consulted.
+# src/carp.cc carpSelectParent: only peerHTTPOkay() -> src/neighbors.cc peerAllowedToUse, where
+# neighborType() == PEER_SIBLING merely refuses no-cache/refresh/loop/needValidation requests.
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for ntd in ctx.config.neighbor_type_domains:
         peer = ctx.config.peer_named(ntd.peer.text)
-        if peer is None or not peer.is_carp_member:
-            continue
+        if peer is None or not peer.is_carp_member or ntd.type.text == "parent":
+            continue  # 'parent' for a parent changes nothing
         domains = " ".join(t.text for t in ntd.domains)
         yield Finding(ntd.directive.pos,
                       f"neighbor_type_domain makes CARP parent '{peer.name}' a {ntd.type.text} "
-                      f"for {domains}, but CARP ignores neighbor types and still sends it those "
-                      "URLs; use cache_peer_access to exclude domains",
+                      f"for {domains}, but CARP does not select by type and still sends it "
+                      "those URLs (only no-cache/refresh requests skip it); use "
+                      "cache_peer_access to exclude domains",
                       end_column=ntd.directive.pos.column + len(ntd.directive.keyword))
