@@ -33,7 +33,7 @@ SEVERITY = Severity.WARNING
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     own = ctx.config.setting_value("icp_port", ICP_PORT_DEFAULT)
-    if own:
+    if own or not ctx.config.mcast_groups:
         return
     for d in ctx.config.directives:
         if d.keyword == "mcast_groups" and d.args:

@@ -43,8 +43,9 @@ SSLPROXY_PREFIX = "sslproxy_"  # parse_obsolete: NextQuotedOrToEol, NULL crashes
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    by_pos = {d.pos: d for d in ctx.config.directives}
-    for e in ctx.events(Kind.OBSOLETE_DIRECTIVE):
+    events = ctx.events(Kind.OBSOLETE_DIRECTIVE)
+    by_pos = {d.pos: d for d in ctx.config.directives} if events else {}
+    for e in events:
         name = e.subject
         directive = by_pos.get(e.pos)
         fatal = _fatal_reason(name, directive)
