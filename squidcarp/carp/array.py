@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from squidcarp.carp.hash import accumulate, combine, peer_hash
 from squidcarp.carp.key import KeySpec, carp_key, key_spec
@@ -96,7 +96,9 @@ class Score:
     key: bytes
     """The bytes this member added to the running hash."""
     combined_hash: int
+    multiplier: float
     score: float
+    """``(double) combined_hash * multiplier``."""
     eligible: bool
     """The score can win at all: it is > 0 (neither 0 nor NaN)."""
     down: bool = False
@@ -274,7 +276,7 @@ class CarpArray:
             u = accumulate(key, u, self.signed_char)
             c = combine(u, st.hash)
             s = float(c) * st.multiplier
-            scores.append(Score(st.member, st.position, key, c, s, s > 0.0))
+            scores.append(Score(st.member, st.position, key, c, st.multiplier, s, s > 0.0))
         return uri, tuple(scores)
 
     def ranking(
@@ -286,11 +288,7 @@ class CarpArray:
         after the usable ones, exactly as Squid skips them.
         """
         uri, evaluation = self.evaluate(request)
-        marked = tuple(
-            Score(s.member, s.position, s.key, s.combined_hash, s.score, s.eligible,
-                  s.member.label in down)
-            for s in evaluation
-        )
+        marked = tuple(replace(s, down=s.member.label in down) for s in evaluation)
 
         def order(s: Score) -> tuple[int, float, int]:
             if not s.eligible:

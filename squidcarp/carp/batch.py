@@ -357,10 +357,20 @@ class BatchEngine:
         if self._specs == ((),) and chunk:
             try:
                 s = _sort_keys(chunk)  # type: ignore[arg-type]
-            except TypeError:  # Request objects (or str): every item takes the full parser
+            except TypeError:  # Request objects (or str) among the URLs
                 pass
             else:
                 return self._route_sorted(s, chunk, down)
+            plain = [i for i, item in enumerate(chunk) if type(item) is bytes]
+            if plain:
+                out = np.empty(len(chunk), dtype=np.int32)
+                others = np.ones(len(chunk), dtype=bool)
+                others[plain] = False
+                urls = [item for item in chunk if type(item) is bytes]
+                out[plain] = self._route_sorted(_sort_keys(urls), urls, down)
+                rest = np.flatnonzero(others).tolist()
+                out[rest] = self._route_parsed(rest, chunk, down)
+                return out
         return self._route_parsed(range(len(chunk)), chunk, down)
 
     def _route_sorted(

@@ -1,0 +1,33 @@
+"""Request targets from text, sans-IO: URL lists, the ``CONNECT:`` shorthand, origin-form paths.
+
+A target is kept as plain ``bytes`` when it is an ordinary request URL (what
+:class:`~squidcarp.carp.batch.BatchEngine` routes fastest) and becomes a
+:class:`~squidcarp.carp.url.Request` when it needs more: ``CONNECT:host:port`` (or any target with
+``method="CONNECT"``), an origin-form ``/path`` for an accelerator port, ``*`` for OPTIONS/TRACE.
+"""
+
+from __future__ import annotations
+
+from squidcarp.carp.url import Accel, Request
+
+CONNECT_PREFIX = b"CONNECT:"
+
+
+def request_for(target: bytes, method: str = "GET", accel: Accel | None = None) -> bytes | Request:
+    """The request for one target as typed on a command line or in a URL list."""
+    if target.startswith(CONNECT_PREFIX):
+        return Request(target[len(CONNECT_PREFIX) :], "CONNECT")
+    if method == "CONNECT":
+        return Request(target, "CONNECT")
+    if target.startswith(b"/"):
+        return Request(target, method, accel if accel is not None else Accel())
+    if target == b"*" and method in ("OPTIONS", "TRACE"):
+        return Request(target, method)
+    return target
+
+
+def target_lines(data: bytes) -> list[bytes]:
+    """Targets of a URL list: one per line, blanks around them dropped, empty and ``#`` lines
+    skipped. Bytes are kept as they are (never decoded)."""
+    lines = (line.strip() for line in data.split(b"\n"))
+    return [line for line in lines if line and line[0] != 0x23]
