@@ -58,6 +58,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         tok = lp.option.token
         if ctx.squid_version in ("2.6", "2.7", "3"):
             effect = "Squid 2.6 to 3.3 reject the option and stop"
+        elif lp.peer.carp:
+            effect = ("Squid 3.4+ ignores it with an ERROR and exits 0; the peer is a CARP member "
+                      f"through 'carp' with weight {lp.peer.weight}, not this factor's share")
         else:
             effect = ("Squid 3.4+ ignores it with an ERROR and exits 0, so this peer is silently "
                       "not a CARP member")
