@@ -68,7 +68,7 @@ def test_connect_is_tunnelled_through_a_carp_parent(array: LocalCarpArray) -> No
     assert served.status == 200
     assert served.hierarchy == "CARP"
     assert served.parent_name in {name for name, _ in PARENTS}
-    assert served.access.url == target
+    assert served.access is not None and served.access.url == target
     assert array.request(target, method="CONNECT").parent_name == served.parent_name
 
 
@@ -76,6 +76,7 @@ def test_accelerator_port_routes_by_host_header(array: LocalCarpArray) -> None:
     served = array.request("/accel/page", headers={"Host": "WWW.Example.COM"}, port="accel")
     assert served.status == 200
     assert served.hierarchy == "CARP"
+    assert served.access is not None
     assert served.access.url == "http://www.example.com/accel/page"
     (seen,) = array.origin.by_harness_id(served.harness_id)
     assert seen.request_line == b"GET /accel/page HTTP/1.1"
@@ -98,3 +99,13 @@ def test_carp_key_host_sends_every_path_of_a_host_to_one_parent(
     assert len(one_host) == 1
     many_hosts = {keyed.request(f"http://h{i}.example/p").parent_name for i in range(30)}
     assert len(many_hosts) > 1
+
+
+def test_requests_squid_rejects_are_reported_without_a_parent(array: LocalCarpArray) -> None:
+    # An empty port: Squid answers 400 before parsing headers, so the log line has no tag.
+    bad_url = array.request("http://www.example.com:/port")
+    assert (bad_url.status, bad_url.parent_name, bad_url.access) == (400, None, None)
+    # A CONNECT port outside SSL_ports: denied (403) before CARP, logged with the tag.
+    denied = array.request("www.example.org:25", method="CONNECT")
+    assert (denied.status, denied.parent_name) == (403, None)
+    assert denied.access is not None and denied.access.hierarchy == "HIER_NONE"

@@ -189,8 +189,8 @@ class LocalCarpArray(CarpArrayBase):
             target = self.placement.frontend
         return exchange(target.host, target.port, data, expect_body=expect_body)
 
-    def _access_entry(self, harness_id: str) -> AccessLogEntry:
-        return self._frontend().wait_access(harness_id)
+    def _access_entry(self, harness_id: str, timeout: float) -> AccessLogEntry | None:
+        return self._frontend().find_access(harness_id, timeout)
 
     def _parent_index(self, entry: AccessLogEntry) -> int | None:
         return self._by_endpoint.get((entry.server_address, entry.server_port))

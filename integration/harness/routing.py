@@ -22,6 +22,7 @@ from .topology import AccessLogEntry, CarpArraySpec, ServedBy, via_entries, via_
 PortKind = Literal["proxy", "accel"]
 Headers = Sequence[tuple[str, HeaderValue]] | Mapping[str, HeaderValue]
 NO_BODY_METHODS = frozenset({"HEAD", "CONNECT"})
+ACCESS_LOG_WAIT = 10.0  # seconds for a served request's access log line to appear
 
 
 class HarnessInconsistency(Exception):
@@ -58,7 +59,7 @@ class CarpArrayBase(ABC):
     def _send(self, data: bytes, port: PortKind, expect_body: bool) -> RawResponse: ...
 
     @abstractmethod
-    def _access_entry(self, harness_id: str) -> AccessLogEntry: ...
+    def _access_entry(self, harness_id: str, timeout: float) -> AccessLogEntry | None: ...
 
     @abstractmethod
     def _parent_index(self, entry: AccessLogEntry) -> int | None: ...
@@ -116,8 +117,12 @@ class CarpArrayBase(ABC):
 
     def _exchange(self, data: bytes, harness_id: str, method: str, port: PortKind) -> ServedBy:
         response = self._send(data, port, method.upper() not in NO_BODY_METHODS)
-        entry = self._access_entry(harness_id)
-        index = self._parent_index(entry)
+        # Squid logs the request's headers only once it has parsed them: a request rejected
+        # earlier (400 for a bad URL, say) has "-" where our tag would be.
+        entry = self._access_entry(harness_id, ACCESS_LOG_WAIT if response.status < 400 else 1.0)
+        if entry is None and response.status < 400:
+            raise TimeoutError(f"no frontend access log entry for {harness_id!r}")
+        index = self._parent_index(entry) if entry is not None else None
         via_value = ", ".join(response.header_all("Via"))
         hostnames = [self.spec.parent_hostname(i) for i in range(len(self.spec.parents))]
         via_parents = [h for h in via_hosts(via_value) if h in hostnames]
@@ -129,7 +134,7 @@ class CarpArrayBase(ABC):
             parent_name=self.spec.parents[index].name if index is not None else None,
             status=response.status,
             via=via_entries(via_value),
-            hierarchy=entry.hierarchy,
+            hierarchy=entry.hierarchy if entry is not None else "",
             harness_id=harness_id,
             access=entry,
             response=response,

@@ -237,16 +237,24 @@ class SquidNode:
                 self._access_entries.append(AccessLogEntry.parse(line))
         return list(self._access_entries)
 
-    def wait_access(self, harness_id: str, timeout: float = 10.0) -> AccessLogEntry:
-        """The access log entry of the request tagged ``harness_id`` (waits until it is logged)."""
+    def find_access(self, harness_id: str, timeout: float = 10.0) -> AccessLogEntry | None:
+        """The access log entry of the request tagged ``harness_id``, waiting up to ``timeout``
+        for it to be logged; None if it never is."""
         deadline = time.monotonic() + timeout
         while True:
             for entry in self.access_entries():
                 if entry.harness_id == harness_id:
                     return entry
             if time.monotonic() >= deadline:
-                raise TimeoutError(f"{self.label}: no access log entry for {harness_id!r}")
+                return None
             time.sleep(0.005)
+
+    def wait_access(self, harness_id: str, timeout: float = 10.0) -> AccessLogEntry:
+        """Like ``find_access``, but a missing entry is an error."""
+        entry = self.find_access(harness_id, timeout)
+        if entry is None:
+            raise TimeoutError(f"{self.label}: no access log entry for {harness_id!r}")
+        return entry
 
     def report_sections(self) -> list[tuple[str, str]]:
         return [

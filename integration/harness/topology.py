@@ -152,6 +152,8 @@ class ServedBy:
     ``parent_name`` is the CARP name of the parent the frontend's access log names (None when
     no parent was used, e.g. an error the frontend produced itself). ``via`` are the entries of
     the response's Via header (empty for CONNECT: the tunnel's 200 comes from the frontend).
+    ``access`` is the frontend's access log entry; None for an error response to a request
+    Squid rejected before parsing its headers (then ``hierarchy`` is "").
     """
 
     parent_name: str | None
@@ -159,7 +161,7 @@ class ServedBy:
     via: tuple[str, ...]
     hierarchy: str
     harness_id: str
-    access: AccessLogEntry
+    access: AccessLogEntry | None
     response: RawResponse
     parent_index: int | None = None
 
