@@ -52,6 +52,8 @@ def test_weights_1_2_3_split_300_urls_and_repeat_exactly(
 def test_mgr_carp_lists_the_peers_with_their_load_factors(array: LocalCarpArray) -> None:
     rows = array.mgr_carp()
     assert [r.name for r in rows] == [name for name, _ in PARENTS]
+    names = [r.name.encode("utf-8", "surrogateescape") for r in rows]
+    assert names == [p.spec.name_bytes for p in array.parents]  # "caché-γ" as UTF-8 bytes
     assert [round(r.factor, 6) for r in rows] == [0.166667, 0.333333, 0.5]
     assert all(r.multiplier > 0 for r in rows)
 
@@ -60,6 +62,9 @@ def test_server_list_shows_every_parent_up(array: LocalCarpArray) -> None:
     peers = array.mgr_server_list()
     assert [(p.name, p.kind, p.up) for p in peers] == [(n, "Parent", True) for n, _ in PARENTS]
     assert all("carp" in p.flags for p in peers)
+    placed = [(p.endpoint.host, p.endpoint.port, 0) for p in array.parents]
+    assert [(p.host, p.http_port, p.icp_port) for p in peers] == placed
+    assert [p.addresses for p in peers] == [(host,) for host, _, _ in placed]
 
 
 def test_connect_is_tunnelled_through_a_carp_parent(array: LocalCarpArray) -> None:

@@ -179,10 +179,6 @@ class OriginServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
     def requests(self) -> tuple[OriginRequest, ...]:
         if self._server is None:
             return ()

@@ -10,7 +10,6 @@ Fixtures
 - ``carp_array`` (module): factory ``carp_array(parents=[(name, weight, carp_key)], ...)``
   returning a started ``LocalCarpArray``; an equal spec in the same module reuses the running
   array; all are stopped when the module ends.
-
 - ``harness_note`` (function): ``harness_note(text)`` adds a line to the "squid harness" section
   of pytest's terminal summary (e.g. per-parent counts), shown even when output is captured.
 
