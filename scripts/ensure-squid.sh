@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install Debian's squid (and iproute2, for the multicast tests' network namespaces) when missing.
+# Install Debian's squid when missing, with iproute2 (the multicast tests' network namespaces) and
+# Debian's python3 (helpers run under Squid as user proxy, who cannot reach /root/.pyenv).
 # Under CI=true a machine where Squid cannot be had is a failure, never a skip; elsewhere the
 # Squid-needing tests skip (with the reason) and this script only warns.
 set -euo pipefail
@@ -16,6 +17,7 @@ give_up() {
 need=()
 command -v squid >/dev/null 2>&1 || [ -x /usr/sbin/squid ] || need+=(squid)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+[ -x /usr/bin/python3 ] || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   echo "ensure-squid: installing ${need[*]}" >&2
   [ "$(id -u)" -eq 0 ] || give_up "not root, cannot apt-get install ${need[*]}"
