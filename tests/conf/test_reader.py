@@ -1,4 +1,4 @@
-"""The reader reproduces Squid 5.7's reading of squid.conf (src/cache_cf.cc, src/ConfigParser.cc)."""
+"""The reader reads squid.conf as Squid 5.7 does (src/cache_cf.cc, src/ConfigParser.cc)."""
 
 from __future__ import annotations
 

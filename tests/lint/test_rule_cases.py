@@ -42,7 +42,8 @@ def _run(path: Path, code: str) -> list[str]:
 def test_rule_fires_exactly(rule) -> None:  # type: ignore[no-untyped-def]
     conf = CASES / f"{rule.code}.fires.conf"
     expected = CASES / f"{rule.code}.fires.expected"
-    assert conf.is_file() and expected.is_file(), f"{rule.code} needs {conf.name} and {expected.name}"
+    assert conf.is_file() and expected.is_file(), (
+        f"{rule.code} needs {conf.name} and {expected.name}")
     want = [line.strip() for line in expected.read_text().splitlines() if line.strip()]
     assert want, f"{expected.name} must list at least one diagnostic"
     assert _run(conf, rule.code) == want
