@@ -16,6 +16,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.model import Position, Token
@@ -28,9 +29,11 @@ _PLAIN_WORD = re.compile(r"[^ \t\n\r]+")
 MACROS = ("${service_name}", "${process_name}", "${process_number}")  # src/cache_cf.cc
 
 
-@dataclass(frozen=True)
-class LogicalLine:
-    """One logical line and a map from each character back to its file position."""
+class LogicalLine(NamedTuple):
+    """One logical line and a map from each character back to its file position.
+
+    (A named tuple: one is made per line of a config, and tuples are cheap to build.)
+    """
 
     file: str
     text: str
@@ -38,13 +41,14 @@ class LogicalLine:
     """(offset in ``text``, file line, file column) at each place the mapping jumps."""
     first_line: int
     last_line: int
-    _offsets: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    offsets: tuple[int, ...] = ()
+    """The anchors' offsets alone, for bisecting (filled when there are several anchors)."""
 
     def position(self, offset: int) -> Position:
         if len(self.anchors) == 1:
             _, line, column = self.anchors[0]
             return Position(self.file, line, column + offset)
-        offsets = self._offsets or tuple(a[0] for a in self.anchors)
+        offsets = self.offsets or tuple(a[0] for a in self.anchors)
         i = max(0, bisect.bisect_right(offsets, offset) - 1)
         base, line, column = self.anchors[i]
         return Position(self.file, line, column + (offset - base))
@@ -100,6 +104,8 @@ def logical_lines(file: str, recs: Iterable[Record]) -> tuple[list[LogicalLine],
 
 def _make_line(file: str, text: str, anchors: list[tuple[int, int, int]], first: int,
                last: int) -> LogicalLine:
+    if len(anchors) == 1:
+        return LogicalLine(file, text, (anchors[0],), first, last)
     kept = tuple((o, ln, c) for o, ln, c in anchors if o <= len(text)) or ((0, first, 1),)
     return LogicalLine(file, text, kept, first, last, tuple(a[0] for a in kept))
 
@@ -191,6 +197,15 @@ class Tokenizer:
     def _plain_tokens(self, line: LogicalLine, start: int) -> list[Token]:
         """Quoted values off: blank-separated words until one starts with '#'."""
         out: list[Token] = []
+        if len(line.anchors) == 1:
+            _, number, column = line.anchors[0]
+            file = line.file
+            for m in _PLAIN_WORD.finditer(line.text, start):
+                word = m.group()
+                if word[0] == "#":
+                    break
+                out.append(Token(word, Position(file, number, column + m.start()), word))
+            return out
         position = line.position
         for m in _PLAIN_WORD.finditer(line.text, start):
             word = m.group()
@@ -229,7 +244,7 @@ class Tokenizer:
         spliced: list[Token] = []
         for rec in records(data):
             sub = LogicalLine(path_token.text, rec.text, ((0, rec.line, rec.column),),
-                              rec.line, rec.line, (0,))
+                              rec.line, rec.line)
             spliced.extend(self.tokens(sub, 0, depth + 1))
         return spliced, i
 

@@ -138,7 +138,7 @@ class Reader:
             line = expand_macros(raw_line, macros)
             self.out.lines.append(line)
             text = line.text
-            expr = _statement(text, "if")
+            expr = _statement(text, "if") if text[0] == "i" else None
             if expr is not None:
                 value = evaluate_condition(expr)
                 if value is None:
@@ -152,13 +152,14 @@ class Reader:
                                 "looks only at the innermost condition", Squid.SILENT)
                 states.append(value)
                 continue
-            if _statement(text, "endif") is not None:
+            maybe_else = text[0] == "e"
+            if maybe_else and _statement(text, "endif") is not None:
                 if states:
                     states.pop()
                 else:
                     self._event(Kind.IF_UNBALANCED, line.pos, "'endif' without 'if'", Squid.FATAL)
                 continue
-            if _statement(text, "else") is not None:
+            if maybe_else and _statement(text, "else") is not None:
                 if states:
                     states[-1] = not states[-1]
                 else:
