@@ -193,13 +193,13 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
     icp_port, icp_err = parse_port(args[3] if len(args) > 3 else None)
     if http_err or http_port == 0:
         where = args[2] if len(args) > 2 else directive.name
-        reason = "is 0" if http_port == 0 else http_err
+        reason = "must not be 0" if http_port == 0 else http_err
         b.event(Kind.PEER_BUNGLED, where,
-                f"HTTP port {reason}: Squid rejects the line ('Bungled')", Squid.FATAL)
+                f"HTTP port: {reason}: Squid rejects the line ('Bungled')", Squid.FATAL)
     elif icp_err:
         where = args[3] if len(args) > 3 else directive.name
         b.event(Kind.PEER_BUNGLED, where,
-                f"ICP port {icp_err}: Squid rejects the line ('Bungled')", Squid.FATAL)
+                f"ICP port: {icp_err}: Squid rejects the line ('Bungled')", Squid.FATAL)
     values = b.values
     if peer_type is PeerType.MULTICAST:
         values["no_digest"] = True
