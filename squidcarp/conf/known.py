@@ -1351,7 +1351,7 @@ SCALAR_TYPES: Final[dict[str, str]] = {
 }
 
 # src/cf.data.pre @ SQUID_5_7: DEFAULT: text for the names in SCALAR_TYPES ("none" = unset).
-# cache_log and coredump_dir have only DEFAULT_IF_NONE:, used here. @NAME@ placeholders are filled
+# cache_log and coredump_dir have only DEFAULT_IF_NONE:, used here. @NAME@ tokens are substituted
 # in at build time (Debian: pid_filename /run/squid.pid, cache_effective_user proxy, ...).
 DEFAULTS: Final[dict[str, str]] = {
     "accept_filter": "none",
@@ -1498,7 +1498,7 @@ DEFAULTS: Final[dict[str, str]] = {
     "maximum_object_size_in_memory": "512 KB",
     "mcast_icp_query_timeout": "2000",
     "mcast_miss_addr": "no_addr",
-    "mcast_miss_encode_key": "XXXXXXXXXXXXXXXX",
+    "mcast_miss_encode_key": "X" * 16,  # sixteen capital X, as cf.data.pre spells it
     "mcast_miss_port": "3135",
     "mcast_miss_ttl": "16",
     "memory_cache_shared": "none",
