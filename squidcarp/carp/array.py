@@ -24,6 +24,7 @@ is usable; equal scores go to the earlier member; a zero or NaN score never wins
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -127,22 +128,49 @@ class Ranking:
         return None
 
 
+# x86-64's "default NaN", what an invalid operation such as 0.0/0.0 yields: the sign bit is set,
+# so glibc's printf writes it as "-nan" (and mgr:carp shows it so). NaN signs never change which
+# member wins (a NaN score never does), only how a multiplier is printed.
+X86_DEFAULT_NAN: float = struct.unpack("<d", struct.pack("<Q", 0xFFF8000000000000))[0]
+
+
+def _odd_integer(y: float) -> bool:
+    return math.isfinite(y) and y.is_integer() and abs(y) < 2.0**53 and int(y) % 2 == 1
+
+
 def _c_pow(x: float, y: float) -> float:
-    """C ``pow`` (glibc): NaN instead of ValueError, inf instead of OverflowError."""
+    """glibc ``pow`` (sysdeps/ieee754/dbl-64/e_pow.c), down to the sign of a NaN result.
+
+    NaN ``x`` (``y`` not 0 or NaN): ``x * x``, negated when ``x``'s sign bit is set and ``y`` is
+    an odd integer -- so ``pow(-nan, 1.0)`` is ``+nan``, where Python's ``math.pow`` keeps the
+    sign. Zero ``x`` with a negative ``y``: inf (-inf for -0.0 and an odd ``y``). Negative ``x``
+    with a non-integer ``y``: ``(x - x) / (x - x)``, the default NaN. Overflow: inf (Python
+    raises in all three cases instead).
+    """
+    if math.isnan(x) and y != 0.0 and not math.isnan(y):
+        square = x * x
+        if math.copysign(1.0, x) < 0 and _odd_integer(y):
+            square = -square
+        return 1.0 / square if y < 0 else square
+    if x == 0.0 and y < 0.0:
+        negative = math.copysign(1.0, x) < 0 and _odd_integer(y)
+        return -math.inf if negative else math.inf
     try:
         return math.pow(x, y)
     except ValueError:
-        return math.nan
+        return X86_DEFAULT_NAN
     except OverflowError:
-        return math.inf
+        return -math.inf if x < 0.0 and _odd_integer(y) else math.inf
 
 
 def _c_div(x: float, y: float) -> float:
-    """IEEE division as C does it (x/0 is ±inf or NaN instead of an exception)."""
+    """IEEE division as C does it on x86-64 (x/0 is ±inf, 0/0 the default NaN, NaN/0 is x)."""
     if y != 0.0:
         return x / y
-    if x == 0.0 or math.isnan(x):
-        return math.nan
+    if math.isnan(x):
+        return x
+    if x == 0.0:
+        return X86_DEFAULT_NAN
     return math.copysign(math.inf, x) * math.copysign(1.0, y)
 
 
