@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
 
 from squidcarp.carp.array import CarpArray, Member, MemberState
 from squidcarp.carp.hash import (
@@ -84,85 +85,108 @@ class BatchResult:
 
 @dataclass(frozen=True)
 class _Sorted:
-    """Keys sorted by length, longest first (ties in input order), joined into one buffer."""
+    """Keys sorted by length, longest first (ties in input order).
 
+    ``buffer`` holds the keys in *input* order, each followed by one separator byte;
+    ``blocks[g]`` is a copy of the keys of group g (all of the same length) as a 2-D array, in
+    sorted order.
+    """
+
+    joined: bytes
+    buffer: npt.NDArray[np.uint8]
+    row_starts: npt.NDArray[np.int64]
+    """Offset in ``buffer`` of each key, in input order (ascending)."""
+    row_lengths: npt.NDArray[np.int64]
     order: npt.NDArray[np.intp]
     """Input row of each sorted key."""
     lengths: npt.NDArray[np.int64]
     """Sorted lengths."""
     starts: npt.NDArray[np.int64]
-    """Offset of each sorted key in ``buffer``."""
-    buffer: npt.NDArray[np.uint8]
+    """Offset in ``buffer`` of each sorted key."""
     groups: tuple[tuple[int, int, int], ...]
     """(first, end, length) of each run of equal-length sorted keys."""
+    blocks: tuple[npt.NDArray[np.uint8], ...]
+
+    def rows_at(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+        """Input row of the keys that contain these ``buffer`` offsets."""
+        return np.searchsorted(self.row_starts, positions, side="right") - 1
+
+
+_SEPARATOR = b"\xff"  # any byte works; this one is rare in URLs, which lets lengths come cheap
 
 
 def _sort_keys(keys: Sequence[bytes]) -> _Sorted:
     n = len(keys)
-    lens = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    # Every key is followed by a separator; 7 more make 8-byte reads at any key start safe.
+    joined = _SEPARATOR.join(keys) + _SEPARATOR * 8  # TypeError for anything not bytes-like
+    buffer = np.frombuffer(joined, dtype=np.uint8)
+    if joined.count(_SEPARATOR) == n + 7:
+        ends = np.flatnonzero(buffer == _SEPARATOR[0])[:n]
+        row_starts = np.zeros(n, dtype=np.int64)
+        row_starts[1:] = ends[:-1] + 1
+        lens = ends - row_starts
+    else:
+        lens = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+        row_starts = np.zeros(n, dtype=np.int64)
+        if n > 1:
+            np.cumsum(lens[:-1] + 1, out=row_starts[1:])
     if n and int(lens.max()) <= 0xFFFF:  # numpy radix-sorts 16-bit keys: ~10x faster
         order = np.argsort((0xFFFF - lens).astype(np.uint16), kind="stable")
     else:
         order = np.argsort(-lens, kind="stable")
-    ordered = [keys[i] for i in order.tolist()]
-    buffer = np.frombuffer(b"".join(ordered), dtype=np.uint8)
     sorted_lens = lens[order]
-    starts = np.zeros(n, dtype=np.int64)
-    if n > 1:
-        np.cumsum(sorted_lens[:-1], out=starts[1:])
+    starts = row_starts[order]
     cuts = (np.flatnonzero(sorted_lens[1:] != sorted_lens[:-1]) + 1).tolist()
     bounds = [0, *cuts, n] if n else [0]
     lens_list = sorted_lens.tolist()
     groups = tuple((a, b, lens_list[a]) for a, b in itertools.pairwise(bounds))
-    return _Sorted(order, sorted_lens, starts, buffer, groups)
+    blocks = tuple(
+        sliding_window_view(buffer, length)[starts[a:b]] if length
+        else np.empty((b - a, 0), dtype=np.uint8)
+        for a, b, length in groups
+    )
+    return _Sorted(joined, buffer, row_starts, lens, order, sorted_lens, starts, groups, blocks)
 
 
 # --- Squid-canonical http URLs, recognised without Python-level work per URL ----------------------
 
 _HTTP = b"http://"
-_WINDOW = 48
-"""Bytes of each URL examined: "http://" and up to 40 host bytes plus the '/' after them."""
-# Byte classes for the host window: 0 = host-name byte, 1 = '/', 2 = anything else.
-_HOST_CLASSES = bytes(
-    0 if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789.-_" else 1 if b == 0x2F else 2
-    for b in range(256)
-)
+_HTTP_WORD = np.uint64(int.from_bytes(_HTTP + b"\0", "little"))
+_SEVEN_BYTES = np.uint64(0x00FFFFFFFFFFFFFF)
+# 0 for the bytes a canonical host name is made of, 1 for everything else.
+_NOT_HOST = bytes(0 if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789.-_" else 1
+                  for b in range(256))
 
 
 def _canonical(s: _Sorted) -> npt.NDArray[np.bool_]:
-    """Per sorted key: an http URL that Squid's normalisation leaves byte for byte as it is.
+    """Per key, in input order: an http URL Squid's normalisation leaves byte for byte as it is.
 
     That is ``http://`` + a host of lower-case letters, digits, ``.``, ``-`` and ``_`` which does
     not start with a digit (so it can't be an IP literal) nor with a dot, does not end with a dot,
-    and holds no ``..``, then ``/`` and a path without bytes <= 0x20, the whole shorter than
-    MAX_URL. No port, no userinfo. Anything else is left to the full parser (False).
+    holds no ``..`` and is at most 255 bytes long, then ``/`` and a path without bytes <= 0x20,
+    the whole shorter than MAX_URL. No port, no userinfo. Anything else is left to the full
+    parser (False).
     """
-    n = len(s.order)
-    window = np.zeros((n, _WINDOW), dtype=np.uint8)
-    buf = s.buffer
-    for a, b, length in s.groups:
-        w = min(length, _WINDOW)
-        start = int(s.starts[a])
-        block = buf[start : start + (b - a) * length].reshape(b - a, length)
-        window[a:b, :w] = block[:, :w]
-    prefix = window.view(np.uint64)[:, 0] & np.uint64(0x00FFFFFFFFFFFFFF)
-    ok: npt.NDArray[np.bool_] = np.equal(prefix, np.uint64(int.from_bytes(_HTTP + b"\0", "little")))
-    ok &= s.lengths < MAX_URL
-    classes = np.frombuffer(window.tobytes().translate(_HOST_CLASSES), dtype=np.uint8)
-    host = classes.reshape(n, _WINDOW)[:, len(_HTTP) :]
-    host_len = (host != 0).argmax(axis=1)
-    rows = np.arange(n)
-    ok &= host[rows, host_len] == 1  # the first non-host byte is the '/' that ends the host
-    ok &= host_len > 0
-    first = window[:, len(_HTTP)]
+    buf, starts, lens = s.buffer, s.row_starts, s.row_lengths
+    n = len(starts)
+    ok: npt.NDArray[np.bool_] = (lens > len(_HTTP) + 1) & (lens < MAX_URL)
+    prefix = sliding_window_view(buf, 8)[starts].view(np.uint64)[:, 0]
+    ok &= (prefix & _SEVEN_BYTES) == _HTTP_WORD
+    host = starts + len(_HTTP)
+    first = buf[host]
     ok &= (first != 0x2E) & ((first < 0x30) | (first > 0x39))
-    ok &= window[rows, len(_HTTP) + host_len - 1] != 0x2E
-    dot = window[:, len(_HTTP) :] == 0x2E
-    ok &= ~(dot[:, 1:] & dot[:, :-1]).any(axis=1)  # ".." in the window (host or not)
-    # Blanks, controls and NUL anywhere in the URL send it to the full parser.
-    bad = np.flatnonzero(buf <= 0x20)
-    if bad.size:
-        ok[np.searchsorted(s.starts, bad, side="right") - 1] = False
+    # The host ends at the first byte that can't be in a canonical host name; it must be '/'.
+    # Every key is followed by a separator, which is such a byte, so there always is one.
+    stops = np.flatnonzero(np.frombuffer(s.joined.translate(_NOT_HOST), dtype=np.bool_))
+    end = stops[np.minimum(np.searchsorted(stops, host), stops.size - 1)] if n else host
+    ok &= (end > host) & (end - host <= 255)
+    ok &= buf[end] == 0x2F
+    ok &= buf[end - 1] != 0x2E
+    # Rare features anywhere in the URL send it to the full parser: blanks, controls, NUL, "..".
+    dot = buf == 0x2E
+    odd = np.concatenate((np.flatnonzero(buf <= 0x20), np.flatnonzero(dot[1:] & dot[:-1])))
+    if odd.size:
+        ok[s.rows_at(odd)] = False
     return ok
 
 
@@ -205,7 +229,6 @@ _PAD_SLACK = 1 << 20
 
 def _layout(s: _Sorted, signed_char: bool) -> _Layout:
     """Bands of sorted keys, each padded to its longest key but never by more than ~3x."""
-    raw = s.buffer.view(np.int8) if signed_char else s.buffer  # int8 -> uint32 sign-extends
     bands: list[_Band] = []
     groups = s.groups
     g = 0
@@ -230,11 +253,10 @@ def _layout(s: _Sorted, signed_char: bool) -> _Layout:
         while dense < longest and full[dense] >= _DENSE_ROWS:
             dense += 1
         data = np.empty((dense, end - first), dtype=np.uint32)
-        for a, b, length in groups[g:h]:
+        for (a, b, length), block in zip(groups[g:h], s.blocks[g:h], strict=True):
             width = min(length, dense)
             if width:
-                start = int(s.starts[a])
-                rows = raw[start : start + (b - a) * length].reshape(b - a, length)
+                rows = block.view(np.int8) if signed_char else block  # int8 -> uint32 sign-extends
                 data[:width, a - first : b - first] = rows[:, :width].T
         tail_rows = full[dense] if dense < longest else 0
         bands.append(_Band(first, tuple(full[:dense]), data, tail_rows))
@@ -345,11 +367,14 @@ class BatchEngine:
         if len(lengths) != 1 or set(keys) != set(self._specs):
             raise ValueError("route_keys needs one equally long key list per carp-key spec")
         n = lengths.pop()
-        if n == 0:
-            return np.empty(0, dtype=np.int32)
+        out = np.empty(n, dtype=np.int32)
         signed = self.array.signed_char
-        layouts = {spec: _layout(_sort_keys(k), signed) for spec, k in keys.items()}
-        return _select(self.array, layouts, n, down)
+        for start in range(0, n, self.chunk_size):
+            stop = min(n, start + self.chunk_size)
+            layouts = {spec: _layout(_sort_keys(k[start:stop]), signed)
+                       for spec, k in keys.items()}
+            out[start:stop] = _select(self.array, layouts, stop - start, down)
+        return out
 
     def _route_chunk(
         self, chunk: Sequence[bytes | Request], down: frozenset[str]
@@ -381,7 +406,7 @@ class BatchEngine:
         layouts: dict[KeySpec, _Layout] = {(): _layout(s, self.array.signed_char)}
         owners = _select(self.array, layouts, len(chunk), down)
         if not canonical.all():
-            rows = s.order[~canonical]
+            rows = np.flatnonzero(~canonical)
             owners[rows] = self._route_parsed(rows.tolist(), chunk, down)
         return owners
 

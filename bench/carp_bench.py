@@ -1,0 +1,221 @@
+"""CARP routing throughput: the batch engine against the scalar path and a C reference.
+
+    python bench/carp_bench.py [--urls 1000000] [--members 3,10] [--repeat 3] [--strict]
+
+What is measured, per array size (members ``cacheN.example.net``, weights 1, 2, 3, 1, 2, 3...):
+
+* **C reference**: ``bench/carp_ref.c`` compiled here with ``cc -O2`` into a temporary directory;
+  one scalar loop over the keys, timed inside the program (file reading excluded). It does *no*
+  URL parsing: the synthetic URLs are already in the form Squid hashes (lower-case ``http://``
+  host names, no port, no blanks), exactly what Squid's own access.log holds.
+* **batch engine**: ``BatchEngine(array).route(urls)`` from a list of ``bytes`` to owners, with
+  Squid's normalisation check on every URL (the work ``squidcarp simulate`` does).
+* **batch, keys given**: ``BatchEngine.route_keys`` on the same bytes taken as already-normalised
+  keys, i.e. the same work as the C program.
+* **scalar Python**: ``CarpArray.owner`` on a sample (default 20,000 URLs), extrapolated to
+  URLs/s (running it over a million URLs takes minutes and tells nothing more).
+
+The owners of C and of both batch runs must agree on every URL, and the scalar sample must agree
+with the batch engine, or the run fails (exit 1). The target is batch engine >= 25% of C; with
+``--strict`` a miss exits 2. Timings are the best of ``--repeat`` runs, with the cyclic garbage
+collector off (as in the ``squidcarp`` CLI), measured as process CPU time on both sides
+(``time.process_time`` and ``CLOCK_PROCESS_CPUTIME_ID``): neither side is multi-threaded, so on
+an idle machine this equals wall time, and on a busy one it is steadier.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from squidcarp.carp.array import CarpArray  # noqa: E402
+from squidcarp.carp.batch import NO_OWNER, BatchEngine  # noqa: E402
+from squidcarp.carp.url import Request  # noqa: E402
+
+TARGET = 0.25
+C_SOURCE = HERE / "carp_ref.c"
+
+
+def synthetic_urls(n: int, seed: int = 20260822) -> list[bytes]:
+    """Deterministic URLs shaped like a proxy's traffic, already in Squid's canonical form."""
+    rnd = random.Random(seed)
+    words = [b"static", b"img", b"cdn", b"api", b"www", b"media", b"assets", b"news", b"shop"]
+    tlds = [b"com", b"net", b"org", b"example", b"io"]
+    hosts = [b"%s%d.%s-%d.%s" % (rnd.choice(words), rnd.randrange(20), rnd.choice(words),
+                                  rnd.randrange(500), rnd.choice(tlds)) for _ in range(400)]
+    alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789-_"
+    exts = [b".html", b".js", b".css", b".png", b".jpg", b"", b"/"]
+    out = []
+    for _ in range(n):
+        depth = rnd.randint(1, 4)
+        segments = [bytes(rnd.choices(alphabet, k=rnd.randint(2, 12))) for _ in range(depth)]
+        url = b"http://" + rnd.choice(hosts) + b"/" + b"/".join(segments) + rnd.choice(exts)
+        if rnd.random() < 0.3:
+            url += b"?id=%d&v=%x" % (rnd.randrange(100000), rnd.getrandbits(24))
+        out.append(url)
+    return out
+
+
+def make_array(k: int) -> CarpArray:
+    return CarpArray.from_members([(f"cache{i + 1}.example.net", i % 3 + 1) for i in range(k)])
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> tuple[float, object]:
+    """Best CPU time of ``repeat`` runs (CPU time, like the C side, so that other processes on
+    the machine do not count)."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.process_time()
+        result = fn()
+        best = min(best, time.process_time() - t0)
+    return best, result
+
+
+def compile_reference(folder: Path) -> Path:
+    cc = os.environ.get("CC", "cc")
+    if shutil.which(cc) is None:
+        raise RuntimeError(f"no C compiler ({cc}) on PATH")
+    binary = folder / "carp_ref"
+    subprocess.run([cc, "-O2", "-o", str(binary), str(C_SOURCE), "-lm"], check=True)
+    return binary
+
+
+@dataclass(frozen=True)
+class CRun:
+    seconds: float
+    owners: np.ndarray
+
+
+def run_reference(binary: Path, keys_file: Path, owners_file: Path, array: CarpArray,
+                  repeat: int) -> CRun:
+    args = [str(binary), str(keys_file), str(owners_file)]
+    args += [f"{m.label}:{m.weight}" for m in array.members]
+    best = float("inf")
+    for _ in range(repeat):
+        out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+        first = out.splitlines()[0].split()
+        best = min(best, float(first[3]))
+    owners = np.loadtxt(owners_file, dtype=np.int32, ndmin=1)
+    return CRun(best, owners)
+
+
+@dataclass(frozen=True)
+class Row:
+    members: int
+    engine: str
+    rate: float
+    note: str = ""
+
+
+def bench(urls: list[bytes], sizes: Sequence[int], repeat: int, sample: int,
+          folder: Path) -> tuple[list[Row], list[str]]:
+    rows: list[Row] = []
+    problems: list[str] = []
+    binary = compile_reference(folder)
+    keys_file = folder / "keys.txt"
+    keys_file.write_bytes(b"\n".join(urls) + b"\n")
+    owners_file = folder / "owners.txt"
+    n = len(urls)
+    for k in sizes:
+        array = make_array(k)
+        engine = BatchEngine(array)
+        c = run_reference(binary, keys_file, owners_file, array, repeat)
+        rows.append(Row(k, "C reference (cc -O2)", n / c.seconds))
+
+        seconds, result = best_of(repeat, lambda e=engine: e.route(urls))
+        owners = result.owners  # type: ignore[attr-defined]
+        rows.append(Row(k, "batch engine (numpy)", n / seconds))
+        if not np.array_equal(owners, c.owners):
+            problems.append(f"{k} members: batch and C disagree on "
+                            f"{int(np.count_nonzero(owners != c.owners))} URLs")
+
+        seconds, keyed = best_of(repeat, lambda e=engine: e.route_keys({(): urls}))
+        rows.append(Row(k, "batch, keys given", n / seconds))
+        if not np.array_equal(keyed, c.owners):
+            problems.append(f"{k} members: batch (keys given) and C disagree")
+
+        part: Sequence[bytes | Request] = urls[:sample]
+        seconds, scalar = best_of(1, lambda a=array, p=part: [a.owner(u) for u in p])
+        index = {m.label: i for i, m in enumerate(array.members)}
+        scalar_owners = [index[m.label] if m is not None else NO_OWNER
+                         for m in scalar]  # type: ignore[attr-defined]
+        rows.append(Row(k, "scalar Python", len(part) / seconds,
+                        f"{len(part):,} URLs, extrapolated"))
+        if scalar_owners != owners[: len(part)].tolist():
+            problems.append(f"{k} members: scalar and batch disagree on the sample")
+    return rows, problems
+
+
+def report(rows: list[Row], n: int, mean: float) -> str:
+    lines = [f"CARP routing: {n:,} synthetic URLs (canonical http, mean {mean:.0f} bytes), "
+             f"Python {sys.version.split()[0]}, numpy {np.__version__}", "",
+             f"{'members':>7}  {'engine':<22} {'URLs/s':>12}  {'of C':>7}  note"]
+    c_rate = {r.members: r.rate for r in rows if r.engine.startswith("C ")}
+    for r in rows:
+        ratio = r.rate / c_rate[r.members]
+        lines.append(f"{r.members:>7}  {r.engine:<22} {r.rate:>12,.0f}  {ratio:>7.1%}  {r.note}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--urls", type=int, default=1_000_000, help="synthetic URLs (1,000,000)")
+    parser.add_argument("--members", default="3,10", help="array sizes, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing, best kept")
+    parser.add_argument("--scalar-sample", type=int, default=20_000,
+                        help="URLs for the scalar path (extrapolated)")
+    parser.add_argument("--strict", action="store_true", help="exit 2 when the target is missed")
+    args = parser.parse_args(argv)
+    sizes = [int(x) for x in args.members.split(",") if x]
+    urls = synthetic_urls(args.urls)
+    mean = sum(map(len, urls)) / len(urls)
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        with tempfile.TemporaryDirectory(prefix="carp-bench-") as tmp:
+            rows, problems = bench(urls, sizes, args.repeat, min(args.scalar_sample, len(urls)),
+                                   Path(tmp))
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        print(f"carp_bench: cannot build or run the C reference: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if gc_was:
+            gc.enable()
+    print(report(rows, len(urls), mean))
+    print()
+    c_rate = {r.members: r.rate for r in rows if r.engine.startswith("C ")}
+    missed = []
+    for r in rows:
+        if r.engine == "batch engine (numpy)":
+            ratio = r.rate / c_rate[r.members]
+            verdict = "met" if ratio >= TARGET else "MISSED"
+            print(f"target batch >= {TARGET:.0%} of C, {r.members} members: {ratio:.1%} {verdict}")
+            if ratio < TARGET:
+                missed.append(r.members)
+    for p in problems:
+        print(f"MISMATCH: {p}")
+    if problems:
+        return 1
+    print(f"owners agree: C, batch and batch (keys given) on all {len(urls):,} URLs; scalar "
+          f"sample on {min(args.scalar_sample, len(urls)):,}")
+    return 2 if missed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
