@@ -26,8 +26,23 @@ def request_for(target: bytes, method: str = "GET", accel: Accel | None = None) 
     return target
 
 
+def requests_for(
+    targets: list[bytes], method: str = "GET", accel: Accel | None = None
+) -> list[bytes | Request]:
+    """:func:`request_for` over many targets; ordinary URLs stay the same ``bytes`` objects."""
+    if method == "CONNECT":
+        return [request_for(t, method, accel) for t in targets]
+    # Only a target starting with "C", "/" or "*" can need more than its bytes.
+    return [t if t[0] not in b"C/*" else request_for(t, method, accel) for t in targets]
+
+
+_BLANKS_NEAR_NEWLINES = (b"\r", b"\t", b"\x0b", b"\x0c", b" \n", b"\n ")
+
+
 def target_lines(data: bytes) -> list[bytes]:
     """Targets of a URL list: one per line, blanks around them dropped, empty and ``#`` lines
     skipped. Bytes are kept as they are (never decoded)."""
-    lines = (line.strip() for line in data.split(b"\n"))
+    lines = data.split(b"\n")
+    if any(b in data for b in _BLANKS_NEAR_NEWLINES) or data[:1].isspace() or data.endswith(b" "):
+        lines = [line.strip() for line in lines]
     return [line for line in lines if line and line[0] != 0x23]

@@ -13,7 +13,7 @@ from typing import Any
 from squidcarp.carp.accesslog import AccessLogEntry, AccessLogReader, BadLine
 from squidcarp.carp.array import CarpArray, Ranking, Score
 from squidcarp.carp.fromconf import NoCarpMembers, accel_from_config, array_from_config
-from squidcarp.carp.inputs import request_for, target_lines
+from squidcarp.carp.inputs import request_for, requests_for, target_lines
 from squidcarp.carp.url import Accel, NotRoutable, Request
 from squidcarp.cli.common import add_read_options, read_one, read_options
 from squidcarp.cli.main import IO, UsageError
@@ -152,7 +152,7 @@ def _inputs(args: argparse.Namespace, io: IO, accel: Accel | None) -> list[bytes
             raise UsageError("squidcarp route: give URLs or --access-log, not both")
         return access_log_requests(read_bytes_arg(args.access_log, io), io, accel)
     targets = [os.fsencode(u) for u in args.urls] if args.urls else target_lines(io.stdin.read())
-    return [request_for(t, args.method, accel) for t in targets]
+    return requests_for(targets, args.method, accel)
 
 
 def show(data: bytes) -> str:

@@ -24,7 +24,7 @@ from squidcarp.carp.analysis import (
     distribution,
 )
 from squidcarp.carp.batch import BatchEngine
-from squidcarp.carp.inputs import request_for, target_lines
+from squidcarp.carp.inputs import requests_for, target_lines
 from squidcarp.carp.url import Accel, Request
 from squidcarp.cli.main import IO, UsageError
 from squidcarp.cli.route import access_log_requests, add_array_options, load_array, read_bytes_arg
@@ -141,7 +141,7 @@ def _requests(args: argparse.Namespace, io: IO,
         data = read_bytes_arg(args.access_log, io)
         return access_log_requests(data, io, accel), args.access_log
     data = read_bytes_arg(args.urls, io)
-    return [request_for(t, "GET", accel) for t in target_lines(data)], args.urls
+    return requests_for(target_lines(data), "GET", accel), args.urls
 
 
 def _members_json(d: Distribution) -> list[dict[str, Any]]:
