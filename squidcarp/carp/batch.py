@@ -12,11 +12,12 @@ evaluation order, the hash carrying over from one member to the next exactly as 
 ``float64(combined) * multiplier`` and the winner is kept with a strict ``>`` starting from 0.0, so
 ties, zero and NaN scores behave as in Squid.
 
-Normalisation: absolute ``http://`` URLs that are already in Squid's canonical form (lower-case host
-name, no port, a path without blanks...) are recognised with a few array operations over the whole
-chunk and hashed as they are; everything else (other schemes, ports, upper case, IP literals,
-CONNECT and accelerator requests, members with ``carp-key``) goes through
-:func:`squidcarp.carp.url.parse` one request at a time, which is about 20 times slower.
+Normalisation: absolute ``http://`` and ``https://`` URLs that are already in Squid's canonical form
+(lower-case host name, no port, a path without blanks...; what Squid's access.log holds) are
+recognised with a few array operations over the whole chunk and hashed as they are; everything else
+(other schemes, ports, upper case, IP literals, CONNECT and accelerator requests, members with
+``carp-key``) goes through :func:`squidcarp.carp.url.parse` one request at a time, which is about
+ten times slower.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ NOT_ROUTABLE = -2
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each chunk."""
+
 
 @dataclass(frozen=True)
 class BatchResult:
@@ -150,8 +152,8 @@ def _sort_keys(keys: Sequence[bytes]) -> _Sorted:
 
 # --- Squid-canonical http URLs, recognised without Python-level work per URL ----------------------
 
-_HTTP = b"http://"
-_HTTP_WORD = np.uint64(int.from_bytes(_HTTP + b"\0", "little"))
+_HTTP_WORD = np.uint64(int.from_bytes(b"http://\0", "little"))
+_HTTPS_WORD = np.uint64(int.from_bytes(b"https://", "little"))
 _SEVEN_BYTES = np.uint64(0x00FFFFFFFFFFFFFF)
 # 0 for the bytes a canonical host name is made of, 1 for everything else.
 _NOT_HOST = bytes(0 if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789.-_" else 1
@@ -159,20 +161,21 @@ _NOT_HOST = bytes(0 if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789.-_" else 
 
 
 def _canonical(s: _Sorted) -> npt.NDArray[np.bool_]:
-    """Per key, in input order: an http URL Squid's normalisation leaves byte for byte as it is.
+    """Per key, in input order: a URL Squid's normalisation leaves byte for byte as it is.
 
-    That is ``http://`` + a host of lower-case letters, digits, ``.``, ``-`` and ``_`` which does
-    not start with a digit (so it can't be an IP literal) nor with a dot, does not end with a dot,
-    holds no ``..`` and is at most 255 bytes long, then ``/`` and a path without bytes <= 0x20,
-    the whole shorter than MAX_URL. No port, no userinfo. Anything else is left to the full
-    parser (False).
+    That is ``http://`` or ``https://`` + a host of lower-case letters, digits, ``.``, ``-`` and
+    ``_`` which does not start with a digit (so it can't be an IP literal) nor with a dot, does not
+    end with a dot, holds no ``..`` and is at most 255 bytes long, then ``/`` and a path without
+    bytes <= 0x20, the whole shorter than MAX_URL. No port, no userinfo. Anything else is left to
+    the full parser (False).
     """
     buf, starts, lens = s.buffer, s.row_starts, s.row_lengths
     n = len(starts)
-    ok: npt.NDArray[np.bool_] = (lens > len(_HTTP) + 1) & (lens < MAX_URL)
+    ok: npt.NDArray[np.bool_] = (lens > 8) & (lens < MAX_URL)
     prefix = sliding_window_view(buf, 8)[starts].view(np.uint64)[:, 0]
-    ok &= (prefix & _SEVEN_BYTES) == _HTTP_WORD
-    host = starts + len(_HTTP)
+    https = prefix == _HTTPS_WORD
+    ok &= ((prefix & _SEVEN_BYTES) == _HTTP_WORD) | https
+    host = starts + 7 + https
     first = buf[host]
     ok &= (first != 0x2E) & ((first < 0x30) | (first > 0x39))
     # The host ends at the first byte that can't be in a canonical host name; it must be '/'.

@@ -147,6 +147,8 @@ def access_log_requests(data: bytes, io: IO, accel: Accel | None) -> list[bytes 
 
 
 def _inputs(args: argparse.Namespace, io: IO, accel: Accel | None) -> list[bytes | Request]:
+    if args.config == "-" and (args.access_log == "-" or (not args.urls and not args.access_log)):
+        raise UsageError("squidcarp route: stdin can't hold both the config and the URLs")
     if args.access_log is not None:
         if args.urls:
             raise UsageError("squidcarp route: give URLs or --access-log, not both")

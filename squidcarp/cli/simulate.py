@@ -137,6 +137,8 @@ def _progress(stream: TextIO, label: str) -> Callable[[int, int], None]:
 
 def _requests(args: argparse.Namespace, io: IO,
               accel: Accel | None) -> tuple[list[bytes | Request], str]:
+    if args.config == "-" and "-" in (args.urls, args.access_log):
+        raise UsageError("squidcarp simulate: stdin can't hold both the config and the URLs")
     if args.access_log is not None:
         data = read_bytes_arg(args.access_log, io)
         return access_log_requests(data, io, accel), args.access_log

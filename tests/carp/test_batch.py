@@ -74,7 +74,7 @@ schemes = st.sampled_from([b"http://", b"http://", b"HTTP://", b"https://", b"ft
                            b"foo://", b"http:/", b""])
 urls = st.one_of(
     st.builds(lambda s, h, p: s + h + p, schemes, host_parts, path_parts),
-    st.from_regex(rb"http://[a-z][a-z0-9.-]{0,30}/[!-~]{0,60}", fullmatch=True),
+    st.from_regex(rb"https?://[a-z_][a-z0-9._-]{0,30}/[!-~]{0,60}", fullmatch=True),
     st.binary(max_size=60),
 )
 requests = st.one_of(
@@ -114,11 +114,13 @@ def test_canonical_means_squid_keeps_it(url: bytes) -> None:
 
 
 def test_canonical_accepts_ordinary_urls() -> None:
-    good = [b"http://www.example.com/", b"http://a-b_c.d/x?y#z", b"http://x" * 1 + b"/\xe9"]
-    assert _canonical(_sort_keys(good)).tolist() == [True, True, True]
+    good = [b"http://www.example.com/", b"http://a-b_c.d/x?y#z", b"http://x/\xe9",
+            b"https://h.example/p", b"http://" + b"a" * 255 + b"/"]
+    assert _canonical(_sort_keys(good)).tolist() == [True] * len(good)
     bad = [b"http://Www.example.com/", b"http://www.example.com", b"http://h:8080/",
-           b"http://127.0.0.1/", b"http://a..b/", b"https://h/", b"http://h/ x",
-           b"http://" + b"a" * 256 + b"/"]
+           b"http://127.0.0.1/", b"http://a..b/", b"https://h:443/", b"http://h/ x",
+           b"http://" + b"a" * 256 + b"/", b"ftp://h/", b"http:/h/", b"HTTP://h/", b"http://h./",
+           b"http://.h/", b"http:///", b"http://u@h/", b"httpx://h/"]
     assert _canonical(_sort_keys(bad)).tolist() == [False] * len(bad)
 
 

@@ -269,3 +269,14 @@ def test_simulate_usage_errors(cli: Runner, conf: str, urls: str, extra: list[st
     r = cli(["simulate", "--config", conf, "--urls", urls, *extra])
     assert r.code == 3
     assert message in r.err
+
+
+def test_config_from_stdin(cli: Runner) -> None:
+    r = cli(["route", "--config", "-", "http://www.example.com/index.html?lang=en"],
+            CONF.encode())
+    assert r.code == 0
+    assert r.out.splitlines()[1] == "cache1.example.net  http://www.example.com/index.html?lang=en"
+    r = cli(["route", "--config", "-"], CONF.encode())
+    assert r.code == 3 and "stdin can't hold both" in r.err
+    r = cli(["simulate", "--config", "-", "--urls", "-"], CONF.encode())
+    assert r.code == 3 and "stdin can't hold both" in r.err
