@@ -160,36 +160,78 @@ _NOT_HOST = bytes(0 if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789.-_" else 
                   for b in range(256))
 
 
-def _canonical(s: _Sorted) -> npt.NDArray[np.bool_]:
-    """Per key, in input order: a URL Squid's normalisation leaves byte for byte as it is.
+_NOT_DIGIT = bytes(0 if 0x30 <= b <= 0x39 else 1 for b in range(256))
+_PORT_DIGITS = np.array([10000, 1000, 100, 10, 1], dtype=np.int64)
 
-    That is ``http://`` or ``https://`` + a host of lower-case letters, digits, ``.``, ``-`` and
-    ``_`` which does not start with a digit (so it can't be an IP literal) nor with a dot, does not
-    end with a dot, holds no ``..`` and is at most 255 bytes long, then ``/`` and a path without
-    bytes <= 0x20, the whole shorter than MAX_URL. No port, no userinfo. Anything else is left to
-    the full parser (False).
-    """
-    buf, starts, lens = s.buffer, s.row_starts, s.row_lengths
-    n = len(starts)
-    ok: npt.NDArray[np.bool_] = (lens > 8) & (lens < MAX_URL)
-    prefix = sliding_window_view(buf, 8)[starts].view(np.uint64)[:, 0]
-    https = prefix == _HTTPS_WORD
-    ok &= ((prefix & _SEVEN_BYTES) == _HTTP_WORD) | https
-    host = starts + 7 + https
+
+def _first_stop(s: _Sorted, table: bytes, at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """For each offset in ``at``, the first offset >= it whose byte ``table`` maps to 1.
+
+    Every key is followed by a separator, which both tables map to 1, so there always is one."""
+    stops = np.flatnonzero(np.frombuffer(s.joined.translate(table), dtype=np.bool_))
+    found: npt.NDArray[np.int64] = stops[np.minimum(np.searchsorted(stops, at), stops.size - 1)]
+    return found
+
+
+def _host_ok(s: _Sorted, host: npt.NDArray[np.int64], ok: npt.NDArray[np.bool_],
+             terminator: int) -> npt.NDArray[np.int64]:
+    """Refine ``ok`` for host names starting at ``host``; return where each one ends.
+
+    A canonical host is lower-case letters, digits, ``.``, ``-`` and ``_``, does not start with a
+    digit (so it can't be an IP literal) nor with a dot, does not end with a dot and is at most
+    255 bytes long; the first byte after it must be ``terminator``."""
+    buf = s.buffer
     first = buf[host]
     ok &= (first != 0x2E) & ((first < 0x30) | (first > 0x39))
-    # The host ends at the first byte that can't be in a canonical host name; it must be '/'.
-    # Every key is followed by a separator, which is such a byte, so there always is one.
-    stops = np.flatnonzero(np.frombuffer(s.joined.translate(_NOT_HOST), dtype=np.bool_))
-    end = stops[np.minimum(np.searchsorted(stops, host), stops.size - 1)] if n else host
+    end = _first_stop(s, _NOT_HOST, host)
     ok &= (end > host) & (end - host <= 255)
-    ok &= buf[end] == 0x2F
+    ok &= buf[end] == terminator
     ok &= buf[end - 1] != 0x2E
-    # Rare features anywhere in the URL send it to the full parser: blanks, controls, NUL, "..".
+    return end
+
+
+def _no_odd_bytes(s: _Sorted, ok: npt.NDArray[np.bool_]) -> None:
+    """Blanks, controls, NUL or ".." anywhere in a key send it to the full parser."""
+    buf = s.buffer
     dot = buf == 0x2E
     odd = np.concatenate((np.flatnonzero(buf <= 0x20), np.flatnonzero(dot[1:] & dot[:-1])))
     if odd.size:
         ok[s.rows_at(odd)] = False
+
+
+def _canonical(s: _Sorted) -> npt.NDArray[np.bool_]:
+    """Per key, in input order: a URL Squid's normalisation leaves byte for byte as it is.
+
+    That is ``http://`` or ``https://``, a canonical host (:func:`_host_ok`), then ``/`` and a
+    path without bytes <= 0x20 or "..", the whole shorter than MAX_URL. No port, no userinfo.
+    Anything else is left to the full parser (False).
+    """
+    buf, starts, lens = s.buffer, s.row_starts, s.row_lengths
+    ok: npt.NDArray[np.bool_] = (lens > 8) & (lens < MAX_URL)
+    prefix = sliding_window_view(buf, 8)[starts].view(np.uint64)[:, 0]
+    https = prefix == _HTTPS_WORD
+    ok &= ((prefix & _SEVEN_BYTES) == _HTTP_WORD) | https
+    _host_ok(s, starts + 7 + https, ok, 0x2F)
+    _no_odd_bytes(s, ok)
+    return ok
+
+
+def _canonical_authority(s: _Sorted) -> npt.NDArray[np.bool_]:
+    """Per CONNECT target, in input order: ``host:port`` that Squid hashes exactly as it is.
+
+    A canonical host (:func:`_host_ok`), ``:``, and a port of 1 to 5 digits without a leading
+    zero, at most 65535, ending the target."""
+    buf, starts, lens = s.buffer, s.row_starts, s.row_lengths
+    ok: npt.NDArray[np.bool_] = (lens > 2) & (lens < MAX_URL)
+    end = _host_ok(s, starts, ok, 0x3A)
+    port = end + 1
+    digits = starts + lens - port
+    ok &= (digits >= 1) & (digits <= 5)
+    ok &= _first_stop(s, _NOT_DIGIT, port) == starts + lens
+    ok &= buf[port] != 0x30
+    five = sliding_window_view(buf, 5)[np.minimum(port, buf.size - 5)].astype(np.int64) - 0x30
+    ok &= (digits < 5) | (five @ _PORT_DIGITS <= 65535)
+    _no_odd_bytes(s, ok)
     return ok
 
 
@@ -382,35 +424,54 @@ class BatchEngine:
     def _route_chunk(
         self, chunk: Sequence[bytes | Request], down: frozenset[str]
     ) -> npt.NDArray[np.int32]:
-        if self._specs == ((),) and chunk:
-            try:
-                s = _sort_keys(chunk)  # type: ignore[arg-type]
-            except TypeError:  # Request objects (or str) among the URLs
-                pass
+        if self._specs != ((),) or not chunk:
+            return self._route_parsed(range(len(chunk)), chunk, down)
+        try:
+            s = _sort_keys(chunk)  # type: ignore[arg-type]
+        except TypeError:  # Request objects (or str) among the URLs
+            pass
+        else:
+            return self._route_sorted(s, chunk, down, _canonical)
+        out = np.empty(len(chunk), dtype=np.int32)
+        plain: list[int] = []
+        connect: list[int] = []
+        rest: list[int] = []
+        for i, item in enumerate(chunk):
+            if type(item) is bytes:
+                plain.append(i)
+            elif isinstance(item, Request) and item.method == "CONNECT" and item.accel is None \
+                    and type(item.url) is bytes:
+                connect.append(i)
             else:
-                return self._route_sorted(s, chunk, down)
-            plain = [i for i, item in enumerate(chunk) if type(item) is bytes]
-            if plain:
-                out = np.empty(len(chunk), dtype=np.int32)
-                others = np.ones(len(chunk), dtype=bool)
-                others[plain] = False
-                urls = [item for item in chunk if type(item) is bytes]
-                out[plain] = self._route_sorted(_sort_keys(urls), urls, down)
-                rest = np.flatnonzero(others).tolist()
-                out[rest] = self._route_parsed(rest, chunk, down)
-                return out
-        return self._route_parsed(range(len(chunk)), chunk, down)
+                rest.append(i)
+        if plain:
+            urls = [chunk[i] for i in plain]
+            out[plain] = self._route_sorted(_sort_keys(urls), urls, down,  # type: ignore[arg-type]
+                                            _canonical)
+        if connect:
+            requests = [chunk[i] for i in connect]
+            targets = [r.url for r in requests if isinstance(r, Request)]
+            out[connect] = self._route_sorted(_sort_keys(targets), requests, down,
+                                              _canonical_authority)
+        if rest:
+            out[rest] = self._route_parsed(rest, chunk, down)
+        return out
 
     def _route_sorted(
-        self, s: _Sorted, chunk: Sequence[bytes | Request], down: frozenset[str]
+        self,
+        s: _Sorted,
+        items: Sequence[bytes | Request],
+        down: frozenset[str],
+        canonical_check: Callable[[_Sorted], npt.NDArray[np.bool_]],
     ) -> npt.NDArray[np.int32]:
-        """Absolute URLs, every member keyed on the effective URI: the fast path."""
-        canonical = _canonical(s)
+        """The fast path: ``s`` holds each item's target, hashed as it is where
+        ``canonical_check`` says Squid would not change it; the other items are parsed."""
+        canonical = canonical_check(s)
         layouts: dict[KeySpec, _Layout] = {(): _layout(s, self.array.signed_char)}
-        owners = _select(self.array, layouts, len(chunk), down)
+        owners = _select(self.array, layouts, len(items), down)
         if not canonical.all():
             rows = np.flatnonzero(~canonical)
-            owners[rows] = self._route_parsed(rows.tolist(), chunk, down)
+            owners[rows] = self._route_parsed(rows.tolist(), items, down)
         return owners
 
     def _route_parsed(

@@ -15,6 +15,7 @@ from squidcarp.carp.batch import (
     NOT_ROUTABLE,
     BatchEngine,
     _canonical,
+    _canonical_authority,
     _sort_keys,
     route_batch,
 )
@@ -77,11 +78,17 @@ urls = st.one_of(
     st.from_regex(rb"https?://[a-z_][a-z0-9._-]{0,30}/[!-~]{0,60}", fullmatch=True),
     st.binary(max_size=60),
 )
+ports = st.sampled_from([b":443", b":8443", b":65535", b":65536", b":0", b":080", b":", b"",
+                         b":44x", b":+443", b":1", b":99999"])
+authorities = st.one_of(
+    st.builds(lambda h, p: h + p, host_parts, ports),
+    st.from_regex(rb"[a-z_][a-z0-9._-]{0,20}:[0-9]{1,6}", fullmatch=True),
+    st.binary(max_size=20),
+)
 requests = st.one_of(
     urls,
     urls,
-    st.builds(Request.connect, st.sampled_from([b"example.org:443", b"Example.org", b"h:x",
-                                                b"[::1]:8443", b"h:99999"])),
+    st.builds(Request.connect, authorities),
     st.builds(lambda p, h: Request.accelerated(b"/" + p, host=h),
               st.binary(max_size=20), st.sampled_from([b"site.example", b"SITE:80", b"", None])),
 )
@@ -113,6 +120,26 @@ def test_canonical_means_squid_keeps_it(url: bytes) -> None:
         assert parse(url).effective == url
 
 
+@settings(max_examples=500, deadline=None)
+@given(authorities)
+@example(b"h:65535")
+@example(b"h:65536")
+@example(b"h:0443")
+@example(b"h.:443")
+def test_canonical_authority_means_squid_keeps_it(target: bytes) -> None:
+    if bool(_canonical_authority(_sort_keys([target]))[0]):
+        assert parse(Request.connect(target)).effective == target
+
+
+def test_canonical_authorities() -> None:
+    good = [b"example.org:443", b"a:1", b"h-1.example:65535", b"x" * 255 + b":8080"]
+    assert _canonical_authority(_sort_keys(good)).tolist() == [True] * len(good)
+    bad = [b"Example.org:443", b"example.org", b"example.org:", b"h:0443", b"h:65536",
+           b"h:443x", b"127.0.0.1:443", b"[::1]:443", b"u@h:443", b"h.:443", b"a..b:1",
+           b"x" * 256 + b":1", b"h:123456", b":443"]
+    assert _canonical_authority(_sort_keys(bad)).tolist() == [False] * len(bad)
+
+
 def test_canonical_accepts_ordinary_urls() -> None:
     good = [b"http://www.example.com/", b"http://a-b_c.d/x?y#z", b"http://x/\xe9",
             b"https://h.example/p", b"http://" + b"a" * 255 + b"/"]
@@ -135,6 +162,19 @@ def test_long_and_short_keys_mixed() -> None:
     array = CarpArray.from_members([("a", 1), ("b", 2), ("c", 3), ("d", 1)])
     check(array, items)
     check(CarpArray((Member("a", 1, (CarpKeyPart.PATH,)), Member("b", 2))), items)
+
+
+def test_mixed_chunk_of_urls_connects_and_accelerated_requests() -> None:
+    items: list[bytes | Request] = []
+    for i in range(200):
+        items.append(b"http://h%d.example/%d" % (i % 9, i))
+        items.append(Request.connect(b"h%d.example:%d" % (i % 7, 400 + i)))
+        if i % 10 == 0:
+            items.append(Request.connect(b"H%d.example" % i))
+            items.append(Request.accelerated(b"/a/%d" % i, host=b"site.example"))
+    array = CarpArray.from_members([("a", 1), ("b", 2), ("c", 1)])
+    check(array, items, chunk_size=97)
+    check(array, items, frozenset({"b"}))
 
 
 def test_collapsed_arrays() -> None:
