@@ -97,6 +97,8 @@ def load_array(args: argparse.Namespace, io: IO, host: bytes | None = None) -> L
         array = array_from_config(result.config)
     except NoCarpMembers as exc:
         raise UsageError(f"squidcarp: {args.config}: {exc}") from exc
+    except ValueError as exc:  # names Squid refuses (empty, duplicated)
+        raise UsageError(f"squidcarp: {args.config}: no CARP array: {exc}") from exc
     return LoadedArray(array, accel_from_config(result.config, host))
 
 

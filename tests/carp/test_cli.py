@@ -280,3 +280,20 @@ def test_config_from_stdin(cli: Runner) -> None:
     assert r.code == 3 and "stdin can't hold both" in r.err
     r = cli(["simulate", "--config", "-", "--urls", "-"], CONF.encode())
     assert r.code == 3 and "stdin can't hold both" in r.err
+
+
+@pytest.mark.parametrize(("conf_text", "message"), [
+    ("cache_peer a.example parent 3128 0 carp\ncache_peer A.example parent 3129 0 carp\n",
+     "specified twice"),
+    ("cache_peer a parent 3128 0 carp name=\ncache_peer b parent 3129 0 carp\n",
+     "non-empty name"),
+])
+def test_configs_squid_refuses(cli: Runner, tmp_path: Path, conf_text: str,
+                               message: str) -> None:
+    path = tmp_path / "bad.conf"
+    path.write_text(conf_text)
+    r = cli(["route", "--config", str(path), "http://x/"])
+    assert r.code == 3
+    assert "warning: Squid would refuse to start" in r.err
+    assert message in r.err
+    assert r.out == ""
