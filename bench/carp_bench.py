@@ -1,6 +1,6 @@
 """CARP routing throughput: the batch engine against the scalar path and a C reference.
 
-    python bench/carp_bench.py [--urls 1000000] [--members 3,10] [--repeat 3] [--strict]
+    python bench/carp_bench.py [--urls 1000000] [--members 3,10] [--repeat 5] [--strict]
 
 What is measured, per array size (members ``cacheN.example.net``, weights 1, 2, 3, 1, 2, 3...):
 
@@ -17,10 +17,11 @@ What is measured, per array size (members ``cacheN.example.net``, weights 1, 2, 
 
 The owners of C and of both batch runs must agree on every URL, and the scalar sample must agree
 with the batch engine, or the run fails (exit 1). The target is batch engine >= 25% of C; with
-``--strict`` a miss exits 2. Timings are the best of ``--repeat`` runs, with the cyclic garbage
-collector off (as in the ``squidcarp`` CLI), measured as process CPU time on both sides
-(``time.process_time`` and ``CLOCK_PROCESS_CPUTIME_ID``): neither side is multi-threaded, so on
-an idle machine this equals wall time, and on a busy one it is steadier.
+``--strict`` a miss exits 2. Timings are the best of ``--repeat`` runs, the engines taking turns
+(C, batch, batch with keys, C, ...) so that a busy moment on the machine hurts all of them alike,
+with the cyclic garbage collector off (as in the ``squidcarp`` CLI), measured as process CPU time
+on both sides (``time.process_time`` and ``CLOCK_PROCESS_CPUTIME_ID``): neither side is
+multi-threaded, so on an idle machine this equals wall time, and on a busy one it is steadier.
 """
 
 from __future__ import annotations
@@ -75,17 +76,6 @@ def make_array(k: int) -> CarpArray:
     return CarpArray.from_members([(f"cache{i + 1}.example.net", i % 3 + 1) for i in range(k)])
 
 
-def best_of(repeat: int, fn: Callable[[], object]) -> tuple[float, object]:
-    """Best CPU time of ``repeat`` runs (CPU time, like the C side, so that other processes on
-    the machine do not count)."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.process_time()
-        result = fn()
-        best = min(best, time.process_time() - t0)
-    return best, result
-
-
 def compile_reference(folder: Path) -> Path:
     cc = os.environ.get("CC", "cc")
     if shutil.which(cc) is None:
@@ -95,23 +85,21 @@ def compile_reference(folder: Path) -> Path:
     return binary
 
 
-@dataclass(frozen=True)
-class CRun:
-    seconds: float
-    owners: np.ndarray
-
-
-def run_reference(binary: Path, keys_file: Path, owners_file: Path, array: CarpArray,
-                  repeat: int) -> CRun:
+def run_reference(binary: Path, keys_file: Path, owners_file: Path,
+                  array: CarpArray) -> float:
+    """One run of the C program; its CPU seconds for the routing loop."""
     args = [str(binary), str(keys_file), str(owners_file)]
     args += [f"{m.label}:{m.weight}" for m in array.members]
-    best = float("inf")
-    for _ in range(repeat):
-        out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-        first = out.splitlines()[0].split()
-        best = min(best, float(first[3]))
-    owners = np.loadtxt(owners_file, dtype=np.int32, ndmin=1)
-    return CRun(best, owners)
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return float(out.splitlines()[0].split()[3])
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    """CPU seconds of one call (CPU time, like the C side, so that other processes on the
+    machine do not count), and its result."""
+    t0 = time.process_time()
+    result = fn()
+    return time.process_time() - t0, result
 
 
 @dataclass(frozen=True)
@@ -134,29 +122,33 @@ def bench(urls: list[bytes], sizes: Sequence[int], repeat: int, sample: int,
     for k in sizes:
         array = make_array(k)
         engine = BatchEngine(array)
-        c = run_reference(binary, keys_file, owners_file, array, repeat)
-        rows.append(Row(k, "C reference (cc -O2)", n / c.seconds))
-
-        seconds, result = best_of(repeat, lambda e=engine: e.route(urls))
-        owners = result.owners  # type: ignore[attr-defined]
-        rows.append(Row(k, "batch engine (numpy)", n / seconds))
-        if not np.array_equal(owners, c.owners):
+        best = {"c": float("inf"), "batch": float("inf"), "keys": float("inf")}
+        owners = keyed = None
+        for _ in range(repeat):  # interleaved, so a busy moment hurts every engine alike
+            best["c"] = min(best["c"], run_reference(binary, keys_file, owners_file, array))
+            seconds, result = timed(lambda e=engine: e.route(urls))
+            best["batch"] = min(best["batch"], seconds)
+            owners = result.owners  # type: ignore[attr-defined]
+            seconds, keyed = timed(lambda e=engine: e.route_keys({(): urls}))
+            best["keys"] = min(best["keys"], seconds)
+        c_owners = np.loadtxt(owners_file, dtype=np.int32, ndmin=1)
+        rows.append(Row(k, "C reference (cc -O2)", n / best["c"]))
+        rows.append(Row(k, "batch engine (numpy)", n / best["batch"]))
+        rows.append(Row(k, "batch, keys given", n / best["keys"]))
+        if not np.array_equal(owners, c_owners):
             problems.append(f"{k} members: batch and C disagree on "
-                            f"{int(np.count_nonzero(owners != c.owners))} URLs")
-
-        seconds, keyed = best_of(repeat, lambda e=engine: e.route_keys({(): urls}))
-        rows.append(Row(k, "batch, keys given", n / seconds))
-        if not np.array_equal(keyed, c.owners):
+                            f"{int(np.count_nonzero(owners != c_owners))} URLs")
+        if not np.array_equal(keyed, c_owners):
             problems.append(f"{k} members: batch (keys given) and C disagree")
 
         part: Sequence[bytes | Request] = urls[:sample]
-        seconds, scalar = best_of(1, lambda a=array, p=part: [a.owner(u) for u in p])
+        seconds, scalar = timed(lambda a=array, p=part: [a.owner(u) for u in p])
         index = {m.label: i for i, m in enumerate(array.members)}
         scalar_owners = [index[m.label] if m is not None else NO_OWNER
                          for m in scalar]  # type: ignore[attr-defined]
         rows.append(Row(k, "scalar Python", len(part) / seconds,
                         f"{len(part):,} URLs, extrapolated"))
-        if scalar_owners != owners[: len(part)].tolist():
+        if owners is None or scalar_owners != owners[: len(part)].tolist():
             problems.append(f"{k} members: scalar and batch disagree on the sample")
     return rows, problems
 
@@ -177,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--urls", type=int, default=1_000_000, help="synthetic URLs (1,000,000)")
     parser.add_argument("--members", default="3,10", help="array sizes, comma-separated")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per timing, best kept")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per timing, best kept")
     parser.add_argument("--scalar-sample", type=int, default=20_000,
                         help="URLs for the scalar path (extrapolated)")
     parser.add_argument("--strict", action="store_true", help="exit 2 when the target is missed")
