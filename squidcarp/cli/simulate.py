@@ -27,7 +27,13 @@ from squidcarp.carp.batch import BatchEngine
 from squidcarp.carp.inputs import requests_for, target_lines
 from squidcarp.carp.url import Accel, Request
 from squidcarp.cli.main import IO, UsageError
-from squidcarp.cli.route import access_log_requests, add_array_options, load_array, read_bytes_arg
+from squidcarp.cli.route import (
+    access_log_requests,
+    add_array_options,
+    load_array,
+    read_bytes_arg,
+    show,
+)
 
 DESCRIPTION = """\
 Route many URLs through the CARP array of a squid.conf with the batch engine (the same answers as
@@ -146,8 +152,13 @@ def _requests(args: argparse.Namespace, io: IO,
     return requests_for(target_lines(data), "GET", accel), args.urls
 
 
+def _show(label: str) -> str:
+    """A member label for output: bytes that are not UTF-8 as ``\\xNN``."""
+    return show(label.encode("utf-8", "surrogateescape"))
+
+
 def _members_json(d: Distribution) -> list[dict[str, Any]]:
-    return [{"name": m.name, "weight": m.weight, "count": m.count, "share": m.share,
+    return [{"name": _show(m.name), "weight": m.weight, "count": m.count, "share": m.share,
              "expected_share": m.expected_share} for m in d.members]
 
 
@@ -156,10 +167,10 @@ def _dist_json(d: Distribution) -> dict[str, Any]:
 
 
 def _table(d: Distribution, out: TextIO) -> None:
-    width = max(len("member"), *(len(m.name) for m in d.members)) if d.members else 6
+    width = max(len("member"), *(len(_show(m.name)) for m in d.members)) if d.members else 6
     out.write(f"{'member':<{width}}  {'weight':>6}  {'count':>11}  {'share':>7}  expected\n")
     for m in d.members:
-        out.write(f"{m.name:<{width}}  {m.weight:>6}  {m.count:>11,}  {m.share:>7.2%}  "
+        out.write(f"{_show(m.name):<{width}}  {m.weight:>6}  {m.count:>11,}  {m.share:>7.2%}  "
                   f"{m.expected_share:>8.2%}\n")
     if d.no_owner:
         out.write(f"{'(no CARP owner)':<{width}}  {'':>6}  {d.no_owner:>11,}  "
@@ -188,7 +199,8 @@ def run(args: argparse.Namespace, io: IO) -> int:
         moved = disruption(before, first, after, second, identity)
     if args.plot:
         try:
-            write_plot(Path(args.plot), dist, after_dist, [str(c) for c in changes], identity)
+            write_plot(Path(args.plot), dist, after_dist, [_show(str(c)) for c in changes],
+                       identity)
         except OSError as exc:
             raise UsageError(f"squidcarp: cannot write {args.plot}: {exc.strerror or exc}") \
                 from exc
@@ -199,7 +211,7 @@ def run(args: argparse.Namespace, io: IO) -> int:
             "no_owner": dist.no_owner,
             "not_routable": dist.not_routable,
             "members": _members_json(dist),
-            "changes": [str(c) for c in changes],
+            "changes": [_show(str(c)) for c in changes],
             "after": _dist_json(after_dist) if after_dist else None,
             "moved": None if moved is None else {
                 "count": moved.moved, "share": moved.moved_share, "minimum": moved.minimum,
@@ -214,7 +226,7 @@ def run(args: argparse.Namespace, io: IO) -> int:
     out.write("\n\n")
     _table(dist, out)
     if after_dist is not None and moved is not None:
-        out.write(f"\nafter: {', '.join(str(c) for c in changes)}\n")
+        out.write(f"\nafter: {', '.join(_show(str(c)) for c in changes)}\n")
         _table(after_dist, out)
         out.write(f"\nmoved: {moved.moved:,} of {moved.requests:,} requests "
                   f"({moved.moved_share:.2%}); minimum {moved.minimum:,} "
@@ -264,7 +276,7 @@ def write_plot(path: Path, before: Distribution, after: Distribution | None,
         ax.bar([i + offset for i in x], values, bar, label=label,
                hatch="//" if expected else None, alpha=0.55 if expected else 0.9)
     ax.set_xticks(x)
-    ax.set_xticklabels([str(label) for label in labels], rotation=20, ha="right")
+    ax.set_xticklabels([_show(str(label)) for label in labels], rotation=20, ha="right")
     ax.set_ylabel("% of routed requests")
     title = f"CARP spread of {before.total:,} requests"
     if changes:

@@ -297,3 +297,17 @@ def test_configs_squid_refuses(cli: Runner, tmp_path: Path, conf_text: str,
     assert "warning: Squid would refuse to start" in r.err
     assert message in r.err
     assert r.out == ""
+
+
+def test_member_names_that_are_not_utf8(cli: Runner, tmp_path: Path, urls: str) -> None:
+    path = tmp_path / "latin1.conf"
+    path.write_bytes(b"cache_peer 127.0.0.1 parent 3901 0 carp name=caf\xe9 weight=1\n"
+                     b"cache_peer 127.0.0.1 parent 3902 0 carp name=plain weight=1\n")
+    r = cli(["simulate", "--config", str(path), "--urls", urls, "--rename",
+             "caf\udce9:caf\udce9-2"])
+    assert r.code == 0
+    assert "caf\\xe9 " in r.out and "rename caf\\xe9:caf\\xe9-2" in r.out
+    r = cli(["simulate", "--config", str(path), "--urls", urls, "--json"])
+    assert json.loads(r.out)["members"][0]["name"] == "caf\\xe9"
+    r = cli(["route", "--config", str(path), "--rank", "--down", "CAF\udce9", "http://x/"])
+    assert r.code == 0 and "caf\\xe9" in r.out and "(down)" in r.out
