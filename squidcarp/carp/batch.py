@@ -324,13 +324,15 @@ def _accumulate(u: npt.NDArray[np.uint32], layout: _Layout, tmp: npt.NDArray[np.
             u[row] = accumulate(rest, int(u[row]), layout.signed_char)
 
 
-def _scores(u: npt.NDArray[np.uint32], state: MemberState) -> npt.NDArray[np.float64]:
-    c = np.bitwise_xor(u, np.uint32(state.hash))
+def _scores(u: npt.NDArray[np.uint32], state: MemberState, c: npt.NDArray[np.uint32],
+            t: npt.NDArray[np.uint32], score: npt.NDArray[np.float64]) -> None:
+    """``score = float64(combine(u, hash)) * multiplier``, in the scratch arrays given."""
+    np.bitwise_xor(u, np.uint32(state.hash), out=c)
     np.multiply(c, np.uint32(COMBINE_MULTIPLIER), out=c)
-    c = (c << np.uint32(FINAL_ROTATION)) | (c >> np.uint32(32 - FINAL_ROTATION))
-    score: npt.NDArray[np.float64] = c.astype(np.float64)
-    score *= state.multiplier
-    return score
+    np.left_shift(c, np.uint32(FINAL_ROTATION), out=t)
+    np.right_shift(c, np.uint32(32 - FINAL_ROTATION), out=c)
+    np.bitwise_or(c, t, out=c)
+    np.multiply(c, np.float64(state.multiplier), out=score, dtype=np.float64)
 
 
 def _select(
@@ -344,6 +346,9 @@ def _select(
     tmp = np.empty(n, dtype=np.uint32)
     best = np.zeros(n, dtype=np.float64)  # in reference order
     owner = np.full(n, NO_OWNER, dtype=np.int32)
+    c, t = np.empty(n, dtype=np.uint32), np.empty(n, dtype=np.uint32)
+    score = np.empty(n, dtype=np.float64)
+    better = np.empty(n, dtype=np.bool_)
     current = reference
     for state in array.states:
         layout = layouts[state.member.spec]
@@ -355,12 +360,12 @@ def _select(
         _accumulate(u, layout, tmp)
         if state.member.label in down:
             continue
-        score = _scores(u, state)
+        _scores(u, state, c, t, score)
         if layout is not reference:
             rowwise_score = np.empty_like(score)
             rowwise_score[layout.order] = score
-            score = rowwise_score[reference.order]
-        better = score > best
+            score[:] = rowwise_score[reference.order]
+        np.greater(score, best, out=better)
         np.copyto(best, score, where=better)
         np.copyto(owner, np.int32(state.config_index), where=better)
     out = np.empty(n, dtype=np.int32)
