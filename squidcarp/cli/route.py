@@ -32,6 +32,12 @@ fields), or else from stdin, one per line (blank and # lines skipped).
   CONNECT:host:port   a CONNECT request (or --method CONNECT for all of them)
   /path               an accelerator request: Host from --host, else the accel port's
                       defaultsite
+Squid logs URLs without their query (strip_query_terms on, the default): routing a log routes
+what was logged.
+
+The table shows the owner of each URL, "(400)" where Squid rejects the URL before CARP runs, and
+"(none)" where CARP picks nothing (weights that collapse its multipliers, or every member down):
+Squid then falls through to the first parent that is up.
 
 examples:
   squidcarp route --config squid.conf http://www.example.com/

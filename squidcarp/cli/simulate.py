@@ -52,6 +52,10 @@ URLs: --urls FILE, one per line (blank and # lines skipped; CONNECT:host:port an
 `squidcarp route`), or --access-log FILE in Squid's native format. '-' reads stdin. URLs are
 bytes: bytes >= 0x80 are hashed as Squid hashes them.
 
+Squid hashes a running value that is not reset between members, and visits them sorted by weight:
+a change to one member also reshuffles the members evaluated after it, so CARP in Squid moves more
+than the minimum whenever the changed member is not last in that order.
+
 examples:
   squidcarp simulate --config squid.conf --urls urls.txt
   squidcarp simulate --config squid.conf --access-log access.log --add cache4.example.net:2
