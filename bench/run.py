@@ -1,0 +1,29 @@
+"""Run every benchmark in one go (``make bench``): each prints its own side-by-side table.
+
+- ``lint_bench``: squidcarp lint vs ``squid -k parse`` on a 6,000-line config (target <= 2x);
+- ``carp_bench``: simulate over 1M URLs for 3 and 10 members: the numpy batch engine vs the scalar
+  Python path vs a C reference of the same algorithm (target >= 25% of C).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import carp_bench
+import lint_bench
+
+
+def main() -> int:
+    status = 0
+    for bench in (lint_bench, carp_bench):
+        print(f"== {bench.__name__} ==", flush=True)
+        status |= bench.main([])
+        print(flush=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
