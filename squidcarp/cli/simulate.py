@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from squidcarp.atomic import atomic_writer
 from squidcarp.carp.analysis import (
     AddMember,
     Change,
@@ -288,14 +287,8 @@ def write_plot(path: Path, before: Distribution, after: Distribution | None,
     ax.set_title(title, fontsize=10)
     ax.legend()
     fig.tight_layout()
-    folder = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_writer(path) as fh:
             fig.savefig(fh, format="png")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     finally:
         plt.close(fig)
