@@ -26,7 +26,7 @@ from squidcarp.conf.model import (
     SquidConfig,
     Token,
 )
-from squidcarp.conf.peer import parse_c_int, parse_cache_peer, parse_port
+from squidcarp.conf.peer import parse_c_int, parse_c_int0, parse_cache_peer, parse_short
 
 HELPER_PROGRAMS = {
     "url_rewrite_program": "url_rewrite",
@@ -43,11 +43,16 @@ HELPER_CHILDREN = {
 ALIASES = {"udp_port": "icp_port", "redirect_program": "url_rewrite_program",
            "redirect_children": "url_rewrite_children"}
 ACCESS_LISTS = ("always_direct", "never_direct")
-ON_VALUES = ("on", "enable")  # parse_onoff (src/cache_cf.cc): anything else is off
+BOOLEAN_WORDS: dict[str, dict[str, bool | None]] = {
+    "onoff": dict(known.ONOFF_WORDS),
+    "configuration_includes_quoted_values": dict(known.ONOFF_WORDS),
+    "tristate": dict(known.TRISTATE_WORDS),
+}
+DEPRECATED_BOOLEAN = known.DEPRECATED_BOOLEAN_WORDS
 
 
 def build(directives: Sequence[Directive], events: list[ReadEvent],
-          cwd: str | None = None) -> SquidConfig:
+          cwd: str | None = None, quoted_values: bool = False) -> SquidConfig:
     peers: list[CachePeer] = []
     access: list[AccessRule] = []
     ntd: list[NeighborTypeDomain] = []
@@ -59,7 +64,6 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
     children: list[HelperChildren] = []
     eacl: list[ExternalAclType] = []
     all_peer_names = _peer_names(directives)
-    quoted_values = False
 
     for d in directives:
         name = d.keyword
@@ -113,7 +117,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             key = ALIASES.get(name, name)
             settings.append((key, _scalar(d, known.SCALAR_TYPES[name], events)))
             if name == "configuration_includes_quoted_values":
-                quoted_values = bool(d.args) and d.args[0].text in ON_VALUES
+                quoted_values = bool(d.args) and known.ONOFF_WORDS.get(d.args[0].text) is True
 
     return SquidConfig(
         directives=tuple(directives), peers=tuple(peers), peer_access=tuple(access),
@@ -297,17 +301,36 @@ def _scalar(d: Directive, squid_type: str, events: list[ReadEvent]) -> Setting:
                                 Squid.FATAL))
         return Setting(d, None)
     tok = d.args[0]
-    if squid_type == "onoff":
-        return Setting(d, tok.text in ON_VALUES)
-    if squid_type in ("int", "port", "u_short"):
-        if squid_type == "int":
-            value, error = parse_c_int(tok.text).value, None
-            if value is None:
-                error = f"'{tok.text}' is not a number"
-        else:
-            value, error = parse_port(tok)
+    if squid_type in BOOLEAN_WORDS:
+        return Setting(d, _boolean(d, tok, BOOLEAN_WORDS[squid_type], events))
+    if squid_type in ("int", "u_short"):
+        if squid_type == "int":  # parse_int -> GetInteger: strtoll base 0, C int
+            result = parse_c_int0(tok.text)
+            value, error = result.value, result.error
+        else:  # parse_u_short -> GetShort -> xatos: decimal 0..65535, no service names
+            value, error = parse_short(tok.text)
         if error:
             events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, f"{d.keyword}: {error}",
                                     Squid.FATAL))
         return Setting(d, value)
     return Setting(d, " ".join(t.text for t in d.args))
+
+
+def _boolean(d: Directive, tok: Token, words: dict[str, bool | None],
+             events: list[ReadEvent]) -> bool | None:
+    """``parse_onoff`` / ``parse_tristate``: exact words, the old spellings with a WARNING."""
+    word = tok.text
+    if word not in words:
+        allowed = "', '".join(w for w in words if w not in DEPRECATED_BOOLEAN)
+        events.append(ReadEvent(
+            Kind.BAD_VALUE, tok.pos,
+            f"{d.keyword} {word}: Squid accepts only '{allowed}' (case-sensitive) and stops here",
+            Squid.FATAL, tok.pos.column + len(tok.raw_or_text), word))
+        return None
+    if word in DEPRECATED_BOOLEAN:
+        events.append(ReadEvent(
+            Kind.BAD_VALUE, tok.pos,
+            f"'{word}' is deprecated: Squid warns and reads it as "
+            f"'{DEPRECATED_BOOLEAN[word]}'", Squid.WARNING,
+            tok.pos.column + len(tok.raw_or_text), word))
+    return words[word]

@@ -797,6 +797,13 @@ OBSOLETE_BY_VERSION: Final[dict[str, frozenset[str]]] = {
     "7": OBSOLETE_DIRECTIVES | DIRECTIVES_OBSOLETED["6"] | DIRECTIVES_OBSOLETED["7"],
 }
 
+# src/cache_cf.cc parse_onoff / parse_tristate @ SQUID_5_7: the only words accepted (strcmp, so
+# "ON" or "yes" is fatal: "Boolean options can only be 'on' or 'off'"); "enable"/"disable" work
+# but log "WARNING: 'enable' is deprecated". Tristate "warn" maps to None.
+ONOFF_WORDS: Final[dict[str, bool]] = {"on": True, "off": False, "enable": True, "disable": False}
+TRISTATE_WORDS: Final[dict[str, bool | None]] = {**ONOFF_WORDS, "warn": None}
+DEPRECATED_BOOLEAN_WORDS: Final[dict[str, str]] = {"enable": "on", "disable": "off"}
+
 # ---------------------------------------------------------------------------------------------
 # 4. Directives read with the list ("file") reader
 # ---------------------------------------------------------------------------------------------

@@ -78,9 +78,12 @@ TLS_SUBOPTIONS = ("disable", "cert=", "key=", "version=", "min-version=", "optio
 TTL_MAX = 128  # parse_peer clamps ttl= to 0..128
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+LLONG_MIN, LLONG_MAX = -(2**63), 2**63 - 1  # strtoll clamps to these
 
 # strtoll(s, &end, 10): optional blanks, sign, digits (src/Parsing.cc xatoll)
 _C_INTEGER = re.compile(r"[ \t\n\v\f\r]*[+-]?[0-9]+")
+# strtoll(s, &end, 0): the same with 0x hex or 0 octal ("0x" alone reads as "0", then stops)
+_C_INTEGER_BASE0 = re.compile(r"[ \t\n\v\f\r]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
 
 
 @dataclass(frozen=True)
@@ -104,16 +107,40 @@ def parse_c_int(text: str, limit: tuple[int, int] = (INT_MIN, INT_MAX)) -> IntRe
     return IntResult(value)
 
 
-def parse_port(token: Token | None) -> tuple[int | None, str | None]:
-    """``GetService``: a service name from /etc/services, else ``xatos`` (0..65535)."""
-    if token is None:
-        return None, "missing"
-    text = token.text
-    if not text.isdigit():
-        service = _service_port(text)
-        if service is not None:
-            return service, None
-    result = parse_c_int(text, (INT_MIN, INT_MAX))
+def parse_c_long(text: str, base: int = 10) -> IntResult:
+    """``xatoll(token, base)`` (src/Parsing.cc): ``strtoll`` over the whole string, no range check.
+
+    Base 0 is C's: ``0x`` hex, a leading ``0`` octal, else decimal (``08`` stops after ``0``).
+    ``strtoll`` clamps an overflowing value to the 64-bit limits instead of failing.
+    """
+    match = (_C_INTEGER if base == 10 else _C_INTEGER_BASE0).match(text)
+    if match is None:
+        return IntResult(None, f"no digits were found in '{text}'")
+    if len(match.group()) != len(text):
+        return IntResult(None, f"'{text}' is not a number")
+    digits = match.group().strip(" \t\n\v\f\r")
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    if base == 0 and digits[:2].lower() == "0x":
+        value = int(digits[2:], 16)
+    elif base == 0 and len(digits) > 1 and digits[0] == "0":
+        value = int(digits[1:], 8)
+    else:
+        value = int(digits, 10)
+    return IntResult(max(LLONG_MIN, min(LLONG_MAX, sign * value)))
+
+
+def parse_c_int0(text: str) -> IntResult:
+    """``GetInteger`` (src/Parsing.cc), behind every ``TYPE: int`` directive: base 0, C int."""
+    result = parse_c_long(text, 0)
+    if result.value is not None and not INT_MIN <= result.value <= INT_MAX:
+        return IntResult(None, f"'{text}' is larger than the type 'int'")
+    return result
+
+
+def parse_short(text: str) -> tuple[int | None, str | None]:
+    """``xatos`` (src/Parsing.cc): a decimal ``long`` that must fit 0..65535."""
+    result = parse_c_long(text)
     if result.value is None:
         return None, result.error
     if result.value < 0:
@@ -123,26 +150,42 @@ def parse_port(token: Token | None) -> tuple[int | None, str | None]:
     return result.value, None
 
 
-_SERVICES: dict[str, int] | None = None
+def parse_port(token: Token | None, proto: str = "tcp") -> tuple[int | None, str | None]:
+    """``GetService(proto)`` (src/cache_cf.cc): a ``proto`` service name, else ``xatos``.
+
+    The name is looked up for that protocol only (``getservbyname(token, proto)``): Debian's
+    /etc/services has ``icp`` for udp alone, so ``icp`` is no HTTP port and ``http`` no ICP port.
+    """
+    if token is None:
+        return None, "missing"
+    text = token.text
+    if not (text.isascii() and text.isdigit()):  # isUnsignedNumeric: digits skip the lookup
+        service = _service_port(text, proto)
+        if service is not None:
+            return service, None
+    return parse_short(text)
 
 
-def _service_port(name: str) -> int | None:
+_SERVICES: dict[tuple[str, str], int] | None = None
+
+
+def _service_port(name: str, proto: str) -> int | None:
     global _SERVICES  # a read-only cache of /etc/services, filled once
     if _SERVICES is None:
-        services: dict[str, int] = {}
+        services: dict[tuple[str, str], int] = {}
         try:
             with open("/etc/services", encoding="latin-1") as fh:
                 for line in fh:
                     fields = line.split("#", 1)[0].split()
                     if len(fields) >= 2 and "/" in fields[1]:
-                        port = fields[1].split("/")[0]
+                        port, _, protocol = fields[1].partition("/")
                         if port.isdigit():
                             for alias in [fields[0], *fields[2:]]:
-                                services.setdefault(alias, int(port))
+                                services.setdefault((alias, protocol), int(port))
         except OSError:
             pass
         _SERVICES = services
-    return _SERVICES.get(name)
+    return _SERVICES.get((name, proto))
 
 
 def parse_carp_key(value: str) -> tuple[frozenset[CarpKeyPart], tuple[str, ...], str | None]:
@@ -189,8 +232,9 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
                 f"unknown peer type '{type_tok.text}': Squid warns and makes this peer a sibling",
                 Squid.WARNING)
         peer_type = PeerType.SIBLING
-    http_port, http_err = parse_port(args[2] if len(args) > 2 else None)
-    icp_port, icp_err = parse_port(args[3] if len(args) > 3 else None)
+    # GetTcpService / GetUdpService
+    http_port, http_err = parse_port(args[2] if len(args) > 2 else None, "tcp")
+    icp_port, icp_err = parse_port(args[3] if len(args) > 3 else None, "udp")
     if http_err or http_port == 0:
         where = args[2] if len(args) > 2 else directive.name
         reason = "must not be 0" if http_port == 0 else http_err

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.grammar import evaluate_condition
 from squidcarp.conf.lexer import LogicalLine, Tokenizer, expand_macros, first_word, logical_lines
@@ -183,9 +184,11 @@ class Reader:
         args = tuple(self.tokenizer.tokens(line, end))
         directive = Directive(name, args, line.text, chain)
         self.out.directives.append(directive)
-        if (word == "configuration_includes_quoted_values" and args
-                and args[0].text in ("on", "off")):
-            self.tokenizer.quoted_values = args[0].text == "on"
+        if word == "configuration_includes_quoted_values" and args:
+            # parse_onoff: on/enable, off/disable; any other word is fatal (the state stays)
+            value = known.ONOFF_WORDS.get(args[0].text)
+            if value is not None:
+                self.tokenizer.quoted_values = value
 
     def _include(self, line: LogicalLine, chain: tuple[Position, ...], depth: int) -> None:
         here = line.pos

@@ -35,7 +35,7 @@ def read_bytes(data: bytes, label: str = "-", options: ReadOptions | None = None
     reader = Reader(opts)
     pre = reader.read(label, data)
     events = pre.events
-    config = build(pre.directives, events, opts.cwd)
+    config = build(pre.directives, events, opts.cwd, opts.quoted_values)
     ordered = tuple(sorted(events, key=lambda e: (e.pos.file != label, e.pos)))
     return ReadResult(label, config, ordered, pre.files, tuple(pre.lines), tuple(pre.inactive),
                       opts)

@@ -7,8 +7,11 @@ text glued to a closing quote, or an unquoted token with a character outside
 an unknown ``name(`` function and an unreadable ``parameters("file")``. ``if`` accepts only
 ``true``, ``false`` and ``INTEGER = INTEGER``; a stray ``else``/``endif`` or an ``if`` left open at
 the end of a file is fatal, and so is a directive value Squid cannot convert (a missing value, a
-non-numeric port or number). All of these are errors; a quoted value longer than 2047 bytes, which
-Squid silently truncates, is a warning. Quote the whole token, fix the expression, or supply the
+port or number it cannot read — ``int`` directives take C notation, so ``0x1F`` and ``027`` are
+numbers but ``08`` is not, and port directives take no service names — or an on/off word other
+than exactly ``on``/``off``: ``yes`` and ``ON`` stop Squid). All of these are errors; the old
+``enable``/``disable`` spellings (Squid warns) and a quoted value longer than 2047 bytes, which
+Squid silently truncates, are warnings. Quote the whole token, fix the expression, or supply the
 value.
 
 Bad::

@@ -1,0 +1,164 @@
+"""Differential cases: inputs nobody had recorded, run through Debian's Squid 5.7 and squidcarp.
+
+Each :class:`Case` is a config (``squid.conf`` plus any files it includes), the exit status
+``squid -k parse -f squid.conf`` gave when started in that folder, and the lines it printed
+(``said``). For each case this test asserts what squidcarp reports — every reader event (kind and
+position) and every error-severity lint diagnostic (code and position) — and that the exit status
+squidcarp predicts from its events (:func:`predicted_exit`) is the one Squid gave.
+``integration/test_lint_differential.py`` runs the same table through the installed Squid, so CI
+keeps checking the recorded verdicts against a live one.
+
+Positions are ``FILE:LINE:COLUMN``. ``include-relative`` (an info note on every relative include)
+is left out of the event sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from squidcarp.conf import ReadOptions, ReadResult, read_config
+from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.lint.diagnostic import Severity
+from squidcarp.lint.engine import lint
+
+MAIN = "squid.conf"  # the name integration.harness.oracle.SquidParser.parse_text writes
+UNREPORTED = {Kind.INCLUDE_RELATIVE}
+EXIT_STATUS_WRAP = 256  # the unrecognised-directive count is an 8-bit exit status
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    conf: str
+    exit: int
+    """``squid -k parse`` exit status (Debian 5.7): unrecognised lines, 1 fatal, <0 signal."""
+    said: tuple[str, ...]
+    """Lines Squid 5.7 printed about the problem (timestamps cut), each found in its output."""
+    events: frozenset[tuple[str, str]] = frozenset()
+    """(event kind, position) of every reader event."""
+    errors: frozenset[tuple[str, str]] = frozenset()
+    """(code, position) of every error-severity diagnostic."""
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Other files, by path relative to the config's folder (a name ending in / is a folder)."""
+
+
+def case(id: str, conf: str, exit: int, said: Iterable[str] = (),
+         events: Iterable[tuple[str, str]] = (), errors: Iterable[tuple[str, str]] = (),
+         files: Mapping[str, str] | None = None) -> Case:
+    return Case(id, conf, exit, tuple(said), frozenset(events), frozenset(errors),
+                dict(files or {}))
+
+
+CASES: tuple[Case, ...] = (
+    # -- ports and numbers -----------------------------------------------------------------------
+    # GetService("tcp") / GetService("udp"): getservbyname with that protocol only. Debian's
+    # /etc/services lists icp (icpv2) and tftp for udp alone, http for tcp alone.
+    case("peer-http-port-udp-only-service", "cache_peer a parent icp 0\n", 1,
+         ["ERROR: No digits were found in the input value 'icp'.",
+          "FATAL: Bungled squid.conf line 1: cache_peer a parent icp 0"],
+         [("peer-bungled", "squid.conf:1:21")], [("SC101", "squid.conf:1:21")]),
+    case("peer-icp-port-tcp-only-service", "cache_peer a parent 3128 http\n", 1,
+         ["ERROR: No digits were found in the input value 'http'.",
+          "FATAL: Bungled squid.conf line 1: cache_peer a parent 3128 http"],
+         [("peer-bungled", "squid.conf:1:26")], [("SC101", "squid.conf:1:26")]),
+    case("peer-ports-by-service-name", "cache_peer a parent http icp no-query\n", 0),
+    # parse_u_short -> GetShort -> xatos: no service names at all (unlike cache_peer ports).
+    case("icp-port-service-name", "icp_port icp\n", 1,
+         ["ERROR: No digits were found in the input value 'icp'.",
+          "FATAL: Bungled squid.conf line 1: icp_port icp"],
+         [("bad-value", "squid.conf:1:10")], [("SC003", "squid.conf:1:10")]),
+    case("htcp-port-service-name", "htcp_port http\n", 1,
+         ["ERROR: No digits were found in the input value 'http'."],
+         [("bad-value", "squid.conf:1:11")], [("SC003", "squid.conf:1:11")]),
+    # parse_int -> GetInteger: strtoll base 0, so hex and octal are numbers and 08 is not.
+    case("int-hex", "umask 0x12\n", 0),
+    case("int-octal", "umask 027\n", 0),
+    case("int-bad-octal", "umask 08\n", 1,
+         ["ERROR: Invalid value: '08' is supposed to be a number.",
+          "FATAL: Bungled squid.conf line 1: umask 08"],
+         [("bad-value", "squid.conf:1:7")], [("SC003", "squid.conf:1:7")]),
+    case("int-too-large", "forward_max_tries 99999999999\n", 1,
+         ["ERROR: The value '99999999999' is larger than the type 'int'."],
+         [("bad-value", "squid.conf:1:19")], [("SC003", "squid.conf:1:19")]),
+    # parse_onoff: exactly on/off (enable/disable with a WARNING); anything else is fatal.
+    case("onoff-yes", "prefer_direct yes\n", 1,
+         ["ERROR: Invalid option: Boolean options can only be 'on' or 'off'.",
+          "FATAL: Bungled squid.conf line 1: prefer_direct yes"],
+         [("bad-value", "squid.conf:1:15")], [("SC003", "squid.conf:1:15")]),
+    case("onoff-uppercase", "nonhierarchical_direct ON\n", 1,
+         ["ERROR: Invalid option: Boolean options can only be 'on' or 'off'."],
+         [("bad-value", "squid.conf:1:24")], [("SC003", "squid.conf:1:24")]),
+    case("onoff-enable", "prefer_direct enable\n", 0,
+         ["WARNING: 'enable' is deprecated. Please update to use 'on'."],
+         [("bad-value", "squid.conf:1:15")]),
+    case("onoff-not-tristate", "digest_generation warn\n", 1,
+         ["ERROR: Invalid option: Boolean options can only be 'on' or 'off'."],
+         [("bad-value", "squid.conf:1:19")], [("SC003", "squid.conf:1:19")]),
+    # 'enable' switches quoted values on too: the '*' is then fatal in the strict token alphabet.
+    case("quoted-values-enable",
+         "configuration_includes_quoted_values enable\ncache_peer a parent 80 0 login=a*b\n", 1,
+         ["WARNING: 'enable' is deprecated. Please update to use 'on'.",
+          "FATAL: Not alphanumeric character '*' in unquoted token login=a*b"],
+         [("bad-value", "squid.conf:1:38"), ("strict-token", "squid.conf:2:33")],
+         [("SC003", "squid.conf:2:33")]),
+    case("quoted-values-yes", "configuration_includes_quoted_values yes\n", 1,
+         ["ERROR: Invalid option: Boolean options can only be 'on' or 'off'."],
+         [("bad-value", "squid.conf:1:38")], [("SC003", "squid.conf:1:38")]),
+)
+
+
+def predicted_exit(events: Iterable[ReadEvent]) -> int:
+    """The ``squid -k parse`` exit status squidcarp's events imply (1 for fatal or a crash)."""
+    events = list(events)
+    if any(e.squid is Squid.FATAL for e in events):
+        return 1
+    return sum(e.squid is Squid.COUNTED for e in events) % EXIT_STATUS_WRAP
+
+
+def exit_class(status: int) -> int:
+    """Squid's exit status with a crash (killed by a signal) counted as a fatal error."""
+    return 1 if status < 0 else status
+
+
+def write_case(c: Case, folder: Path) -> Path:
+    for name, text in c.files.items():
+        path = folder / name
+        if name.endswith("/"):
+            path.mkdir(parents=True, exist_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    main = folder / MAIN
+    main.write_bytes(c.conf.encode("utf-8", "surrogateescape"))
+    return main
+
+
+def read_case(c: Case, folder: Path) -> ReadResult:
+    """Read a case the way Squid was run: from its folder (labels are relative to it)."""
+    write_case(c, folder)
+    return read_config(MAIN, ReadOptions(cwd=str(folder)))
+
+
+def _where(file: str, line: int, column: int) -> str:
+    return f"{file}:{line}:{column}"
+
+
+@pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
+def test_squidcarp_reads_the_case_as_squid_did(c: Case, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    read = read_case(c, tmp_path)
+    events = {(e.kind.value, _where(*e.pos)) for e in read.events if e.kind not in UNREPORTED}
+    assert events == c.events
+    errors = {(d.code, _where(d.file, d.line, d.column)) for d in lint(read)
+              if d.severity is Severity.ERROR}
+    assert errors == c.errors
+    assert predicted_exit(read.events) == exit_class(c.exit)
+
+
+def test_case_ids_are_unique() -> None:
+    assert len({c.id for c in CASES}) == len(CASES)
