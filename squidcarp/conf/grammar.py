@@ -1,7 +1,9 @@
 """pyparsing grammars for the small languages inside squid.conf values, built once on first use.
 
 - ``if`` conditions (src/cache_cf.cc ``EvalBoolExpr``): ``true``, ``false`` or ``INT = INT`` where
-  each side is a whole C ``strtol(s, &end, 0)`` number (decimal, ``0x`` hex, leading-``0`` octal);
+  each side is a whole C ``strtol(s, &end, 0)`` number (decimal, ``0x`` hex, leading-``0`` octal;
+  out-of-range values clamp to the 64-bit ``long`` limits, so ``99999999999999999999`` equals
+  ``9223372036854775807``);
 - ``carp-key=`` part lists and ``htcp=`` mode lists (src/cache_cf.cc ``parse_peer``): comma
   separated items, empty items allowed (Squid rejects them itself, with its own message).
 
@@ -44,14 +46,19 @@ def grammars() -> Grammars:
     return Grammars(condition=condition, comma_list=comma_list)
 
 
+LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1  # strtol on LP64 Linux clamps to these (ERANGE unread)
+
+
 def _strtol_value(text: str) -> int:
     sign = -1 if text.startswith("-") else 1
     digits = text.lstrip("+-")
     if digits[:2].lower() == "0x":
-        return sign * int(digits[2:], 16)
-    if digits.startswith("0") and len(digits) > 1:
-        return sign * int(digits[1:], 8)
-    return sign * int(digits, 10)
+        value = sign * int(digits[2:], 16)
+    elif digits.startswith("0") and len(digits) > 1:
+        value = sign * int(digits[1:], 8)
+    else:
+        value = sign * int(digits, 10)
+    return max(LONG_MIN, min(LONG_MAX, value))
 
 
 def evaluate_condition(expr: str) -> bool | None:

@@ -108,6 +108,27 @@ CASES: tuple[Case, ...] = (
     case("quoted-values-yes", "configuration_includes_quoted_values yes\n", 1,
          ["ERROR: Invalid option: Boolean options can only be 'on' or 'off'."],
          [("bad-value", "squid.conf:1:38")], [("SC003", "squid.conf:1:38")]),
+    # -- if/else/endif (src/cache_cf.cc EvalBoolExpr, FindStatement) ---------------------------
+    # strtol clamps: both sides become LONG_MAX, the condition is true and the else is skipped.
+    case("if-overflow-clamps",
+         "if 99999999999999999999 = 9223372036854775807\nhttp_port 3128\nelse\nbogus_a x\n"
+         "endif\n", 0),
+    case("if-negative-overflow-clamps",
+         "if -99999999999999999999 = -9223372036854775808\nelse\nbogus_a x\nendif\n", 0),
+    case("if-no-wrap-at-32-bits", "if 4294967296 = 0\nbogus_a x\nendif\n", 0),
+    case("if-hex-and-octal", "if 0x10 = 020\nelse\nbogus_a x\nendif\n", 0),
+    case("if-double-equals", "if 1 == 1\nendif\n", 1,
+         ["FATAL: String is not a integer number: '= 1'"],
+         [("if-expression", "squid.conf:1:1")], [("SC003", "squid.conf:1:1")]),
+    case("if-blanks-tabs-and-else-words",
+         "if\t 1\t=\t1\nelse ignored words\nbogus_a x\nendif  trailing\n", 0),
+    case("if-glued-keywords", "iftrue\nif true\nendif#x\n", 1,
+         ["squid.conf(1): unrecognized: 'iftrue'", "squid.conf(3): unrecognized: 'endif#x'",
+          "FATAL: if-statement without 'endif'"],
+         [("unknown-directive", "squid.conf:1:1"), ("unknown-directive", "squid.conf:3:1"),
+          ("if-unclosed", "squid.conf:3:1")],
+         [("SC001", "squid.conf:1:1"), ("SC001", "squid.conf:3:1"),
+          ("SC003", "squid.conf:3:1")]),
 )
 
 
