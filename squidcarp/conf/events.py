@@ -45,6 +45,7 @@ class Kind(str, Enum):
     INCLUDE_CYCLE = "include-cycle"
     INCLUDE_RELATIVE = "include-relative"
     INCLUDE_PIPE = "include-pipe"
+    INCLUDE_DIRECTORY = "include-directory"
     # Directives
     UNKNOWN_DIRECTIVE = "unknown-directive"
     OBSOLETE_DIRECTIVE = "obsolete-directive"

@@ -80,7 +80,11 @@ def _statement(text: str, word: str) -> str | None:
 
 
 def _include_words(text: str) -> list[tuple[str, int]]:
-    """``strwordtok``: blank-separated words, double quotes group, backslash escapes."""
+    """``strwordtok`` (src/String.cc): blank-separated words, double quotes group.
+
+    A backslash is an escape only inside quotes (``\\n``, ``\\r`` or the next character taken
+    as is); outside quotes it stays in the word, where ``glob(3)`` reads it as an escape in turn.
+    """
     words: list[tuple[str, int]] = []
     i, n = 0, len(text)
     while i < n:
@@ -91,16 +95,47 @@ def _include_words(text: str) -> list[tuple[str, int]]:
         start, quoted, word = i, False, []
         while i < n and (quoted or text[i] not in BLANKS):
             ch = text[i]
-            if ch == "\\" and i + 1 < n:
-                i += 1
-                word.append(text[i])
-            elif ch == '"':
+            if ch == '"':
                 quoted = not quoted
+            elif ch == "\\" and quoted:
+                i += 1
+                if i >= n:
+                    break
+                word.append({"n": "\n", "r": "\r"}.get(text[i], text[i]))
             else:
                 word.append(ch)
             i += 1
         words.append(("".join(word), start))
     return words
+
+
+def _glob(pattern: str, base: str) -> list[str]:
+    """glibc ``glob(pattern, 0)`` (sorted matches), relative patterns under ``base``.
+
+    Python's glob lacks two glibc rules: ``\\X`` matches ``X`` literally, and ``[^...]`` negates
+    like ``[!...]``. Translate those, and glob under ``root_dir`` so that ``base`` is not read
+    as a pattern.
+    """
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            out.append(glob.escape(pattern[i + 1]))
+            i += 2
+            continue
+        if ch == "[" and pattern.startswith("[^", i) and "]" in pattern[i + 2:]:
+            out.append("[!")
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    translated = "".join(out)
+    if not translated:
+        return []  # glob("") matches nothing (GLOB_NOMATCH)
+    if os.path.isabs(translated):
+        return sorted(glob.glob(translated))
+    return sorted(os.path.join(base, m) for m in glob.glob(translated, root_dir=base))
 
 
 class Reader:
@@ -200,16 +235,12 @@ class Reader:
                             f"include of a pipe '{word}' fails in Squid: it globs the word as "
                             "a file name", Squid.FATAL)
                 continue
-            relative = not os.path.isabs(word)
-            if relative:
-                base = includer_dir if self.options.include_base == "includer" else self._cwd()
+            base = includer_dir if self.options.include_base == "includer" else self._cwd()
+            if not os.path.isabs(word):
                 self._event(Kind.INCLUDE_RELATIVE, pos,
                             f"relative include '{word}' is resolved against Squid's working "
                             f"directory, not the including file (here: {base})", Squid.SILENT)
-                pattern = os.path.join(base, word)
-            else:
-                pattern = word
-            matches = sorted(glob.glob(pattern))
+            matches = _glob(word, base)
             if not matches:
                 self._event(Kind.INCLUDE_MISSING, pos,
                             f"unable to find configuration file: {word}", Squid.FATAL)
@@ -229,6 +260,13 @@ class Reader:
             self._event(Kind.INCLUDE_CYCLE, pos,
                         f"include cycle: '{word}' includes itself again; Squid would recurse "
                         f"until 'nested too deeply (>{MAX_INCLUDE_DEPTH})'", Squid.FATAL)
+            return
+        if os.path.isdir(path):
+            # fopen() opens a directory and the first fgets() fails (EISDIR): no lines, no error
+            self._event(Kind.INCLUDE_DIRECTORY, pos,
+                        f"include '{word}' matches the directory {_label(path)}: Squid reads no "
+                        "line from it and says nothing (include the files, e.g. DIR/*.conf)",
+                        Squid.SILENT)
             return
         try:
             data = self.loader(path)

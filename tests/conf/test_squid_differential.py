@@ -129,6 +129,41 @@ CASES: tuple[Case, ...] = (
           ("if-unclosed", "squid.conf:3:1")],
          [("SC001", "squid.conf:1:1"), ("SC001", "squid.conf:3:1"),
           ("SC003", "squid.conf:3:1")]),
+    # -- include (src/cache_cf.cc parseManyConfigFiles: strwordtok, then glob(3)) --------------
+    # Outside quotes strwordtok keeps a backslash, and glob reads it as an escape: only the file
+    # literally named 'a*.conf' is read, not ab.conf.
+    case("include-backslash-escapes-glob", "include a\\*.conf\n", 0,
+         files={"a*.conf": "http_port 3128\n", "ab.conf": "bogus_a x\n"}),
+    # Inside quotes a backslash escapes the next character (and the quotes group blanks).
+    case("include-quoted-backslash-and-blank", 'include "a\\b c.conf"\n', 1,
+         ["ab c.conf(1): unrecognized: 'bogus_a'"],
+         [("unknown-directive", "ab c.conf:1:1")], [("SC001", "ab c.conf:1:1")],
+         files={"ab c.conf": "bogus_a x\n"}),
+    case("include-bracket-caret-negates", "include [^a].conf\n", 1,
+         ["b.conf(1): unrecognized: 'bogus_b'"],
+         [("unknown-directive", "b.conf:1:1")], [("SC001", "b.conf:1:1")],
+         files={"a.conf": "bogus_a x\n", "b.conf": "bogus_b x\n"}),
+    case("include-empty-word", 'include ""\n', 1,
+         ["FATAL: Unable to find configuration file: : (2) No such file or directory"],
+         [("include-missing", "squid.conf:1:9")], [("SC004", "squid.conf:1:9")]),
+    # fopen() opens a directory and fgets() reads nothing: no line, no message, exit 0.
+    case("include-directory-reads-nothing", "include sub\nhttp_port 3128\n", 0,
+         events=[("include-directory", "squid.conf:1:9")], files={"sub/": ""}),
+    case("include-glob-matches-directory", "include sub*\n", 1,
+         ["sub2.conf(1): unrecognized: 'bogus_a'"],
+         [("include-directory", "squid.conf:1:9"), ("unknown-directive", "sub2.conf:1:1")],
+         [("SC001", "sub2.conf:1:1")], files={"sub/": "", "sub2.conf": "bogus_a x\n"}),
+    case("include-two-words-one-missing", "include a.conf zz*.conf\n", 1,
+         ["FATAL: Unable to find configuration file: zz*.conf: (2) No such file or directory"],
+         [("include-missing", "squid.conf:1:16"), ("unknown-directive", "a.conf:1:1")],
+         [("SC004", "squid.conf:1:16"), ("SC001", "a.conf:1:1")],
+         files={"a.conf": "bogus_a x\n"}),
+    case("include-word-needs-a-blank", "include\ninclude \nincludes a.conf\n", 3,
+         ["squid.conf(1): unrecognized: 'include'", "squid.conf(3): unrecognized: 'includes"],
+         [("unknown-directive", "squid.conf:1:1"), ("unknown-directive", "squid.conf:2:1"),
+          ("unknown-directive", "squid.conf:3:1")],
+         [("SC001", "squid.conf:1:1"), ("SC001", "squid.conf:2:1"),
+          ("SC001", "squid.conf:3:1")]),
 )
 
 

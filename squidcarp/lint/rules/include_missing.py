@@ -5,7 +5,9 @@ configuration file: WORD`` when nothing matches (a glob over an empty directory 
 unreadable match stops it too. ``squid -f "|command"`` can read a pipe, but ``include |command``
 cannot: the word is globbed as a file name and fails. Relative words are resolved against Squid's
 working directory, which is usually ``/`` for a daemon, so a file that exists next to squid.conf
-may still be missing for Squid. Use absolute paths and make sure the files exist.
+may still be missing for Squid. A match that is a directory is no error to Squid: it opens it,
+reads no line and carries on, so ``include /etc/squid/conf.d`` silently includes nothing (a
+warning). Use absolute paths, name the files (``conf.d/*.conf``) and make sure they exist.
 
 Bad::
 
@@ -32,3 +34,5 @@ SEVERITY = Severity.ERROR
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parseManyConfigFiles: glob() no match / fopen failure => fatalf
     yield from ctx.event_findings(Kind.INCLUDE_MISSING, Kind.INCLUDE_UNREADABLE, Kind.INCLUDE_PIPE)
+    for e in ctx.events(Kind.INCLUDE_DIRECTORY):  # fopen(dir) works, fgets() reads nothing
+        yield Finding(e.pos, e.message, Severity.WARNING, e.end_column)
