@@ -76,6 +76,24 @@ TLS_SUBOPTIONS = ("disable", "cert=", "key=", "version=", "min-version=", "optio
                   "cafile=", "capath=", "crlfile=", "flags=", "default-ca=off", "no-default-ca",
                   "default-ca=on", "default-ca", "domain=", "no-npn")
 TTL_MAX = 128  # parse_peer clamps ttl= to 0..128
+# PeerOptions::parseFlags: labels tried in this order, each as a prefix. VERIFY_CRL and
+# VERIFY_CRL_ALL exist only where X509_V_FLAG_CRL_CHECK is defined (OpenSSL), not on GnuTLS.
+TLS_FLAGS = ("NO_DEFAULT_CA", "DELAYED_AUTH", "DONT_VERIFY_PEER", "CONDITIONAL_AUTH",
+             "DONT_VERIFY_DOMAIN", "NO_SESSION_REUSE")
+TLS_EXCLUSIVE_FLAGS = ("DONT_VERIFY_PEER", "DELAYED_AUTH", "CONDITIONAL_AUTH")
+# PeerOptions::updateTlsVersionLimits, USE_GNUTLS branch: what tls-version=N appends to options=.
+GNUTLS_VERSION_HACK = {
+    3: "-VERS-TLS1.0:-VERS-TLS1.1:-VERS-TLS1.2:-VERS-TLS1.3",
+    4: "+VERS-TLS1.0:-VERS-TLS1.1:-VERS-TLS1.2:-VERS-TLS1.3",
+    5: "-VERS-TLS1.0:+VERS-TLS1.1:-VERS-TLS1.2:-VERS-TLS1.3",
+    6: "-VERS-TLS1.0:-VERS-TLS1.1:-VERS-TLS1.3",
+}
+# GnuTLS 3.7 (Debian 12) priority strings: level keywords (case-insensitive) and version names.
+GNUTLS_LEVELS = frozenset({"NORMAL", "PERFORMANCE", "SECURE", "SECURE128", "SECURE192",
+                           "SECURE256", "SUITEB128", "SUITEB192", "LEGACY", "PFS", "NONE"})
+GNUTLS_VERSIONS = frozenset({"VERS-SSL3.0", "VERS-TLS1.0", "VERS-TLS1.1", "VERS-TLS1.2",
+                             "VERS-TLS1.3", "VERS-DTLS0.9", "VERS-DTLS1.0", "VERS-DTLS1.2",
+                             "VERS-ALL", "VERS-TLS-ALL", "VERS-DTLS-ALL"})
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 LLONG_MIN, LLONG_MAX = -(2**63), 2**63 - 1  # strtoll clamps to these
@@ -208,8 +226,7 @@ class _Builder:
     events: list[ReadEvent]
     values: dict[str, object] = field(default_factory=dict)
     options: list[PeerOption] = field(default_factory=list)
-    tls_values: list[tuple[str, str | None]] = field(default_factory=list)
-    tls_enabled: bool = False
+    tls: _Tls = field(default_factory=lambda: _Tls())
 
     def event(self, kind: Kind, token: Token, message: str, squid: Squid) -> None:
         self.events.append(ReadEvent(kind, token.pos, message, squid,
@@ -255,6 +272,7 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
         if text.startswith("#"):
             break  # parse_peer: a token starting with '#' ends the options
         name, explicit = _option(b, tok, text, peer_type, host_tok, http_port, name, explicit)
+    _tls_priorities(b)
     if name is None:
         b.event(Kind.PEER_EMPTY_NAME, _last(b, "name"),
                 "empty name=: Squid 5 keeps no name and crashes once another peer is "
@@ -276,7 +294,7 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
         explicit_name=explicit,
         weight=max(1, weight_given) if isinstance(weight_given, int) else 1,
         weight_given=weight_given if isinstance(weight_given, int) else None,
-        tls=TlsOptions(b.tls_enabled, tuple(b.tls_values)),
+        tls=TlsOptions(b.tls.enabled, tuple(b.tls.values)),
         options=tuple(b.options),
     )
     return replace(peer, **values)  # type: ignore[arg-type]
@@ -386,25 +404,171 @@ def _prefix(text: str, table: dict[str, str]) -> str | None:
     return None
 
 
+@dataclass
+class _Tls:
+    """``Security::PeerOptions`` while one peer's TLS tokens are parsed (5.7, GnuTLS build).
+
+    Besides the per-token checks of ``parse()``, it keeps what decides the GnuTLS priority string
+    that Squid builds once the line is read (``parseOptions``, ``updateTlsVersionLimits``).
+    """
+
+    enabled: bool = False
+    values: list[tuple[str, str | None]] = field(default_factory=list)
+    certs: list[str] = field(default_factory=list)
+    default_ca: bool | None = None
+    flags_given: bool = False
+    options: Token | None = None
+    min_version: Token | None = None
+    version: tuple[Token, int] | None = None
+
+
 def _tls(b: _Builder, tok: Token, sub: str) -> None:
+    """One ``Security::PeerOptions::parse(sub)`` call (src/security/PeerOptions.cc @ SQUID_5_7)."""
+    t = b.tls
     if not sub:
-        b.tls_enabled = True
+        t.enabled = True
         return
-    for known in TLS_SUBOPTIONS:
-        if sub.startswith(known):
-            value = sub[len(known):] if known.endswith("=") else None
-            b.tls_values.append((known.rstrip("="), value))
-            if known == "disable":
-                b.tls_enabled = False
-                b.tls_values.clear()
-            elif known == "key=" and not any(k == "cert" for k, _ in b.tls_values[:-1]):
-                b.event(Kind.PEER_TLS, tok, "tls-key= before tls-cert=: Squid stops here",
-                        Squid.FATAL)
-            else:
-                b.tls_enabled = True
+    known = next((k for k in TLS_SUBOPTIONS if sub.startswith(k)), None)
+    if known is None:
+        b.event(Kind.PEER_TLS, tok, f"unknown TLS option '{sub}': Squid logs an ERROR and "
+                "ignores it", Squid.ERROR)
+        return
+    if known == "disable":
+        b.tls = _Tls()  # clear(): everything given so far is forgotten
+        return
+    value = sub[len(known):] if known.endswith("=") else None
+    t.values.append((known.rstrip("="), value))
+    t.enabled = True
+    if known == "cert=":
+        t.certs.append(value or "")
+    elif known == "key=" and (not t.certs or not t.certs[-1]):
+        b.event(Kind.PEER_TLS, tok, "tls-key= before a non-empty tls-cert=: Squid stops with "
+                "'cert= option must be set before key= is used'", Squid.FATAL)
+    elif known == "version=":
+        number = parse_c_int(value or "")
+        if number.value is None:
+            b.event(Kind.PEER_TLS, tok, f"tls-version: {number.error}: Squid rejects the line "
+                    "('Bungled')", Squid.FATAL)
+        else:
+            b.event(Kind.PEER_TLS, tok, "tls-version= is deprecated: Squid logs an UPGRADE "
+                    "WARNING (use tls-min-version= and tls-options=)", Squid.WARNING)
+            t.version = (tok, number.value)
+    elif known == "min-version=":
+        t.min_version = tok
+    elif known == "options=":
+        t.options = tok
+    elif known == "capath=":
+        b.event(Kind.PEER_TLS, tok, "tls-capath= needs a Squid built with OpenSSL: Debian's "
+                "GnuTLS build warns and ignores it", Squid.WARNING)
+    elif known == "flags=":
+        if t.flags_given:
+            b.event(Kind.PEER_TLS, tok, "a second tls-flags= replaces the first (Squid warns)",
+                    Squid.WARNING)
+        t.flags_given = True
+        _tls_flags(b, tok, value or "")
+    elif known in ("default-ca=off", "no-default-ca", "default-ca=on", "default-ca"):
+        wanted = known in ("default-ca=on", "default-ca")
+        if t.default_ca is (not wanted):
+            b.event(Kind.PEER_TLS, tok, f"'{tok.text}' contradicts an earlier default-ca "
+                    "setting: Squid stops ('previous default-ca settings conflict')", Squid.FATAL)
+        t.default_ca = wanted
+
+
+def _tls_flags(b: _Builder, tok: Token, text: str) -> None:
+    """``PeerOptions::parseFlags``: each flag matched as a prefix, ':' or ',' between them."""
+    if not text:
+        return
+    found: list[str] = []
+    i = 0
+    while True:
+        flag = next((f for f in TLS_FLAGS if text.startswith(f, i)), None)
+        if flag is None:
+            b.event(Kind.PEER_TLS, tok, f"unknown TLS flag '{text[i:]}': Squid stops here",
+                    Squid.FATAL)
             return
-    b.event(Kind.PEER_TLS, tok, f"unknown TLS option '{sub}': Squid logs an ERROR and ignores it",
-            Squid.ERROR)
+        i += len(flag)
+        if flag == "NO_DEFAULT_CA":
+            if b.tls.default_ca is True:
+                b.event(Kind.PEER_TLS, tok, "flags=NO_DEFAULT_CA contradicts an earlier "
+                        "default-ca setting: Squid stops", Squid.FATAL)
+            b.tls.default_ca = False
+        else:
+            found.append(flag)
+        if i < len(text) and text[i] in ":,":
+            i += 1  # the "XXX: skips FOO in FOOBAR": anything else after a flag is ignored
+            continue
+        break
+    exclusive = [f for f in found if f in TLS_EXCLUSIVE_FLAGS]
+    if len(set(exclusive)) > 1:
+        if "CONDITIONAL_AUTH" in exclusive:
+            b.event(Kind.PEER_TLS, tok, "CONDITIONAL_AUTH with DELAYED_AUTH or DONT_VERIFY_PEER: "
+                    "Squid stops ('not compatible')", Squid.FATAL)
+        else:
+            b.event(Kind.PEER_TLS, tok, "DELAYED_AUTH with DONT_VERIFY_PEER: Squid warns that "
+                    "this mixture will become fatal", Squid.WARNING)
+
+
+def _tls_priorities(b: _Builder) -> None:
+    """The GnuTLS priority string Squid 5.7 builds for an encrypting peer, checked like
+    ``gnutls_priority_init`` would (``PeerOptions::updateTlsVersionLimits``/``parseOptions``).
+
+    ``tls-min-version=1.N`` appends ``:-VERS-TLS1.0...`` *with* its leading ':' even when
+    ``tls-options=`` is empty (5.7 bug), which GnuTLS rejects; the ``tls-version=3..6`` hack adds
+    ``-VERS-...`` items that need a keyword such as ``NORMAL`` in front.
+    """
+    t = b.tls
+    if not t.enabled:
+        return
+    options = t.options.text[t.options.text.index("=") + 1:] if t.options else ""
+    blame = t.options
+    added = ""
+    if t.min_version is not None:
+        spec = t.min_version.text[t.min_version.text.index("=") + 1:]
+        m = re.match(r"1\.([0-9])", spec)  # skip('1'), skip('.'), int64 of at most 1 digit
+        if m is None or int(m.group(1)) > 3:
+            b.event(Kind.PEER_TLS, t.min_version, f"unknown TLS minimum version '{spec}': Squid "
+                    "warns and ignores it (1.0 to 1.3)", Squid.WARNING)
+        else:
+            added = "".join(f":-VERS-TLS1.{n}" for n in range(int(m.group(1))))
+            blame = blame if options else t.min_version
+    elif t.version is not None and t.version[1] in GNUTLS_VERSION_HACK:
+        hack = GNUTLS_VERSION_HACK[t.version[1]]
+        options = f"{options}:{hack}" if options else hack
+        blame = blame if t.options else t.version[0]
+    problem = _gnutls_priority_problem(options + added)
+    if problem and blame is not None:
+        b.event(Kind.PEER_TLS, blame, f"GnuTLS rejects the TLS priority string "
+                f"'{options + added}' Squid builds from this ({problem}): Squid 5.7 built with "
+                "GnuTLS (Debian) stops; start tls-options= with a keyword such as NORMAL",
+                Squid.FATAL)
+
+
+def _gnutls_priority_problem(text: str) -> str | None:
+    """Why ``gnutls_priority_init`` would fail on ``text``, when that is certain; else None.
+
+    Checked: the first element must be a level keyword (or an @system keyword, not judged here);
+    without one only +/-/!/% items remain, and items that merely remove versions or set flags
+    select no cipher at all; every element must be non-empty and later ones start with + - ! %;
+    version names must exist. Algorithm names and % flags are GnuTLS's to judge.
+    """
+    if not text:
+        return None
+    items = text.split(":")
+    first = items[0]
+    if (first.upper() not in GNUTLS_LEVELS and not first.startswith("@")
+            and (not first or first[0] not in "+-!%")):
+        return f"'{first}' is not a priority keyword: 'The request is invalid'"
+    for item in items[1:]:
+        if not item or item[0] not in "+-!%":
+            return f"'{item}' is not +NAME, -NAME, !NAME or %FLAG: 'The request is invalid'"
+    for item in items:
+        name = item.lstrip("+-!").upper()
+        if item[:1] in ("+", "-", "!") and name.startswith("VERS-") and name not in GNUTLS_VERSIONS:
+            return f"unknown protocol version '{item[1:]}': 'The request is invalid'"
+    if (first.upper() == "NONE" or first[:1] in ("+", "-", "!", "%")) and all(
+            re.fullmatch(r"(?i)NONE|[-+!]VERS-\S+|%\S*", item) for item in items):
+        return "no cipher, key exchange or MAC is selected: 'No or insufficient priorities'"
+    return None
 
 
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
