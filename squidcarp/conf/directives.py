@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
@@ -43,6 +44,7 @@ HELPER_CHILDREN = {
 ALIASES = {"udp_port": "icp_port", "redirect_program": "url_rewrite_program",
            "redirect_children": "url_rewrite_children"}
 ACCESS_LISTS = ("always_direct", "never_direct")
+ACL_NAME_SZ = 64  # src/acl/forward.h: names must be shorter
 BOOLEAN_WORDS: dict[str, dict[str, bool | None]] = {
     "onoff": dict(known.ONOFF_WORDS),
     "configuration_includes_quoted_values": dict(known.ONOFF_WORDS),
@@ -64,6 +66,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
     children: list[HelperChildren] = []
     eacl: list[ExternalAclType] = []
     all_peer_names = _peer_names(directives)
+    acls = AclNames(set(known.PREDEFINED_ACLS), quoted_values)
 
     for d in directives:
         name = d.keyword
@@ -89,8 +92,10 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
                         f"case-insensitively; first at line {clash.pos.line}): Squid stops here",
                         Squid.FATAL))
                 peers.append(peer)
+        elif name == "acl":
+            _acl(d, acls, events)
         elif name == "cache_peer_access":
-            rule = _peer_access(d, peers, all_peer_names, events)
+            rule = _peer_access(d, peers, all_peer_names, acls, events)
             if rule is not None:
                 access.append(rule)
         elif name == "neighbor_type_domain":
@@ -101,8 +106,10 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             ports.append(_http_port(d))
         elif name == "mcast_groups":
             groups.extend(d.args)
-        elif name in ACCESS_LISTS:
-            lists.append((name, d))
+        elif name in known.ACCESS_DIRECTIVES and name not in known.CONDITIONAL_DIRECTIVES:
+            _access_line(d, d.args, acls, events)
+            if name in ACCESS_LISTS:
+                lists.append((name, d))
         elif name in HELPER_PROGRAMS:
             helpers.append(HelperProgram(d, HELPER_PROGRAMS[name], d.args))
         elif name in HELPER_CHILDREN:
@@ -118,6 +125,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             settings.append((key, _scalar(d, known.SCALAR_TYPES[name], events)))
             if name == "configuration_includes_quoted_values":
                 quoted_values = bool(d.args) and known.ONOFF_WORDS.get(d.args[0].text) is True
+                acls.quoted_values = quoted_values
 
     return SquidConfig(
         directives=tuple(directives), peers=tuple(peers), peer_access=tuple(access),
@@ -156,14 +164,18 @@ def _unknown_peer(d: Directive, tok: Token, all_names: dict[str, int],
     later = all_names.get(tok.text.lower())
     detail = (f"it is defined later (line {later}); Squid looks the name up when it reads this "
               "line" if later is not None else "no cache_peer has that name")
+    # parse_peer_access prints "ERROR: FILE, line N: No cache_peer 'X'"; parse_hostdomaintype
+    # prints the same words without "ERROR: " (the line is dropped either way, exit status 0).
+    said = "logs an ERROR" if d.keyword == "cache_peer_access" else "prints 'No cache_peer'"
     events.append(ReadEvent(
         Kind.PEER_UNKNOWN_REFERENCE, tok.pos,
-        f"{d.keyword} names cache_peer '{tok.text}' but {detail}: Squid 5 logs an ERROR and "
+        f"{d.keyword} names cache_peer '{tok.text}' but {detail}: Squid 5 {said} and "
         "ignores the line (6.1+ stops)", Squid.ERROR, tok.pos.column + len(tok.raw_or_text)))
 
 
 def _peer_access(d: Directive, peers: Sequence[CachePeer], all_names: dict[str, int],
-                 events: list[ReadEvent]) -> AccessRule | None:
+                 acls: AclNames, events: list[ReadEvent]) -> AccessRule | None:
+    """``parse_peer_access``: the peer first (an unknown one drops the line), then the rule."""
     if not d.args:
         events.append(ReadEvent(Kind.BAD_VALUE, d.pos, "cache_peer_access needs a peer name",
                                 Squid.FATAL))
@@ -171,11 +183,77 @@ def _peer_access(d: Directive, peers: Sequence[CachePeer], all_names: dict[str, 
     if _find(peers, d.args[0].text) is None:
         _unknown_peer(d, d.args[0], all_names, events)
         return None
-    action = d.args[1].text if len(d.args) > 1 else ""
-    if action not in ("allow", "deny"):
-        events.append(ReadEvent(Kind.BAD_VALUE, (d.args[1] if len(d.args) > 1 else d.name).pos,
-                                "cache_peer_access needs 'allow' or 'deny'", Squid.FATAL))
-    return AccessRule(d, d.args[0], action, d.args[2:])
+    if not _access_line(d, d.args[1:], acls, events):
+        return None
+    return AccessRule(d, d.args[0], d.args[1].text, d.args[2:])
+
+
+@dataclass
+class AclNames:
+    """ACL names defined so far (``ACL::FindByName`` compares them case-insensitively)."""
+
+    names: set[str]
+    quoted_values: bool = False
+
+    def add(self, name: str) -> None:
+        self.names.add(name.lower())
+
+    def __contains__(self, name: str) -> bool:
+        return name.lower() in self.names
+
+
+def _acl(d: Directive, acls: AclNames, events: list[ReadEvent]) -> None:
+    """``ACL::ParseAclLine``: the name and type are required; the name then exists."""
+    if len(d.args) < 2:
+        what = "name" if not d.args else "type"
+        events.append(ReadEvent(Kind.BAD_VALUE, d.pos,
+                                f"acl without a {what}: Squid stops ('missing ACL {what}')",
+                                Squid.FATAL))
+        return
+    name = d.args[0]
+    if len(name.text.encode("utf-8", "surrogateescape")) >= ACL_NAME_SZ:
+        events.append(ReadEvent(Kind.BAD_VALUE, name.pos,
+                                f"ACL name longer than {ACL_NAME_SZ - 1} bytes: Squid stops",
+                                Squid.FATAL, name.pos.column + len(name.raw_or_text)))
+        return
+    acls.add(name.text)
+
+
+def _access_line(d: Directive, args: Sequence[Token], acls: AclNames,
+                 events: list[ReadEvent]) -> bool:
+    """``aclParseAccessLine``: allow|deny, then ACL names that must exist already.
+
+    A missing or other action word, or no ACL name, is printed and the line dropped (exit 0);
+    an ACL name not defined above stops Squid (``ACL not found``). Returns whether the rule is
+    kept.
+    """
+    if not args or args[0].text not in ("allow", "deny"):
+        where = args[0] if args else d.name
+        got = f", got '{args[0].text}'" if args else ""
+        events.append(ReadEvent(
+            Kind.BAD_VALUE, where.pos,
+            f"{d.keyword} needs 'allow' or 'deny'{got}: Squid prints this and drops the line",
+            Squid.ERROR, where.pos.column + len(where.raw_or_text), where.text))
+        return False
+    names = args[1:]
+    for tok in names:
+        if not acls.quoted_values and tok.text[:1] in "\"'":
+            continue  # strtokFile: ACL names read from that file (SC010 checks it exists)
+        name = tok.text[1:] if tok.text.startswith("!") else tok.text
+        if name not in acls:
+            what = (f"ACL '{name}' is not defined above this line (ACL names are looked up "
+                    "while the line is read)" if name else "a lone '!' names no ACL (write !NAME)")
+            events.append(ReadEvent(
+                Kind.BAD_VALUE, tok.pos, f"{what}: Squid stops ('ACL not found')", Squid.FATAL,
+                tok.pos.column + len(tok.raw_or_text), name))
+    if not names:
+        events.append(ReadEvent(
+            Kind.BAD_VALUE, args[0].pos,
+            f"{d.keyword} {args[0].text} without an ACL: Squid drops the line ('Access line "
+            "contains no ACL's, skipping')", Squid.ERROR,
+            args[0].pos.column + len(args[0].raw_or_text), args[0].text))
+        return False
+    return True
 
 
 def _neighbor_type_domain(d: Directive, peers: Sequence[CachePeer], all_names: dict[str, int],

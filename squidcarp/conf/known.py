@@ -804,6 +804,26 @@ ONOFF_WORDS: Final[dict[str, bool]] = {"on": True, "off": False, "enable": True,
 TRISTATE_WORDS: Final[dict[str, bool | None]] = {**ONOFF_WORDS, "warn": None}
 DEPRECATED_BOOLEAN_WORDS: Final[dict[str, str]] = {"enable": "on", "disable": "off"}
 
+# src/cf.data.pre @ SQUID_5_7: every name (aliases included) with TYPE: acl_access, all parsed by
+# aclParseAccessLine (allow|deny, then ACL names that must be defined above, else fatal
+# "ACL not found"). cache_peer_access (TYPE: peer_access) reaches the same parser after its
+# peer name. sslproxy_cert_error is compiled out of Debian's build (CONDITIONAL_DIRECTIVES).
+ACCESS_DIRECTIVES: Final[frozenset[str]] = frozenset(
+    {
+        "adapted_http_access", "always_direct", "broken_posts", "cache",
+        "collapsed_forwarding_access", "follow_x_forwarded_for",
+        "force_request_body_continuation", "htcp_access", "htcp_clr_access", "http_access",
+        "http_access2", "http_reply_access", "icap_retry", "icp_access", "ident_lookup_access",
+        "miss_access", "never_direct", "no_cache", "proxy_protocol_access", "redirector_access",
+        "send_hit", "server_pconn_for_nonretriable", "snmp_access", "spoof_client_ip",
+        "sslproxy_cert_error", "stats_collection", "store_id_access", "store_miss",
+        "storeurl_rewrite_access", "url_rewrite_access",
+    }
+)
+# src/cf.data.pre @ SQUID_5_7 "NAME: acl" DEFAULT: lines (the ssl::* ones need OpenSSL).
+PREDEFINED_ACLS: Final[frozenset[str]] = frozenset(
+    {"all", "manager", "localhost", "to_localhost", "connect"})
+
 # ---------------------------------------------------------------------------------------------
 # 4. Directives read with the list ("file") reader
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,11 @@ an unknown ``name(`` function and an unreadable ``parameters("file")``. ``if`` a
 the end of a file is fatal, and so is a directive value Squid cannot convert (a missing value, a
 port or number it cannot read — ``int`` directives take C notation, so ``0x1F`` and ``027`` are
 numbers but ``08`` is not, and port directives take no service names — or an on/off word other
-than exactly ``on``/``off``: ``yes`` and ``ON`` stop Squid). All of these are errors; the old
+than exactly ``on``/``off``: ``yes`` and ``ON`` stop Squid), and so is an access rule
+(``http_access``, ``cache_peer_access``, ``never_direct``...) naming an ACL that no ``acl`` line
+*above* it defines (``all``, ``manager``, ``localhost``, ``to_localhost`` and ``CONNECT`` are
+built in; names compare case-insensitively). All of these are errors; an access rule without
+``allow``/``deny`` or without any ACL (Squid prints it and drops the rule), the old
 ``enable``/``disable`` spellings (Squid warns) and a quoted value longer than 2047 bytes, which
 Squid silently truncates, are warnings. Quote the whole token, fix the expression, or supply the
 value.

@@ -2,7 +2,8 @@
 
 Squid resolves the peer name when it reads the line (case-insensitively, among the
 ``cache_peer`` lines *above* it). A misspelled name, or a peer defined further down, makes Squid 5
-log ``ERROR: FILE, line N: No cache_peer 'X'`` and drop the whole line — the access rule you
+log ``ERROR: FILE, line N: No cache_peer 'X'`` (for ``neighbor_type_domain`` the same words without
+``ERROR:``, and only when a domain follows) and drop the whole line — the access rule you
 wrote never applies, so the peer is open to every request (or the domain type never changes) —
 and exit 0. Squid 6.1 and later stop instead. Fix the name and put these lines after the
 ``cache_peer`` they refer to.
