@@ -118,6 +118,14 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             item2 = _external_acl(d)
             if item2 is not None:
                 eacl.append(item2)
+        if quoted_values and _reads_regex(d):
+            where = d.args[1] if name == "acl" else d.name
+            events.append(ReadEvent(
+                Kind.BAD_VALUE, where.pos,
+                f"{name} reads a regular expression, which Squid 5 refuses while "
+                "configuration_includes_quoted_values is on ('Can not read regex expression'): "
+                "switch it off before this line", Squid.FATAL,
+                where.pos.column + len(where.raw_or_text), where.text))
         if name in known.LIST_DIRECTIVES and not quoted_values:
             _list_files(d, events, cwd)
         if name in known.SCALAR_TYPES:
@@ -200,6 +208,13 @@ class AclNames:
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self.names
+
+
+def _reads_regex(d: Directive) -> bool:
+    """Lines whose parser calls ``ConfigParser::RegexPattern``/``RegexStrtokFile``."""
+    if d.keyword == "refresh_pattern":
+        return True
+    return d.keyword == "acl" and len(d.args) >= 2 and d.args[1].text in known.REGEX_ACL_TYPES
 
 
 def _acl(d: Directive, acls: AclNames, events: list[ReadEvent]) -> None:

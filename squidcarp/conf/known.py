@@ -824,6 +824,20 @@ ACCESS_DIRECTIVES: Final[frozenset[str]] = frozenset(
 PREDEFINED_ACLS: Final[frozenset[str]] = frozenset(
     {"all", "manager", "localhost", "to_localhost", "connect"})
 
+# src/AclRegs.cc @ SQUID_5_7: ACL types whose data is an ACLRegexData (req_header/rep_header:
+# after the header name). Their parse() calls ConfigParser::RegexStrtokFile, which is fatal while
+# configuration_includes_quoted_values is on ("Can not read regex expression ..."), even with no
+# values; refresh_pattern (ConfigParser::RegexPattern) too. All verified on 5.7.
+# (ssl::server_name_regex is an OpenSSL-only type.)
+REGEX_ACL_TYPES: Final[frozenset[str]] = frozenset(
+    {
+        "browser", "dstdom_regex", "ext_user_regex", "ident_regex", "peername_regex",
+        "proxy_auth_regex", "referer_regex", "rep_header", "rep_mime_type", "req_header",
+        "req_mime_type", "srcdom_regex", "ssl::server_name_regex", "url_regex", "urllogin",
+        "urlpath_regex",
+    }
+)
+
 # ---------------------------------------------------------------------------------------------
 # 4. Directives read with the list ("file") reader
 # ---------------------------------------------------------------------------------------------

@@ -247,6 +247,28 @@ CASES: tuple[Case, ...] = (
     case("acl-without-type", "acl foo\n", 1,
          ["aclParseAclLine: missing ACL type.", "FATAL: Bungled squid.conf line 1: acl foo"],
          [("bad-value", "squid.conf:1:1")], [("SC003", "squid.conf:1:1")]),
+    # -- configuration_includes_quoted_values on: no regular expressions (ConfigParser.cc) ----
+    case("quoted-values-regex-acl",
+         "configuration_includes_quoted_values on\nacl x dstdomain .a.example\n"
+         "acl y url_regex -i ^http://\n", 1,
+         ["FATAL: Can not read regex expression while configuration_includes_quoted_values is "
+          "enabled", "FATAL: Bungled squid.conf line 3: acl y url_regex -i ^http://"],
+         [("bad-value", "squid.conf:3:7"), ("strict-token", "squid.conf:3:20")],
+         [("SC003", "squid.conf:3:7"), ("SC003", "squid.conf:3:20")]),
+    case("quoted-values-header-acl",
+         "configuration_includes_quoted_values on\nacl x req_header X-Foo foo\n", 1,
+         ["FATAL: Can not read regex expression while configuration_includes_quoted_values is "
+          "enabled"],
+         [("bad-value", "squid.conf:2:7")], [("SC003", "squid.conf:2:7")]),
+    case("quoted-values-refresh-pattern",
+         "refresh_pattern ^ftp: 1440 20% 10080\nconfiguration_includes_quoted_values on\n"
+         "refresh_pattern . 0 20% 4320\n", 1,
+         ["FATAL: Can not read regex expression while configuration_includes_quoted_values is "
+          "enabled"],
+         [("bad-value", "squid.conf:3:1")], [("SC003", "squid.conf:3:1")]),
+    case("quoted-values-off-again-regex",
+         "configuration_includes_quoted_values on\nconfiguration_includes_quoted_values off\n"
+         "acl y url_regex -i ^http://\n", 0),
 )
 
 

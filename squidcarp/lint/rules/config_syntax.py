@@ -4,7 +4,9 @@ These are the problems Squid finds while reading the file itself, before any dir
 with ``configuration_includes_quoted_values on`` a bad escape (``\\a``), an unclosed quote,
 text glued to a closing quote, or an unquoted token with a character outside
 ``[A-Za-z0-9.,()-=_/:+]`` stops Squid (``Not alphanumeric character ... in unquoted token``), as do
-an unknown ``name(`` function and an unreadable ``parameters("file")``. ``if`` accepts only
+an unknown ``name(`` function, an unreadable ``parameters("file")`` and any regular expression
+(``url_regex`` and the other regex ACL types, ``req_header``, ``refresh_pattern``: ``Can not read
+regex expression``). ``if`` accepts only
 ``true``, ``false`` and ``INTEGER = INTEGER``; a stray ``else``/``endif`` or an ``if`` left open at
 the end of a file is fatal, and so is a directive value Squid cannot convert (a missing value, a
 port or number it cannot read — ``int`` directives take C notation, so ``0x1F`` and ``027`` are
