@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
@@ -135,11 +135,37 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
                 quoted_values = bool(d.args) and known.ONOFF_WORDS.get(d.args[0].text) is True
                 acls.quoted_values = quoted_values
 
+    _nameless_peers(directives, peers, events)
     return SquidConfig(
         directives=tuple(directives), peers=tuple(peers), peer_access=tuple(access),
         neighbor_type_domains=tuple(ntd), http_ports=tuple(ports), mcast_groups=tuple(groups),
         settings=tuple(settings), access_lists=tuple(lists), helpers=tuple(helpers),
         helper_children=tuple(children), external_acl_types=tuple(eacl))
+
+
+def _nameless_peers(directives: Sequence[Directive], peers: Sequence[CachePeer],
+                    events: list[ReadEvent]) -> None:
+    """A peer whose ``name=`` is empty has a NULL name in Squid 5: the next ``peerFindByName``
+    (another cache_peer's duplicate check, cache_peer_access, neighbor_type_domain with a domain)
+    passes it to strcasecmp and crashes. With none of those, ``squid -k parse`` passes."""
+    for index, e in enumerate(events):
+        if e.kind is not Kind.PEER_EMPTY_NAME:
+            continue
+        peer = next((p for p in peers if e.pos in (o.token.pos for o in p.options)), None)
+        if peer is None:
+            continue
+        later = directives[directives.index(peer.directive) + 1:]
+        if len(peers) > 1 or any(
+                (d.keyword == "cache_peer_access" and d.args)
+                or (d.keyword == "neighbor_type_domain" and len(d.args) > 2) for d in later):
+            continue
+        how = ("Squid crashes at start, when it builds the CARP table, and "
+               if peer.is_carp_member else "")
+        events[index] = replace(
+            e, squid=Squid.SILENT,
+            message=(f"empty name=: Squid 5 keeps no name; squid -k parse passes while this is "
+                     f"the only peer, but {how}any other cache_peer or cache_peer_access line "
+                     "makes it crash (6.1+ rejects the line)"))
 
 
 def _peer_names(directives: Sequence[Directive]) -> dict[str, int]:

@@ -269,6 +269,19 @@ CASES: tuple[Case, ...] = (
     case("quoted-values-off-again-regex",
          "configuration_includes_quoted_values on\nconfiguration_includes_quoted_values off\n"
          "acl y url_regex -i ^http://\n", 0),
+    # -- empty name= (5.7 keeps a NULL name; peerFindByName then crashes in strcasecmp) --------
+    case("peer-empty-name-alone", "cache_peer a parent 80 0 name=\n", 0,
+         events=[("peer-empty-name", "squid.conf:1:26")], errors=[("SC111", "squid.conf:1:26")]),
+    case("peer-empty-name-then-peer",
+         "cache_peer a parent 80 0 name=\ncache_peer b parent 80 0\n", -11,
+         events=[("peer-empty-name", "squid.conf:1:26")], errors=[("SC111", "squid.conf:1:26")]),
+    case("peer-empty-name-then-access",
+         "cache_peer a parent 80 0 name=\ncache_peer_access a allow all\n", -11,
+         events=[("peer-empty-name", "squid.conf:1:26"),
+                 ("peer-unknown-reference", "squid.conf:2:19")],
+         errors=[("SC111", "squid.conf:1:26"), ("SC143", "squid.conf:2:19")]),
+    case("peer-empty-name-then-named", "cache_peer a parent 80 0 name= name=x\n"
+         "cache_peer b parent 80 0\n", 0),
 )
 
 

@@ -3,7 +3,9 @@
 In Squid 5 ``name=`` with nothing after it frees the default name and stores none. ``squid -k
 parse`` passes while it is the only peer, but as soon as another ``cache_peer`` line exists
 (before or after it) the duplicate-name check compares against the missing name and Squid dies
-with a segmentation fault (signal 11, shell status 139). Squid 6.1 and later reject the line.
+with a segmentation fault (signal 11, shell status 139); a later ``cache_peer_access`` does the
+same, and a lone nameless CARP parent crashes Squid at start, when the CARP table is built.
+Squid 6.1 and later reject the line.
 Give the peer a real name or remove the option.
 
 Bad::
