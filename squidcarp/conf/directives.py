@@ -9,6 +9,7 @@ when Squid looks.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -27,7 +28,13 @@ from squidcarp.conf.model import (
     SquidConfig,
     Token,
 )
-from squidcarp.conf.peer import parse_c_int, parse_c_int0, parse_cache_peer, parse_short
+from squidcarp.conf.peer import (
+    parse_c_int,
+    parse_c_int0,
+    parse_c_long,
+    parse_cache_peer,
+    parse_short,
+)
 
 HELPER_PROGRAMS = {
     "url_rewrite_program": "url_rewrite",
@@ -44,6 +51,21 @@ HELPER_CHILDREN = {
 ALIASES = {"udp_port": "icp_port", "redirect_program": "url_rewrite_program",
            "redirect_children": "url_rewrite_children"}
 ACCESS_LISTS = ("always_direct", "never_direct")
+# src/cache_cf.cc parseTimeUnit @ SQUID_5_7: unit words (strncasecmp on the word's length, so
+# "seconds" works and "sec" does not), in test order, as seconds.
+TIME_UNITS = (("nanosecond", 1e-9), ("microsecond", 1e-6), ("millisecond", 1e-3),
+              ("second", 1.0), ("minute", 60.0), ("hour", 3600.0), ("day", 86400.0),
+              ("week", 7 * 86400.0), ("fortnight", 14 * 86400.0), ("month", 30 * 86400.0),
+              ("year", 365.2425 * 86400.0), ("decade", 3652.425 * 86400.0))
+TIME_TYPES = {"time_t": 1.0, "time_msec": 1e-3}  # parseTimeLine<seconds / milliseconds>
+# parseBytesUnits: B_BYTES_STR "bytes", then KB, MB, GB (strncasecmp, prefix).
+BYTES_UNITS = (("bytes", 1), ("KB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30))
+BYTES_TYPES = {"b_size_t": 1, "b_int64_t": 1, "b_ssize_t": 1, "kb_int64_t": 1 << 10,
+               "kb_size_t": 1 << 10}
+# strtod: decimal with optional exponent, hex floats, inf/infinity, nan (no blanks inside a token)
+_C_DOUBLE = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+                       r"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?"
+                       r"|(?i:inf(?:inity)?|nan))")
 ACL_NAME_SZ = 64  # src/acl/forward.h: names must be shorter
 BOOLEAN_WORDS: dict[str, dict[str, bool | None]] = {
     "onoff": dict(known.ONOFF_WORDS),
@@ -72,14 +94,23 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
         name = d.keyword
         if name not in known.DIRECTIVES:
             if name in known.OBSOLETE_DIRECTIVES:
+                fatal = obsolete_fatal_reason(name, d.args) is not None
                 events.append(ReadEvent(Kind.OBSOLETE_DIRECTIVE, d.pos,
                                         f"directive '{name}' is obsolete: Squid logs an ERROR "
-                                        "and ignores the line", Squid.ERROR, None, name))
+                                        "and ignores the line",
+                                        Squid.FATAL if fatal else Squid.ERROR, None, name))
             else:
                 events.append(ReadEvent(Kind.UNKNOWN_DIRECTIVE, d.pos,
                                         f"unrecognized directive '{name}': Squid 5 skips the "
                                         "line and adds 1 to its exit status", Squid.COUNTED,
                                         d.pos.column + len(name), name))
+            continue
+        if name in known.CONDITIONAL_DIRECTIVES:  # compiled out: cf_gen's "#else" branch
+            events.append(ReadEvent(
+                Kind.UNSUPPORTED_DIRECTIVE, d.pos,
+                f"'{name}' requires {known.CONDITIONAL_REQUIRES[name]}, which Debian's Squid 5.7 "
+                "is built without: it logs an ERROR and ignores the line", Squid.ERROR,
+                d.pos.column + len(name), name))
             continue
         if name == "cache_peer":
             peer = parse_cache_peer(d, events)
@@ -106,7 +137,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             ports.append(_http_port(d))
         elif name == "mcast_groups":
             groups.extend(d.args)
-        elif name in known.ACCESS_DIRECTIVES and name not in known.CONDITIONAL_DIRECTIVES:
+        elif name in known.ACCESS_DIRECTIVES:
             _access_line(d, d.args, acls, events)
             if name in ACCESS_LISTS:
                 lists.append((name, d))
@@ -141,6 +172,25 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
         neighbor_type_domains=tuple(ntd), http_ports=tuple(ports), mcast_groups=tuple(groups),
         settings=tuple(settings), access_lists=tuple(lists), helpers=tuple(helpers),
         helper_children=tuple(children), external_acl_types=tuple(eacl))
+
+
+OBSOLETE_ALWAYS_FATAL = frozenset({"log_access", "log_icap"})  # src/cache_cf.cc parse_obsolete
+OBSOLETE_INT_VALUE = frozenset({"url_rewrite_concurrency"})  # parse_obsolete: parse_int
+OBSOLETE_ONOFF_VALUE = frozenset({"ignore_ims_on_miss"})  # parse_obsolete: parse_onoff
+OBSOLETE_SSLPROXY_PREFIX = "sslproxy_"  # parse_obsolete: NextQuotedOrToEol, NULL crashes 5.7
+
+
+def obsolete_fatal_reason(name: str, args: Sequence[Token]) -> str | None:
+    """How ``parse_obsolete()`` stops Squid on this obsolete line, or None if it does not."""
+    if name in OBSOLETE_ALWAYS_FATAL:
+        return "stops ('Bungled'): parse_obsolete() rejects this line whatever it says"
+    if name in OBSOLETE_INT_VALUE and (not args or parse_c_int0(args[0].text).value is None):
+        return "stops ('Bungled'): parse_obsolete() still reads an integer here"
+    if name in OBSOLETE_ONOFF_VALUE and (not args or args[0].text not in known.ONOFF_WORDS):
+        return "stops ('Bungled'): parse_obsolete() still reads an on/off value here"
+    if name.startswith(OBSOLETE_SSLPROXY_PREFIX) and not args:
+        return "crashes: Squid 5.7 converts the missing value into tls_outgoing_options (SIGSEGV)"
+    return None
 
 
 def _nameless_peers(directives: Sequence[Directive], peers: Sequence[CachePeer],
@@ -422,9 +472,16 @@ def _scalar(d: Directive, squid_type: str, events: list[ReadEvent]) -> Setting:
     tok = d.args[0]
     if squid_type in BOOLEAN_WORDS:
         return Setting(d, _boolean(d, tok, BOOLEAN_WORDS[squid_type], events))
-    if squid_type in ("int", "u_short"):
+    if squid_type in TIME_TYPES:  # checked; the model keeps the words as written
+        _time_value(d, TIME_TYPES[squid_type], events)
+    elif squid_type in BYTES_TYPES:
+        _bytes_value(d, BYTES_TYPES[squid_type], events)
+    if squid_type in ("int", "u_short", "int64_t"):
         if squid_type == "int":  # parse_int -> GetInteger: strtoll base 0, C int
             result = parse_c_int0(tok.text)
+            value, error = result.value, result.error
+        elif squid_type == "int64_t":  # parse_int64_t -> GetInteger64: strtoll base 10
+            result = parse_c_long(tok.text)
             value, error = result.value, result.error
         else:  # parse_u_short -> GetShort -> xatos: decimal 0..65535, no service names
             value, error = parse_short(tok.text)
@@ -433,6 +490,91 @@ def _scalar(d: Directive, squid_type: str, events: list[ReadEvent]) -> Setting:
                                     Squid.FATAL))
         return Setting(d, value)
     return Setting(d, " ".join(t.text for t in d.args))
+
+
+def _c_double(text: str) -> float | None:
+    """``xatof``: ``strtod`` over the whole token (None where Squid stops)."""
+    if not _C_DOUBLE.fullmatch(text):
+        return None  # (the pattern also keeps out what float() takes and strtod not: "1_0")
+    return float.fromhex(text) if "x" in text.lower() else float(text)
+
+
+def _time_value(d: Directive, minimal: float, events: list[ReadEvent]) -> float | None:
+    """``parseTimeLine<Unit>``: a number, then (unless it is 0) a unit word, case-insensitive and
+    matched by prefix (``seconds``, ``minutes``, not ``sec`` or ``min``), no smaller than the
+    directive's unit; the result must be at least 1 of that unit. Returns seconds."""
+    tok = d.args[0]
+    value = _c_double(tok.text)
+    if value is None:
+        _fatal_value(d, tok, f"'{tok.text}' is not a number", events)
+        return None
+    if value == 0:
+        return 0.0
+    unit_tok = d.args[1] if len(d.args) > 1 else None
+    if unit_tok is None:
+        _fatal_value(d, tok, "missing time unit (write e.g. '30 seconds')", events)
+        return None
+    unit = next((seconds for word, seconds in TIME_UNITS if unit_tok.text.lower().startswith(word)),
+                None)
+    if unit is None:
+        _fatal_value(d, unit_tok, f"unknown time unit '{unit_tok.text}' (units are spelled out: "
+                     "second, minute, hour, day, week...)", events)
+        return None
+    if unit < minimal:
+        _fatal_value(d, unit_tok, f"time unit '{unit_tok.text}' is too small here", events)
+        return None
+    if value < 0:
+        _fatal_value(d, tok, "time must have a positive value", events)
+        return None
+    total = value * unit
+    if total * 1e9 > 2**63 - 1:
+        _fatal_value(d, tok, "time values cannot exceed 292 years", events)
+        return None
+    if total < minimal:
+        _fatal_value(d, tok, f"'{tok.text} {unit_tok.text}' is too small here", events)
+        return None
+    return total
+
+
+def _bytes_value(d: Directive, unit: int, events: list[ReadEvent]) -> float | None:
+    """``parseBytesLine*``: ``none``/``-1``, or a number and (unless it is 0) a unit (``bytes``,
+    ``KB``, ``MB``, ``GB`` matched by prefix, case-insensitive); no unit only warns. The value in
+    the directive's own unit must be a whole number. Returns bytes (-1 for none)."""
+    tok = d.args[0]
+    signed = known.SCALAR_TYPES.get(d.keyword) == "b_ssize_t"
+    if tok.text in ("none", "-1") or (signed and tok.text.startswith("-")):
+        return -1.0
+    value = _c_double(tok.text)
+    if value is None:
+        _fatal_value(d, tok, f"'{tok.text}' is not a number", events)
+        return None
+    multiplier = unit
+    unit_tok = d.args[1] if len(d.args) > 1 else None
+    if value != 0 and unit_tok is None:
+        name = next(word for word, size in BYTES_UNITS if size == unit)
+        events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+                                f"{d.keyword} {tok.text} has no unit: Squid warns and assumes "
+                                f"{name}", Squid.WARNING,
+                                tok.pos.column + len(tok.raw_or_text), tok.text))
+    elif value != 0 and unit_tok is not None:
+        found = next((size for word, size in BYTES_UNITS
+                      if unit_tok.text.lower().startswith(word.lower())), None)
+        if found is None:
+            _fatal_value(d, unit_tok, f"unknown bytes unit '{unit_tok.text}' (bytes, KB, MB or "
+                         "GB)", events)
+            return None
+        multiplier = found
+    amount = multiplier * value / unit
+    if abs(amount) >= 2**63 or float(int(amount)) != amount:
+        _fatal_value(d, tok, f"'{tok.text}' is not a whole number of "
+                     f"{'KB' if unit == 1024 else 'bytes'} (or overflows)", events)
+        return None
+    return amount * unit
+
+
+def _fatal_value(d: Directive, tok: Token, message: str, events: list[ReadEvent]) -> None:
+    events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, f"{d.keyword}: {message}: Squid stops here",
+                            Squid.FATAL, tok.pos.column + len(tok.raw_or_text), tok.text))
 
 
 def _boolean(d: Directive, tok: Token, words: dict[str, bool | None],

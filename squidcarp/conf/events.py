@@ -49,6 +49,7 @@ class Kind(str, Enum):
     # Directives
     UNKNOWN_DIRECTIVE = "unknown-directive"
     OBSOLETE_DIRECTIVE = "obsolete-directive"
+    UNSUPPORTED_DIRECTIVE = "unsupported-directive"
     BAD_VALUE = "bad-value"
     ACL_FILE_MISSING = "acl-file-missing"
     # cache_peer (src/cache_cf.cc parse_peer)

@@ -282,6 +282,58 @@ CASES: tuple[Case, ...] = (
          errors=[("SC111", "squid.conf:1:26"), ("SC143", "squid.conf:2:19")]),
     case("peer-empty-name-then-named", "cache_peer a parent 80 0 name= name=x\n"
          "cache_peer b parent 80 0\n", 0),
+    # -- time and byte values (src/cache_cf.cc parseTimeLine, parseTimeUnit, parseBytesLine) ---
+    case("time-missing-unit", "dead_peer_timeout 5\n", 1,
+         ["configuration error: missing time unit",
+          "FATAL: Bungled squid.conf line 1: dead_peer_timeout 5"],
+         [("bad-value", "squid.conf:1:19")], [("SC003", "squid.conf:1:19")]),
+    case("time-unit-abbreviated", "dead_peer_timeout 10 sec\n", 1,
+         ["configuration error: unknown time unit 'sec'"],
+         [("bad-value", "squid.conf:1:22")], [("SC003", "squid.conf:1:22")]),
+    case("time-unit-prefix-and-case", "dead_peer_timeout 10 SECONDSx\npeer_connect_timeout 0\n"
+         "connect_timeout 1.5 minutes\nnegative_ttl 1e1 seconds\n", 0),
+    case("time-unit-below-seconds", "pconn_lifetime 500 milliseconds\n", 1,
+         ["configuration error: time unit 'milliseconds' is too small to be used in this "
+          "context, the minimal unit is second"],
+         [("bad-value", "squid.conf:1:20")], [("SC003", "squid.conf:1:20")]),
+    case("time-fraction-below-one-second", "dead_peer_timeout 0.5 seconds\n", 1,
+         ["configuration error: time value '0.5' is too small to be used in this context, the "
+          "minimal value is 1 second"],
+         [("bad-value", "squid.conf:1:19")], [("SC003", "squid.conf:1:19")]),
+    case("time-negative", "dead_peer_timeout -5 seconds\n", 1,
+         ["configuration error: time must have a positive value"],
+         [("bad-value", "squid.conf:1:19")], [("SC003", "squid.conf:1:19")]),
+    case("time-too-long", "dead_peer_timeout 1000 years\n", 1,
+         ["configuration error: time values cannot exceed 292.269 years"],
+         [("bad-value", "squid.conf:1:19")], [("SC003", "squid.conf:1:19")]),
+    case("time-msec-directive", "dns_timeout 30 seconds\n", 0),
+    case("bytes-no-unit-warns", "digest_swapout_chunk_size 4096\n", 0,
+         ["WARNING: No units on 'digest_swapout_chunk_size 4096', assuming 4096.00 bytes"],
+         [("bad-value", "squid.conf:1:27")]),
+    case("bytes-unit-B", "digest_swapout_chunk_size 4096 B\n", 1,
+         ["WARNING: Unknown bytes unit 'B'"],
+         [("bad-value", "squid.conf:1:32")], [("SC003", "squid.conf:1:32")]),
+    case("bytes-not-whole-kb", "quick_abort_min 100 bytes\n", 1,
+         ["ERROR: Invalid value '100.00 bytes: integer overflow (int64_t)."],
+         [("bad-value", "squid.conf:1:17")], [("SC003", "squid.conf:1:17")]),
+    case("bytes-accepted-forms", "cache_mem 0.5 KB\nmaximum_object_size none\n"
+         "quick_abort_max -1\ndns_packet_max -5\nread_ahead_gap 16 kbytes\n", 0),
+    case("int64-decimal-only", "collapsed_forwarding_shared_entries_limit 0x10\n", 1,
+         ["ERROR: Invalid value: '0x10' is supposed to be a number."],
+         [("bad-value", "squid.conf:1:43")], [("SC003", "squid.conf:1:43")]),
+    # -- directives this build lacks, obsolete directives that still parse a value ---------------
+    case("directive-compiled-out", "ssl_bump peek all\nsslproxy_session_ttl abc\n", 0,
+         ["ERROR: 'ssl_bump' requires --with-openssl",
+          "ERROR: 'sslproxy_session_ttl' requires --with-openssl"],
+         [("unsupported-directive", "squid.conf:1:1"),
+          ("unsupported-directive", "squid.conf:2:1")]),
+    case("obsolete-onoff-value", "ignore_ims_on_miss yes\n", 1,
+         ["ERROR: Directive 'ignore_ims_on_miss' is obsolete.",
+          "FATAL: Bungled squid.conf line 1: ignore_ims_on_miss yes"],
+         [("obsolete-directive", "squid.conf:1:1")], [("SC002", "squid.conf:1:1")]),
+    case("obsolete-int-in-c-notation", "url_rewrite_concurrency 0x10\n", 0,
+         ["ERROR: Directive 'url_rewrite_concurrency' is obsolete."],
+         [("obsolete-directive", "squid.conf:1:1")]),
 )
 
 

@@ -1,24 +1,29 @@
 """A line Squid cannot read: quoting, strict tokens, ``parameters()``, ``if`` statements, values.
 
-These are the problems Squid finds while reading the file itself, before any directive logic:
-with ``configuration_includes_quoted_values on`` a bad escape (``\\a``), an unclosed quote,
-text glued to a closing quote, or an unquoted token with a character outside
-``[A-Za-z0-9.,()-=_/:+]`` stops Squid (``Not alphanumeric character ... in unquoted token``), as do
-an unknown ``name(`` function, an unreadable ``parameters("file")`` and any regular expression
-(``url_regex`` and the other regex ACL types, ``req_header``, ``refresh_pattern``: ``Can not read
-regex expression``). ``if`` accepts only
-``true``, ``false`` and ``INTEGER = INTEGER``; a stray ``else``/``endif`` or an ``if`` left open at
-the end of a file is fatal, and so is a directive value Squid cannot convert (a missing value, a
-port or number it cannot read — ``int`` directives take C notation, so ``0x1F`` and ``027`` are
-numbers but ``08`` is not, and port directives take no service names — or an on/off word other
-than exactly ``on``/``off``: ``yes`` and ``ON`` stop Squid), and so is an access rule
-(``http_access``, ``cache_peer_access``, ``never_direct``...) naming an ACL that no ``acl`` line
-*above* it defines (``all``, ``manager``, ``localhost``, ``to_localhost`` and ``CONNECT`` are
-built in; names compare case-insensitively). All of these are errors; an access rule without
-``allow``/``deny`` or without any ACL (Squid prints it and drops the rule), the old
-``enable``/``disable`` spellings (Squid warns) and a quoted value longer than 2047 bytes, which
-Squid silently truncates, are warnings. Quote the whole token, fix the expression, or supply the
-value.
+These are the problems Squid finds while reading a line, before any cache_peer logic. Errors
+(Squid stops):
+
+- with ``configuration_includes_quoted_values on``: a bad escape (``\\a``), an unclosed quote, text
+  glued to a closing quote, an unquoted token with a character outside ``[A-Za-z0-9.,()-=_/:+]``
+  (``Not alphanumeric character ... in unquoted token``), an unknown ``name(`` function, an
+  unreadable ``parameters("file")``, and any regular expression: ``url_regex`` and the other
+  regex ACL types, ``req_header``, ``refresh_pattern`` (``Can not read regex expression``);
+- ``if`` other than ``true``, ``false`` or ``INTEGER = INTEGER``; a stray ``else``/``endif``; an
+  ``if`` left open at the end of a file;
+- a value Squid cannot convert: a missing one; a number or port it cannot read (``int``
+  directives take C notation, so ``0x1F`` and ``027`` are numbers but ``08`` is not; port
+  directives such as ``icp_port`` take no service names); a time without a unit spelled out
+  (``dead_peer_timeout 5`` or ``10 sec``: write ``10 seconds``); a byte size with an unknown unit
+  (``4096 B``) or not a whole number of the directive's unit; an on/off word other than exactly
+  ``on``/``off`` (``yes`` and ``ON`` stop Squid);
+- an access rule (``http_access``, ``cache_peer_access``, ``never_direct``...) naming an ACL that
+  no ``acl`` line *above* it defines (``all``, ``manager``, ``localhost``, ``to_localhost`` and
+  ``CONNECT`` are built in; names compare case-insensitively).
+
+Warnings (Squid carries on): an access rule without ``allow``/``deny`` or without any ACL (Squid
+prints it and drops the rule), the old ``enable``/``disable`` spellings, a byte size without a
+unit, and a quoted value longer than 2047 bytes, which Squid silently truncates. Quote the whole
+token, fix the expression, or supply the value.
 
 Bad::
 

@@ -9,6 +9,10 @@ is missing or not a number / on-off word), and ``sslproxy_*`` lines are converte
 ``tls_outgoing_options`` (a value-less one crashes Squid 5.7). Those cases are errors; the rest are
 warnings. Replace the line with its modern equivalent or remove it.
 
+A directive that Debian's Squid 5.7 was built without (``ssl_bump``, ``sslcrtd_program`` and the
+other OpenSSL-only names, ``esi_parser``...) is treated the same way: ``ERROR: 'NAME' requires
+--with-openssl``, the line is ignored, exit status 0 (a warning).
+
 Bad::
 
     cache_peer_domain alpha .example.com
@@ -26,9 +30,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from squidcarp.conf import known
+from squidcarp.conf.directives import obsolete_fatal_reason
 from squidcarp.conf.events import Kind
-from squidcarp.conf.model import Directive
-from squidcarp.conf.peer import parse_c_int
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -36,19 +39,16 @@ CODE = "SC002"
 NAME = "obsolete-directive"
 SEVERITY = Severity.WARNING
 
-ALWAYS_FATAL = frozenset({"log_access", "log_icap"})  # src/cache_cf.cc parse_obsolete
-INT_VALUE = frozenset({"url_rewrite_concurrency"})  # parse_obsolete: parse_int
-ONOFF_VALUE = frozenset({"ignore_ims_on_miss"})  # parse_obsolete: parse_onoff
-SSLPROXY_PREFIX = "sslproxy_"  # parse_obsolete: NextQuotedOrToEol, NULL crashes 5.7
-
 
 def check(ctx: LintContext) -> Iterator[Finding]:
+    # cf_gen's parse_line: "#if IFDEF ... #else ERROR: 'X' requires ... #endif", then return 1
+    yield from ctx.event_findings(Kind.UNSUPPORTED_DIRECTIVE)
     events = ctx.events(Kind.OBSOLETE_DIRECTIVE)
     by_pos = {d.pos: d for d in ctx.config.directives} if events else {}
     for e in events:
         name = e.subject
         directive = by_pos.get(e.pos)
-        fatal = _fatal_reason(name, directive)
+        fatal = obsolete_fatal_reason(name, directive.args if directive is not None else ())
         still = known.OBSOLETE_STILL_PARSED.get(name)
         if fatal is not None:
             yield Finding(e.pos, f"directive '{name}' is obsolete: Squid 5 logs an ERROR and then "
@@ -59,15 +59,3 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         else:
             yield Finding(e.pos, e.message, end_column=e.end_column)
 
-
-def _fatal_reason(name: str, directive: Directive | None) -> str | None:
-    args = directive.args if directive is not None else ()
-    if name in ALWAYS_FATAL:
-        return "stops ('Bungled'): parse_obsolete() rejects this line whatever it says"
-    if name in INT_VALUE and (not args or parse_c_int(args[0].text).value is None):
-        return "stops ('Bungled'): parse_obsolete() still reads an integer here"
-    if name in ONOFF_VALUE and not args:
-        return "stops ('Bungled'): parse_obsolete() still reads an on/off value here"
-    if name.startswith(SSLPROXY_PREFIX) and not args:
-        return "crashes: Squid 5.7 converts the missing value into tls_outgoing_options (SIGSEGV)"
-    return None
