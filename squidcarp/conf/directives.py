@@ -29,7 +29,6 @@ from squidcarp.conf.model import (
     Token,
 )
 from squidcarp.conf.peer import (
-    parse_c_int,
     parse_c_int0,
     parse_c_long,
     parse_cache_peer,
@@ -48,6 +47,10 @@ HELPER_CHILDREN = {
     "store_id_children": "store_id",
     "storeurl_rewrite_children": "store_id",
 }
+# Helper::ChildConfig::parseConfig (src/helper/ChildConfig.cc @ SQUID_5_7), strncmp prefixes.
+HELPER_CHILD_OPTIONS = ("startup=", "idle=", "concurrency=", "queue-size=",
+                        "on-persistent-overload=", "reservation-timeout=")
+UINT_MAX = 2**32 - 1
 ALIASES = {"udp_port": "icp_port", "redirect_program": "url_rewrite_program",
            "redirect_children": "url_rewrite_children"}
 ACCESS_LISTS = ("always_direct", "never_direct")
@@ -382,35 +385,69 @@ def _http_port(d: Directive) -> HttpPort:
 
 
 def _children(d: Directive, kind: str, events: list[ReadEvent]) -> HelperChildren:
+    """``Helper::ChildConfig::parseConfig``: N, then ``key=value`` options matched by prefix.
+
+    Numbers go through ``xatoui`` (decimal, 0..UINT_MAX: a negative one is fatal); an unknown
+    option or overload action is fatal; idle=0 and startup/idle above N are overridden with a
+    WARNING."""
     count: int | None = None
     opts: dict[str, int | str | None] = {}
     if d.args:
-        result = parse_c_int(d.args[0].text)
-        count = result.value
-        if result.value is None or result.value < 1:
+        count, error = _c_uint(d.args[0].text)
+        if error is None and count is not None and count < 1:
+            error = "the maximum number of processes cannot be less than 1"
+        if error is not None:
             events.append(ReadEvent(Kind.BAD_VALUE, d.args[0].pos,
-                                    f"{d.keyword} needs a positive number of helpers",
-                                    Squid.FATAL))
+                                    f"{d.keyword}: {error}: Squid stops here", Squid.FATAL))
     for tok in d.args[1:]:
-        key, _, value = tok.text.partition("=")
-        if key in ("startup", "idle", "concurrency", "queue-size"):
-            number = parse_c_int(value)
-            opts[key.replace("-", "_")] = number.value
-            if number.value is None:
-                events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
-                                        f"{d.keyword} {key}= needs a number", Squid.FATAL))
-        elif key == "on-persistent-overload":
+        key = next((k for k in HELPER_CHILD_OPTIONS if tok.text.startswith(k)), None)
+        value = tok.text[len(key):] if key else ""
+        if key == "on-persistent-overload=":
             opts["on_persistent_overload"] = value
+            if value not in ("ERR", "die"):
+                events.append(ReadEvent(
+                    Kind.BAD_VALUE, tok.pos, f"{d.keyword}: on-persistent-overload is ERR or die, "
+                    f"not '{value}': Squid stops here", Squid.FATAL))
+        elif key is not None:
+            number, error = _c_uint(value)
+            opts[key[:-1].replace("-", "_")] = number
+            if error is not None:
+                events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+                                        f"{d.keyword} {key}: {error}: Squid stops here",
+                                        Squid.FATAL))
+            elif key == "idle=" and number == 0:
+                events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+                                        f"{d.keyword} idle=0: Squid warns and uses idle=1",
+                                        Squid.WARNING))
         else:
             events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
                                     f"unknown {d.keyword} option '{tok.text}': Squid stops here",
                                     Squid.FATAL))
+    for key in ("startup", "idle"):
+        value_n = opts.get(key)
+        if isinstance(value_n, int) and count is not None and count >= 1 and value_n > count:
+            tok = next(t for t in reversed(d.args[1:]) if t.text.startswith(f"{key}="))
+            events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+                                    f"{d.keyword} {key}={value_n} is more than the {count} "
+                                    f"helpers: Squid warns and uses {key}={count}", Squid.WARNING))
     return HelperChildren(
         d, kind, count,
         startup=_int_or_none(opts.get("startup")), idle=_int_or_none(opts.get("idle")),
         concurrency=_int_or_none(opts.get("concurrency")),
         queue_size=_int_or_none(opts.get("queue_size")),
         on_persistent_overload=_str_or_none(opts.get("on_persistent_overload")))
+
+
+def _c_uint(text: str) -> tuple[int | None, str | None]:
+    """``xatoui`` (src/Parsing.cc): a decimal that fits an unsigned int."""
+    result = parse_c_long(text)
+    if result.value is None:
+        return None, result.error
+    if result.value < 0:
+        return None, f"'{text}' cannot be less than 0"
+    if result.value > UINT_MAX:
+        return None, f"'{text}' is larger than the type 'unsigned int'"
+    return result.value, None
 
 
 def _int_or_none(v: object) -> int | None:

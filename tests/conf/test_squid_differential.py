@@ -334,6 +334,20 @@ CASES: tuple[Case, ...] = (
     case("obsolete-int-in-c-notation", "url_rewrite_concurrency 0x10\n", 0,
          ["ERROR: Directive 'url_rewrite_concurrency' is obsolete."],
          [("obsolete-directive", "squid.conf:1:1")]),
+    # -- *_children (src/helper/ChildConfig.cc parseConfig) -----------------------------------
+    case("children-reservation-timeout", "url_rewrite_children 5 reservation-timeout=10\n", 0),
+    case("children-negative-concurrency", "url_rewrite_children 5 concurrency=-1\n", 1,
+         ["ERROR: The input value '-1' cannot be less than 0.",
+          "FATAL: Bungled squid.conf line 1: url_rewrite_children 5 concurrency=-1"],
+         [("bad-value", "squid.conf:1:24")], [("SC003", "squid.conf:1:24")]),
+    case("children-overload-action-case", "store_id_children 5 on-persistent-overload=err\n", 1,
+         ["ERROR: Unsupported on-persistent-overloaded action: err"],
+         [("bad-value", "squid.conf:1:21")], [("SC003", "squid.conf:1:21")]),
+    case("children-overrides-warn", "url_rewrite_children 5 startup=10 idle=0\n", 0,
+         ["WARNING OVERRIDE: Capping startup=10 to the defined maximum (5)",
+          "WARNING OVERRIDE: Using idle=0 for helpers causes request failures. Overriding to use "
+          "idle=1 instead."],
+         [("bad-value", "squid.conf:1:24"), ("bad-value", "squid.conf:1:35")]),
 )
 
 
