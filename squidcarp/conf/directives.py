@@ -34,6 +34,7 @@ from squidcarp.conf.peer import (
     parse_cache_peer,
     parse_short,
 )
+from squidcarp.conf.port import parse_port_line
 
 HELPER_PROGRAMS = {
     "url_rewrite_program": "url_rewrite",
@@ -136,8 +137,10 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             item = _neighbor_type_domain(d, peers, all_peer_names, events)
             if item is not None:
                 ntd.append(item)
-        elif name in ("http_port", "https_port"):
-            ports.append(_http_port(d))
+        elif name in ("http_port", "https_port", "ascii_port", "ftp_port"):
+            port = parse_port_line(d, events)
+            if name != "ftp_port":
+                ports.append(port)
         elif name == "mcast_groups":
             groups.extend(d.args)
         elif name in known.ACCESS_DIRECTIVES:
@@ -362,26 +365,6 @@ def _neighbor_type_domain(d: Directive, peers: Sequence[CachePeer], all_names: d
         _unknown_peer(d, d.args[0], all_names, events)
         return None
     return NeighborTypeDomain(d, d.args[0], d.args[1], d.args[2:])
-
-
-def _http_port(d: Directive) -> HttpPort:
-    address: str | None = None
-    port: int | None = None
-    if d.args:
-        spec = d.args[0].text
-        host, sep, tail = spec.rpartition(":")
-        if sep and tail.isdigit():
-            address, port = host.strip("[]") or None, int(tail)
-        elif spec.isdigit():
-            port = int(spec)
-    accel = any(t.text == "accel" for t in d.args[1:])
-    vhost = any(t.text == "vhost" for t in d.args[1:])
-    defaultsite = next((t.text[len("defaultsite="):] for t in d.args[1:]
-                        if t.text.startswith("defaultsite=")), None)
-    # Squid 5: defaultsite= and vhost imply accel (src/anyp/PortCfg / cache_cf.cc parse_port_option)
-    accel = accel or vhost or defaultsite is not None
-    return HttpPort(d, address, port, accel, vhost or defaultsite is not None, defaultsite,
-                    d.args[1:])
 
 
 def _children(d: Directive, kind: str, events: list[ReadEvent]) -> HelperChildren:

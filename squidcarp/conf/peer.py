@@ -535,7 +535,7 @@ def _tls_priorities(b: _Builder) -> None:
         hack = GNUTLS_VERSION_HACK[t.version[1]]
         options = f"{options}:{hack}" if options else hack
         blame = blame if t.options else t.version[0]
-    problem = _gnutls_priority_problem(options + added)
+    problem = gnutls_priority_problem(options + added)
     if problem and blame is not None:
         b.event(Kind.PEER_TLS, blame, f"GnuTLS rejects the TLS priority string "
                 f"'{options + added}' Squid builds from this ({problem}): Squid 5.7 built with "
@@ -543,7 +543,7 @@ def _tls_priorities(b: _Builder) -> None:
                 Squid.FATAL)
 
 
-def _gnutls_priority_problem(text: str) -> str | None:
+def gnutls_priority_problem(text: str) -> str | None:
     """Why ``gnutls_priority_init`` would fail on ``text``, when that is certain; else None.
 
     Checked: the first element must be a level keyword (or an @system keyword, not judged here);

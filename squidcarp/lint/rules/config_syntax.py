@@ -16,6 +16,11 @@ These are the problems Squid finds while reading a line, before any cache_peer l
   (``dead_peer_timeout 5`` or ``10 sec``: write ``10 seconds``); a byte size with an unknown unit
   (``4096 B``) or not a whole number of the directive's unit; an on/off word other than exactly
   ``on``/``off`` (``yes`` and ``ON`` stop Squid);
+- an ``http_port``/``https_port``/``ftp_port`` Squid cannot set up: no port number (service
+  names do not work), an unknown option (the OpenSSL-only ``ssl-bump``, ``cert=``... on Debian's
+  GnuTLS build), ``defaultsite=``/``vport``/``protocol=``/``allow-direct`` before ``accel``,
+  ``accel``/``intercept``/``tproxy`` on one port, ``tcpkeepalive=`` with fewer than three numbers
+  (5.7 cannot read them), TLS without a ``tls-cert=``, ``tls-options=`` GnuTLS rejects;
 - an access rule (``http_access``, ``cache_peer_access``, ``never_direct``...) naming an ACL that
   no ``acl`` line *above* it defines (``all``, ``manager``, ``localhost``, ``to_localhost`` and
   ``CONNECT`` are built in; names compare case-insensitively).
