@@ -152,7 +152,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
         elif name in HELPER_CHILDREN:
             children.append(_children(d, HELPER_CHILDREN[name], events))
         elif name == "external_acl_type":
-            item2 = _external_acl(d)
+            item2 = _external_acl(d, events)
             if item2 is not None:
                 eacl.append(item2)
         if quoted_values and _reads_regex(d):
@@ -441,23 +441,48 @@ def _str_or_none(v: object) -> str | None:
     return v if isinstance(v, str) else None
 
 
-EXTERNAL_ACL_OPTIONS = ("ttl", "negative_ttl", "grace", "cache", "children-max",
-                        "children-startup", "children-idle", "concurrency", "queue-size",
-                        "protocol", "ipv4", "ipv6", "children", "concurrency", "cache")
+# parse_externalAclHelper (src/external_acl.cc @ SQUID_5_7): options read with atoi after these
+# prefixes, then these exact words; the first other token starts the %-format list.
+EXTERNAL_ACL_PREFIXES = ("ttl=", "negative_ttl=", "children=", "children-max=",
+                         "children-startup=", "children-idle=", "concurrency=", "queue-size=",
+                         "cache=", "grace=")
+EXTERNAL_ACL_WORDS = ("protocol=2.5", "protocol=3.0", "quote=url", "quote=shell", "ipv4", "ipv6")
 
 
-def _external_acl(d: Directive) -> ExternalAclType | None:
+def _external_acl(d: Directive, events: list[ReadEvent]) -> ExternalAclType | None:
+    """``external_acl_type NAME [options] %FORMAT... HELPER [args]``: at least one format and a
+    helper are required (a word that is no option and no %code ends the options *and* the
+    formats, so a misspelled option leaves no format: fatal)."""
     if not d.args:
+        events.append(ReadEvent(Kind.BAD_VALUE, d.pos, "external_acl_type needs a name: Squid "
+                                "stops ('Bungled')", Squid.FATAL))
         return None
     options: list[tuple[str, str | None, Token]] = []
     formats: list[Token] = []
     rest = list(d.args[1:])
-    while rest and rest[0].text.split("=", 1)[0] in EXTERNAL_ACL_OPTIONS:
+    while rest and (rest[0].text in EXTERNAL_ACL_WORDS
+                    or rest[0].text.startswith(EXTERNAL_ACL_PREFIXES)):
         tok = rest.pop(0)
         key, sep, value = tok.text.partition("=")
         options.append((key, value if sep else None, tok))
+        if key == "children":
+            events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, "external_acl_type children= is "
+                                    "deprecated: Squid warns (use children-max=)", Squid.WARNING,
+                                    tok.pos.column + len(tok.raw_or_text), tok.text))
     while rest and rest[0].text.startswith("%"):
         formats.append(rest.pop(0))
+    if not formats:
+        where = rest[0] if rest else d.name
+        why = (f"'{where.text}' is neither an option nor a %format code"
+               if rest else "no %format code")
+        events.append(ReadEvent(Kind.BAD_VALUE, where.pos,
+                                f"external_acl_type {d.args[0].text}: {why}: Squid needs at "
+                                "least one format and stops ('Bungled')", Squid.FATAL,
+                                where.pos.column + len(where.raw_or_text), where.text))
+    elif not rest:
+        events.append(ReadEvent(Kind.BAD_VALUE, formats[-1].pos,
+                                f"external_acl_type {d.args[0].text} has no helper program after "
+                                "its formats: Squid stops ('Bungled')", Squid.FATAL))
     return ExternalAclType(d, d.args[0], tuple(options), tuple(formats), tuple(rest))
 
 

@@ -396,6 +396,19 @@ CASES: tuple[Case, ...] = (
     case("ftp-port-proxy-header", "ftp_port 2121 require-proxy-header\n", 1,
          ["FATAL: require-proxy-header option is not supported on ftp_port."],
          [("bad-value", "squid.conf:1:1")], [("SC003", "squid.conf:1:1")]),
+    # -- external_acl_type (src/external_acl.cc parse_externalAclHelper) ----------------------
+    case("external-acl-unknown-option", "external_acl_type x protocol=4.0 %SRC /bin/true\n", 1,
+         ["FATAL: Bungled squid.conf line 1: external_acl_type x protocol=4.0 %SRC /bin/true"],
+         [("bad-value", "squid.conf:1:21")], [("SC003", "squid.conf:1:21")]),
+    case("external-acl-no-helper", "external_acl_type x ttl=60 %SRC\n", 1,
+         ["FATAL: Bungled squid.conf line 1: external_acl_type x ttl=60 %SRC"],
+         [("bad-value", "squid.conf:1:28")], [("SC003", "squid.conf:1:28")]),
+    case("external-acl-atoi-options",
+         "external_acl_type x ttl=abc children=3 protocol=2.5 ipv4 %LOGIN %>ha{X-Foo} "
+         "/bin/true a\n", 0,
+         ["WARNING: external_acl_type option children=N has been deprecated in favor of "
+          "children-max=N and children-startup=N"],
+         [("bad-value", "squid.conf:1:29")]),
 )
 
 

@@ -21,6 +21,8 @@ These are the problems Squid finds while reading a line, before any cache_peer l
   GnuTLS build), ``defaultsite=``/``vport``/``protocol=``/``allow-direct`` before ``accel``,
   ``accel``/``intercept``/``tproxy`` on one port, ``tcpkeepalive=`` with fewer than three numbers
   (5.7 cannot read them), TLS without a ``tls-cert=``, ``tls-options=`` GnuTLS rejects;
+- ``external_acl_type`` with a word that is neither an option nor a ``%`` format code before
+  its formats (so no format is read), or without a helper program;
 - an access rule (``http_access``, ``cache_peer_access``, ``never_direct``...) naming an ACL that
   no ``acl`` line *above* it defines (``all``, ``manager``, ``localhost``, ``to_localhost`` and
   ``CONNECT`` are built in; names compare case-insensitively).
