@@ -46,12 +46,21 @@ def lint(read: ReadResult, options: LintOptions | None = None) -> list[Diagnosti
         for f in rule.check(ctx):
             out.append(Diagnostic(
                 file=f.pos.file, line=f.pos.line, column=f.pos.column, code=rule.code,
-                name=rule.name, severity=f.severity or rule.severity, message=f.message,
+                name=rule.name, severity=f.severity or rule.severity, message=_shown(f.message),
                 help=rule.help, end_column=f.end_column))
     suppressed = _suppressions(read)
     kept = [d for d in out if not _is_suppressed(d, suppressed)]
     return sorted(set(kept), key=lambda d: (d.file != read.path, d.file, d.line, d.column,
                                             d.code, d.message))
+
+
+def _shown(message: str) -> str:
+    """Bytes of the config that are not UTF-8 (kept as surrogate escapes by the reader) as
+    ``\\xNN``, so that every output format, JSON and SARIF included, stays valid UTF-8."""
+    if message.isascii():
+        return message
+    return "".join(f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch
+                   for ch in message)
 
 
 def _suppressions(read: ReadResult) -> dict[tuple[str, int], frozenset[str] | None]:

@@ -183,3 +183,16 @@ def test_migrate_refuses_non_numbers_and_writes_nothing(cli: Runner, conf: Path)
     r = cli(["migrate", "squid.conf"])
     assert r.code == 1 and "'carp-load-factor=abc' is not a number" in r.err
     assert conf.read_bytes() == before
+
+
+def test_json_output_is_utf8_when_the_config_is_not(cli: Runner, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # A peer option and a directive name holding a raw Latin-1 byte (not UTF-8): shown as \xNN.
+    (tmp_path / "bad.conf").write_bytes(b"cach\xe9_peer a parent 80 0\n"
+                                        b"cache_peer a parent 80 0 n\xe9me=x\n")
+    monkeypatch.chdir(tmp_path)
+    r = cli(["lint", "--format", "json", "bad.conf"])
+    r.out.encode("utf-8")  # no lone surrogates left to print
+    messages = [d["message"] for d in json.loads(r.out)]
+    assert any("'cach\\xe9_peer'" in m for m in messages)
+    assert any("'n\\xe9me=x'" in m for m in messages)
