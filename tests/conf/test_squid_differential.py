@@ -409,6 +409,26 @@ CASES: tuple[Case, ...] = (
          ["WARNING: external_acl_type option children=N has been deprecated in favor of "
           "children-max=N and children-startup=N"],
          [("bad-value", "squid.conf:1:29")]),
+    # -- 8191-byte fgets records (src/cache_cf.cc parseOneConfigFile, BUFSIZ 8192) -------------
+    # The backslash is the 8191st byte: the record ends with it, so the tail continues the line.
+    case("long-line-backslash-at-the-cut",
+         "acl a dstdomain " + "a" * (8190 - 16) + "\\" + "bogus_a x\n", 0,
+         events=[("long-line", "squid.conf:1:8192")]),
+    # The cut falls inside a two-byte UTF-8 character: its second byte starts the tail.
+    case("long-line-cut-inside-utf8",
+         "acl a dstdomain " + "a" * (8191 - 17) + "\u00e9" + "bogus_a x\n", 1,
+         ["squid.conf(2): unrecognized: '"],
+         [("long-line", "squid.conf:1:8192"), ("unknown-directive", "squid.conf:1:8192")],
+         [("SC001", "squid.conf:1:8192")]),
+    case("long-line-tail-is-a-statement",
+         "if true\nacl a dstdomain " + "a" * (8191 - 16) + "endif\n", 0,
+         events=[("long-line", "squid.conf:2:8192")]),
+    case("long-line-cut-twice", "acl a dstdomain " + "a" * (2 * 8191 - 16) + "bogus_a x\n", 2,
+         ["squid.conf(3): unrecognized: 'bogus_a'"],
+         [("long-line", "squid.conf:1:8192"), ("long-line", "squid.conf:1:16383"),
+          ("unknown-directive", "squid.conf:1:8192"),
+          ("unknown-directive", "squid.conf:1:16383")],
+         [("SC001", "squid.conf:1:8192"), ("SC001", "squid.conf:1:16383")]),
 )
 
 
