@@ -429,6 +429,10 @@ CASES: tuple[Case, ...] = (
           ("unknown-directive", "squid.conf:1:8192"),
           ("unknown-directive", "squid.conf:1:16383")],
          [("SC001", "squid.conf:1:8192"), ("SC001", "squid.conf:1:16383")]),
+    case("neighbor-type-domain-type-word",
+         "cache_peer a parent 80 0\nneighbor_type_domain a Parent .a.example .b.example\n"
+         "neighbor_type_domain a foo\n", 0,
+         ["WARNING: Unknown neighbor type: Parent"]),
 )
 
 

@@ -4,7 +4,8 @@ The type must be exactly ``parent``, ``sibling`` (or ``neighbor``/``neighbour``)
 — compared case-sensitively. Anything else, ``Parent`` included, gives only ``WARNING: Unknown
 neighbor type: X`` and the peer becomes a *sibling*: it is asked for cache hits but never used
 to fetch misses, so a "parent" silently carries no traffic (and ``carp`` on it then stops Squid
-as a non-parent method). Write the type in lower case.
+as a non-parent method). ``neighbor_type_domain NAME TYPE DOMAIN...`` reads its TYPE the same
+way, warning once per domain. Write the type in lower case.
 
 Bad::
 
@@ -41,3 +42,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         yield Finding(tok.pos, f"unknown peer type '{spelled}' for peer '{peer.name}': Squid logs "
                                "a WARNING and makes it a sibling, which never fetches misses"
                                f"{hint}", end_column=tok.pos.column + len(tok.raw_or_text))
+    # parse_hostdomaintype calls parseNeighborType once per domain (none: no warning)
+    for item in ctx.config.neighbor_type_domains:
+        tok = item.type
+        if tok.text in PEER_TYPE_SPELLINGS or not item.domains:
+            continue
+        yield Finding(tok.pos, f"unknown neighbor_type_domain type '{tok.text}' for peer "
+                               f"'{item.peer.text}': Squid logs a WARNING for each domain and "
+                               "uses sibling there; Squid knows parent and sibling (neighbor)",
+                      end_column=tok.pos.column + len(tok.raw_or_text))
