@@ -48,6 +48,9 @@ HELPER_CHILDREN = {
     "store_id_children": "store_id",
     "storeurl_rewrite_children": "store_id",
 }
+LIST_FIRST = {"acl": 2, "cache_peer_access": 2, "note": 2, "request_header_add": 2,
+              "reply_header_add": 2, "tcp_outgoing_address": 1, "tcp_outgoing_tos": 1,
+              "tcp_outgoing_ds": 1, "tcp_outgoing_dscp": 1, "tcp_outgoing_mark": 1}
 # Helper::ChildConfig::parseConfig (src/helper/ChildConfig.cc @ SQUID_5_7), strncmp prefixes.
 HELPER_CHILD_OPTIONS = ("startup=", "idle=", "concurrency=", "queue-size=",
                         "on-persistent-overload=", "reservation-timeout=")
@@ -492,7 +495,10 @@ def _list_files(d: Directive, events: list[ReadEvent], cwd: str | None) -> None:
     Squid opens it from its working directory; a file it cannot open is an ERROR line, after
     which the ACL has no values from it (``Warning: empty ACL``) or the access rule is dropped.
     """
-    first = 2 if d.keyword == "acl" else 0  # acl NAME TYPE values...
+    # acl NAME TYPE values..., cache_peer_access PEER allow|deny acls..., note NAME VALUE acls...,
+    # request_header_add NAME VALUE acls..., http_access allow|deny acls...: the leading words
+    # are read with NextToken, never from a file.
+    first = LIST_FIRST.get(d.keyword, 1 if d.keyword in known.ACCESS_DIRECTIVES else 0)
     for tok in d.args[first:]:
         text = tok.text
         if text[:1] not in "\"'":

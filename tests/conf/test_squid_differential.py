@@ -433,6 +433,14 @@ CASES: tuple[Case, ...] = (
          "cache_peer a parent 80 0\nneighbor_type_domain a Parent .a.example .b.example\n"
          "neighbor_type_domain a foo\n", 0,
          ["WARNING: Unknown neighbor type: Parent"]),
+    # -- "file" value lists (ConfigParser::strtokFile): only where ACL names or values go -----
+    case("list-files-only-after-the-fixed-words",
+         'cache_peer a parent 80 0 name="x"\ncache_peer_access "x" allow all\n'
+         'request_header_add X-Foo "bar" all\nnote foo "bar" all\n', 0),
+    case("list-file-missing", 'acl a dstdomain "nosuch.txt"\nhttp_access allow "nosuch2.txt"\n', 0,
+         ["ERROR: Can not open file nosuch.txt for reading",
+          "ERROR: Can not open file nosuch2.txt for reading"],
+         [("acl-file-missing", "squid.conf:1:17"), ("acl-file-missing", "squid.conf:2:19")]),
 )
 
 
