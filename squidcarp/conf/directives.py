@@ -96,6 +96,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
     eacl: list[ExternalAclType] = []
     all_peer_names = _peer_names(directives)
     acls = AclNames(set(known.PREDEFINED_ACLS), quoted_values)
+    unread = _Unread(events)
 
     for d in directives:
         name = d.keyword
@@ -111,6 +112,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
                                         f"unrecognized directive '{name}': Squid 5 skips the "
                                         "line and adds 1 to its exit status", Squid.COUNTED,
                                         d.pos.column + len(name), name))
+            unread.drop(d, 0)  # parse_line never tokenizes the rest of the line
             continue
         if name in known.CONDITIONAL_DIRECTIVES:  # compiled out: cf_gen's "#else" branch
             events.append(ReadEvent(
@@ -118,6 +120,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
                 f"'{name}' requires {known.CONDITIONAL_REQUIRES[name]}, which Debian's Squid 5.7 "
                 "is built without: it logs an ERROR and ignores the line", Squid.ERROR,
                 d.pos.column + len(name), name))
+            unread.drop(d, 0)
             continue
         if name == "cache_peer":
             peer = parse_cache_peer(d, events)
@@ -136,10 +139,14 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             rule = _peer_access(d, peers, all_peer_names, acls, events)
             if rule is not None:
                 access.append(rule)
+            elif d.args and _find(peers, d.args[0].text) is None:
+                unread.drop(d, 1)  # parse_peer_access returns before reading the rule
         elif name == "neighbor_type_domain":
             item = _neighbor_type_domain(d, peers, all_peer_names, events)
             if item is not None:
                 ntd.append(item)
+            elif len(d.args) > 2:
+                unread.drop(d, 3)  # the lookup fails once the first domain is read
         elif name in ("http_port", "https_port", "ascii_port", "ftp_port"):
             port = parse_port_line(d, events)
             if name != "ftp_port":
@@ -171,6 +178,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
         if name in known.SCALAR_TYPES:
             key = ALIASES.get(name, name)
             settings.append((key, _scalar(d, known.SCALAR_TYPES[name], events)))
+            unread.drop(d, _scalar_reads(d, known.SCALAR_TYPES[name]))
             if name == "configuration_includes_quoted_values":
                 quoted_values = bool(d.args) and known.ONOFF_WORDS.get(d.args[0].text) is True
                 acls.quoted_values = quoted_values
@@ -200,6 +208,45 @@ def obsolete_fatal_reason(name: str, args: Sequence[Token]) -> str | None:
     if name.startswith(OBSOLETE_SSLPROXY_PREFIX) and not args:
         return "crashes: Squid 5.7 converts the missing value into tls_outgoing_options (SIGSEGV)"
     return None
+
+
+# The lexer's problems with a token (src/ConfigParser.cc TokenParse/UnQuote): Squid meets them only
+# when a directive parser asks for that token.
+TOKEN_KINDS = frozenset({Kind.QUOTE_ERROR, Kind.STRICT_TOKEN, Kind.UNKNOWN_FUNCTION,
+                         Kind.PARAMETERS_ERROR, Kind.PARAMETERS_LITERAL})
+# Scalar types whose parser reads exactly one token (parse_onoff, parse_int, parse_string...).
+ONE_TOKEN_TYPES = frozenset({"onoff", "tristate", "int", "u_short", "int64_t", "string",
+                             "address", "YesNoNone", "configuration_includes_quoted_values"})
+
+
+@dataclass
+class _Unread:
+    """Forgets lexer events in tokens Squid never reads (ConfigParser tokenizes on demand)."""
+
+    events: list[ReadEvent]
+    any: bool = False
+
+    def __post_init__(self) -> None:
+        self.any = any(e.kind in TOKEN_KINDS for e in self.events)
+
+    def drop(self, d: Directive, first: int) -> None:
+        if not self.any or first >= len(d.args):
+            return
+        spans = [(t.pos.file, t.pos.line, t.pos.column, t.pos.column + len(t.raw_or_text))
+                 for t in d.args[first:]]
+        self.events[:] = [e for e in self.events if e.kind not in TOKEN_KINDS or not any(
+            e.pos.file == f and e.pos.line == ln and start <= e.pos.column < end
+            for f, ln, start, end in spans)]
+
+
+def _scalar_reads(d: Directive, squid_type: str) -> int:
+    """How many tokens a scalar directive's parser reads (the rest of the line is never read)."""
+    if squid_type in ONE_TOKEN_TYPES:
+        return 1
+    if squid_type in TIME_TYPES or squid_type in BYTES_TYPES:
+        value = _c_double(d.args[0].text) if d.args else None
+        return 1 if value == 0 or (d.args and d.args[0].text in ("none", "-1")) else 2
+    return len(d.args)
 
 
 def _nameless_peers(directives: Sequence[Directive], peers: Sequence[CachePeer],

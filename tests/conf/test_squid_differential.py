@@ -441,6 +441,23 @@ CASES: tuple[Case, ...] = (
          ["ERROR: Can not open file nosuch.txt for reading",
           "ERROR: Can not open file nosuch2.txt for reading"],
          [("acl-file-missing", "squid.conf:1:17"), ("acl-file-missing", "squid.conf:2:19")]),
+    # Tokens are checked only when a directive parser asks for them (ConfigParser::NextToken).
+    case("quoted-values-unread-tokens",
+         "configuration_includes_quoted_values on\nprefer_direct on a*b\n"
+         "visible_hostname ok a*b\ndead_peer_timeout 10 seconds a*b\ncache_peer_domain a*b\n"
+         "cache_peer_access zz allow !all\nneighbor_type_domain zz parent .x a*b\n", 0,
+         ["ERROR: squid.conf, line 6: No cache_peer 'zz'"],
+         [("obsolete-directive", "squid.conf:5:1"), ("peer-unknown-reference", "squid.conf:6:19"),
+          ("peer-unknown-reference", "squid.conf:7:22")],
+         [("SC143", "squid.conf:6:19"), ("SC143", "squid.conf:7:22")]),
+    case("quoted-values-unrecognized-line-not-read",
+         'configuration_includes_quoted_values on\nbogus_a "unclosed a*b\n', 1,
+         ["squid.conf(2): unrecognized: 'bogus_a'"],
+         [("unknown-directive", "squid.conf:2:1")], [("SC001", "squid.conf:2:1")]),
+    case("quoted-values-read-tokens",
+         "configuration_includes_quoted_values on\nvisible_hostname a*b\n", 1,
+         ["FATAL: Not alphanumeric character '*' in unquoted token a*b"],
+         [("strict-token", "squid.conf:2:19")], [("SC003", "squid.conf:2:19")]),
 )
 
 
