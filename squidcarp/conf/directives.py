@@ -139,8 +139,8 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             rule = _peer_access(d, peers, all_peer_names, acls, events)
             if rule is not None:
                 access.append(rule)
-            elif d.args and _find(peers, d.args[0].text) is None:
-                unread.drop(d, 1)  # parse_peer_access returns before reading the rule
+            elif d.args:  # an unknown peer: nothing more is read; a bad action: no ACL is
+                unread.drop(d, 1 if _find(peers, d.args[0].text) is None else 2)
         elif name == "neighbor_type_domain":
             item = _neighbor_type_domain(d, peers, all_peer_names, events)
             if item is not None:
@@ -154,7 +154,8 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
         elif name == "mcast_groups":
             groups.extend(d.args)
         elif name in known.ACCESS_DIRECTIVES:
-            _access_line(d, d.args, acls, events)
+            if not _access_line(d, d.args, acls, events):
+                unread.drop(d, 1)  # aclParseAccessLine returns before reading ACL names
             if name in ACCESS_LISTS:
                 lists.append((name, d))
         elif name in HELPER_PROGRAMS:

@@ -445,10 +445,12 @@ CASES: tuple[Case, ...] = (
     case("quoted-values-unread-tokens",
          "configuration_includes_quoted_values on\nprefer_direct on a*b\n"
          "visible_hostname ok a*b\ndead_peer_timeout 10 seconds a*b\ncache_peer_domain a*b\n"
-         "cache_peer_access zz allow !all\nneighbor_type_domain zz parent .x a*b\n", 0,
-         ["ERROR: squid.conf, line 6: No cache_peer 'zz'"],
+         "cache_peer_access zz allow !all\nneighbor_type_domain zz parent .x a*b\n"
+         "http_access permit !all\n", 0,
+         ["ERROR: squid.conf, line 6: No cache_peer 'zz'",
+          "aclParseAccessLine: expecting 'allow' or 'deny', got 'permit'."],
          [("obsolete-directive", "squid.conf:5:1"), ("peer-unknown-reference", "squid.conf:6:19"),
-          ("peer-unknown-reference", "squid.conf:7:22")],
+          ("peer-unknown-reference", "squid.conf:7:22"), ("bad-value", "squid.conf:8:13")],
          [("SC143", "squid.conf:6:19"), ("SC143", "squid.conf:7:22")]),
     case("quoted-values-unrecognized-line-not-read",
          'configuration_includes_quoted_values on\nbogus_a "unclosed a*b\n', 1,
