@@ -48,9 +48,11 @@ HELPER_CHILDREN = {
     "store_id_children": "store_id",
     "storeurl_rewrite_children": "store_id",
 }
-LIST_FIRST = {"acl": 2, "cache_peer_access": 2, "note": 2, "request_header_add": 2,
-              "reply_header_add": 2, "tcp_outgoing_address": 1, "tcp_outgoing_tos": 1,
-              "tcp_outgoing_ds": 1, "tcp_outgoing_dscp": 1, "tcp_outgoing_mark": 1}
+# Directives whose trailing ACL names (aclParseAclList) follow this many fixed words.
+ACL_LIST_FIRST = {"note": 2, "request_header_add": 2, "reply_header_add": 2,
+                  "tcp_outgoing_address": 1, "tcp_outgoing_tos": 1, "tcp_outgoing_ds": 1,
+                  "tcp_outgoing_dscp": 1, "tcp_outgoing_mark": 1}
+LIST_FIRST = {"acl": 2, "cache_peer_access": 2, **ACL_LIST_FIRST}
 # Helper::ChildConfig::parseConfig (src/helper/ChildConfig.cc @ SQUID_5_7), strncmp prefixes.
 HELPER_CHILD_OPTIONS = ("startup=", "idle=", "concurrency=", "queue-size=",
                         "on-persistent-overload=", "reservation-timeout=")
@@ -74,6 +76,9 @@ _C_DOUBLE = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)
                        r"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?"
                        r"|(?i:inf(?:inity)?|nan))")
 ACL_NAME_SZ = 64  # src/acl/forward.h: names must be shorter
+# ACL::ParseAclLine @ SQUID_5_7: old type names it renames (with an UPGRADE note) before comparing.
+ACL_TYPE_RENAMES = {"myip": "localip", "myport": "localport",
+                    "clientside_mark": "client_connection_mark"}
 BOOLEAN_WORDS: dict[str, dict[str, bool | None]] = {
     "onoff": dict(known.ONOFF_WORDS),
     "configuration_includes_quoted_values": dict(known.ONOFF_WORDS),
@@ -95,7 +100,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
     children: list[HelperChildren] = []
     eacl: list[ExternalAclType] = []
     all_peer_names = _peer_names(directives)
-    acls = AclNames(set(known.PREDEFINED_ACLS), quoted_values)
+    acls = AclNames(dict(known.PREDEFINED_ACLS), quoted_values)
     unread = _Unread(events)
 
     for d in directives:
@@ -158,6 +163,8 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
                 unread.drop(d, 1)  # aclParseAccessLine returns before reading ACL names
             if name in ACCESS_LISTS:
                 lists.append((name, d))
+        elif name in ACL_LIST_FIRST:  # aclParseAclList after fixed leading words
+            _acl_names(d.args[ACL_LIST_FIRST[name]:], acls, events)
         elif name in HELPER_PROGRAMS:
             helpers.append(HelperProgram(d, HELPER_PROGRAMS[name], d.args))
         elif name in HELPER_CHILDREN:
@@ -217,7 +224,8 @@ TOKEN_KINDS = frozenset({Kind.QUOTE_ERROR, Kind.STRICT_TOKEN, Kind.UNKNOWN_FUNCT
                          Kind.PARAMETERS_ERROR, Kind.PARAMETERS_LITERAL})
 # Scalar types whose parser reads exactly one token (parse_onoff, parse_int, parse_string...).
 ONE_TOKEN_TYPES = frozenset({"onoff", "tristate", "int", "u_short", "int64_t", "string",
-                             "address", "YesNoNone", "configuration_includes_quoted_values"})
+                             "address", "YesNoNone", "configuration_includes_quoted_values",
+                             "TokenOrQuotedString"})
 
 
 @dataclass
@@ -333,11 +341,9 @@ def _peer_access(d: Directive, peers: Sequence[CachePeer], all_names: dict[str, 
 class AclNames:
     """ACL names defined so far (``ACL::FindByName`` compares them case-insensitively)."""
 
-    names: set[str]
+    names: dict[str, str]
+    """Lower-cased name -> ACL type."""
     quoted_values: bool = False
-
-    def add(self, name: str) -> None:
-        self.names.add(name.lower())
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self.names
@@ -364,7 +370,29 @@ def _acl(d: Directive, acls: AclNames, events: list[ReadEvent]) -> None:
                                 f"ACL name longer than {ACL_NAME_SZ - 1} bytes: Squid stops",
                                 Squid.FATAL, name.pos.column + len(name.raw_or_text)))
         return
-    acls.add(name.text)
+    kind = ACL_TYPE_RENAMES.get(d.args[1].text, d.args[1].text)
+    if kind == "proto" and name.text == "manager":
+        return  # "UPGRADE: ACL 'manager' is now a built-in ACL": the line is ignored
+    known_kind = acls.names.setdefault(name.text.lower(), kind)
+    if known_kind != kind:
+        events.append(ReadEvent(Kind.BAD_VALUE, d.args[1].pos,
+                                f"ACL '{name.text}' already exists with type {known_kind} (names "
+                                "compare case-insensitively): Squid stops", Squid.FATAL,
+                                d.args[1].pos.column + len(d.args[1].raw_or_text), kind))
+
+
+def _acl_names(names: Sequence[Token], acls: AclNames, events: list[ReadEvent]) -> None:
+    """``Acl::InnerNode::lineParse``: each [!]NAME must name an ACL defined above (fatal)."""
+    for tok in names:
+        if not acls.quoted_values and tok.text[:1] in "\"'":
+            continue  # strtokFile: ACL names read from that file (SC011 checks it exists)
+        name = tok.text[1:] if tok.text.startswith("!") else tok.text
+        if name not in acls:
+            what = (f"ACL '{name}' is not defined above this line (ACL names are looked up "
+                    "while the line is read)" if name else "a lone '!' names no ACL (write !NAME)")
+            events.append(ReadEvent(
+                Kind.BAD_VALUE, tok.pos, f"{what}: Squid stops ('ACL not found')", Squid.FATAL,
+                tok.pos.column + len(tok.raw_or_text), name))
 
 
 def _access_line(d: Directive, args: Sequence[Token], acls: AclNames,
@@ -384,16 +412,7 @@ def _access_line(d: Directive, args: Sequence[Token], acls: AclNames,
             Squid.ERROR, where.pos.column + len(where.raw_or_text), where.text))
         return False
     names = args[1:]
-    for tok in names:
-        if not acls.quoted_values and tok.text[:1] in "\"'":
-            continue  # strtokFile: ACL names read from that file (SC010 checks it exists)
-        name = tok.text[1:] if tok.text.startswith("!") else tok.text
-        if name not in acls:
-            what = (f"ACL '{name}' is not defined above this line (ACL names are looked up "
-                    "while the line is read)" if name else "a lone '!' names no ACL (write !NAME)")
-            events.append(ReadEvent(
-                Kind.BAD_VALUE, tok.pos, f"{what}: Squid stops ('ACL not found')", Squid.FATAL,
-                tok.pos.column + len(tok.raw_or_text), name))
+    _acl_names(names, acls, events)
     if not names:
         events.append(ReadEvent(
             Kind.BAD_VALUE, args[0].pos,

@@ -820,9 +820,11 @@ ACCESS_DIRECTIVES: Final[frozenset[str]] = frozenset(
         "storeurl_rewrite_access", "url_rewrite_access",
     }
 )
-# src/cf.data.pre @ SQUID_5_7 "NAME: acl" DEFAULT: lines (the ssl::* ones need OpenSSL).
-PREDEFINED_ACLS: Final[frozenset[str]] = frozenset(
-    {"all", "manager", "localhost", "to_localhost", "connect"})
+# src/cf.data.pre @ SQUID_5_7 "NAME: acl" DEFAULT: lines (the ssl::* ones need OpenSSL):
+# lower-cased name -> type (an acl line reusing a name must keep its type).
+PREDEFINED_ACLS: Final[dict[str, str]] = {
+    "all": "src", "manager": "url_regex", "localhost": "src", "to_localhost": "dst",
+    "connect": "method"}
 
 # src/AclRegs.cc @ SQUID_5_7: ACL types whose data is an ACLRegexData (req_header/rep_header:
 # after the header name). Their parse() calls ConfigParser::RegexStrtokFile, which is fatal while
@@ -837,6 +839,24 @@ REGEX_ACL_TYPES: Final[frozenset[str]] = frozenset(
         "urlpath_regex",
     }
 )
+
+# src/ConfigParser.cc NextQuotedToken @ SQUID_5_7 turns RecognizeQuotedValues on for one token, so
+# these arguments (index range [lo, hi) after the directive name) take "quoted strings" with
+# escapes and name(...) functions (parameters() works, anything else is fatal) even while
+# configuration_includes_quoted_values is off; the strict unquoted alphabet still applies only
+# when it is on. Readers: parse_wordlist, parse_SBufList, parse_TokenOrQuotedString,
+# parse_AuthSchemes, parse_cachemgrpasswd (actions), Notes::parse and HeaderWithAclList (the
+# value). (external_acl_type's helper arguments too, after a variable number of tokens: not
+# modelled.)
+QUOTED_TOKEN_ARGS: Final[dict[str, tuple[int, int]]] = {
+    **{name: (0, 1 << 30) for name in (
+        "url_rewrite_program", "redirect_program", "store_id_program",
+        "storeurl_rewrite_program", "hostname_aliases", "mcast_groups", "loadable_modules",
+        "dns_nameservers")},
+    "url_rewrite_extras": (0, 1), "store_id_extras": (0, 1), "auth_schemes": (0, 1),
+    "note": (1, 2), "adaptation_meta": (1, 2), "request_header_add": (1, 2),
+    "reply_header_add": (1, 2), "cachemgr_passwd": (1, 1 << 30),
+}
 
 # ---------------------------------------------------------------------------------------------
 # 4. Directives read with the list ("file") reader

@@ -154,8 +154,14 @@ class Tokenizer:
     open_file: Callable[[str], bytes | None] | None = None
     """Reads a ``parameters("file")`` file (path as written; Squid opens it from its CWD)."""
 
-    def tokens(self, line: LogicalLine, start: int = 0, depth: int = 0) -> list[Token]:
-        if not self.quoted_values and "parameters(" not in line.text:
+    def tokens(self, line: LogicalLine, start: int = 0, depth: int = 0,
+               quoted_at: tuple[int, int] = (0, 0)) -> list[Token]:
+        """The tokens from ``start``. Tokens whose index is in ``quoted_at`` (lo, hi) are read
+        with ``ConfigParser::NextQuotedToken``, which recognises quotes and functions even while
+        ``configuration_includes_quoted_values`` is off (without the strict alphabet)."""
+        lo, hi = quoted_at
+        if not self.quoted_values and "parameters(" not in line.text and (
+                lo >= hi or not any(c in line.text for c in "\"'(")):
             return self._plain_tokens(line, start)
         text = line.text
         out: list[Token] = []
@@ -165,16 +171,17 @@ class Tokenizer:
                 i += 1
             if i >= n or text[i] == "#":
                 break
-            if self.quoted_values and text[i] in "\"'":
+            quotes = self.quoted_values or lo <= len(out) < hi
+            if quotes and text[i] in "\"'":
                 token, i = self._quoted(line, i)
                 out.append(token)
                 continue
             begin = i
-            seps = W_SPACE if not self.quoted_values or text[i] == "(" else W_SPACE + "("
+            seps = W_SPACE if not quotes or text[i] == "(" else W_SPACE + "("
             while i < n and text[i] not in seps:
                 i += 1
             raw = text[begin:i]
-            if self.quoted_values and i < n and text[i] == "(":
+            if quotes and i < n and text[i] == "(":
                 if raw and "parameters".startswith(raw):
                     spliced, i = self._parameters(line, begin, i + 1, depth)
                     out.extend(spliced)
@@ -185,7 +192,7 @@ class Tokenizer:
                 i += 1
             elif self.quoted_values:
                 self._strict(line, begin, raw)
-            elif raw.startswith("parameters(") and depth == 0:
+            elif raw.startswith("parameters(") and depth == 0 and not quotes:
                 self._event(line, begin, Kind.PARAMETERS_LITERAL,
                             "parameters(...) is read literally unless "
                             "configuration_includes_quoted_values is on", Squid.SILENT)

@@ -216,7 +216,7 @@ class Reader:
     def _directive(self, line: LogicalLine, chain: tuple[Position, ...]) -> None:
         word, start, end = first_word(line.text)
         name = Token(word, line.position(start), word)
-        args = tuple(self.tokenizer.tokens(line, end))
+        args = tuple(self.tokenizer.tokens(line, end, 0, known.QUOTED_TOKEN_ARGS.get(word, (0, 0))))
         directive = Directive(name, args, line.text, chain)
         self.out.directives.append(directive)
         if word == "configuration_includes_quoted_values" and args:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from squidcarp.conf import ReadOptions, ReadResult, read_config
+from squidcarp.conf import ReadOptions, ReadResult, read_bytes, read_config
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.lint.diagnostic import Severity
 from squidcarp.lint.engine import lint
@@ -460,6 +460,28 @@ CASES: tuple[Case, ...] = (
          "configuration_includes_quoted_values on\nvisible_hostname a*b\n", 1,
          ["FATAL: Not alphanumeric character '*' in unquoted token a*b"],
          [("strict-token", "squid.conf:2:19")], [("SC003", "squid.conf:2:19")]),
+    # -- NextQuotedToken: quotes and functions even with quoted values off (wordlist, SBufList,
+    #    TokenOrQuotedString, note and header values) -------------------------------------------
+    case("quoted-token-function", "dns_nameservers 127.0.0.1 foo(x)\n", 1,
+         ["FATAL: Unknown cfg function: foo(x)"],
+         [("unknown-function", "squid.conf:1:27")], [("SC003", "squid.conf:1:27")]),
+    case("quoted-token-unclosed", 'url_rewrite_program /bin/cat "unclosed\n', 1,
+         ["FATAL: missing quote char at the end of quoted string: d"],
+         [("quote-error", "squid.conf:1:30")], [("SC003", "squid.conf:1:30")]),
+    case("quoted-token-strings",
+         'url_rewrite_program /bin/cat "a b" a*b\nmcast_groups "239.1.1.1"\n'
+         'url_rewrite_extras "%>a/%>A %un %>rm myip=%la myport=%lp"\n'
+         'request_header_add X-Foo "a b" all\nnote foo "bar baz" all\n', 0,
+         events=[]),
+    # -- ACL names in other ACL lists, ACL types (src/acl/Acl.cc ParseAclLine) ----------------
+    case("acl-list-after-fixed-words", "request_header_add X-Foo a nosuch\n", 1,
+         ["ACL not found: nosuch"],
+         [("bad-value", "squid.conf:1:28")], [("SC003", "squid.conf:1:28")]),
+    case("acl-name-reused-with-another-type", "acl foo src 10.0.0.0/8\nacl Foo dstdomain .x\n",
+         1, ["aclParseAclLine: ACL 'foo' already exists with different type."],
+         [("bad-value", "squid.conf:2:9")], [("SC003", "squid.conf:2:9")]),
+    case("acl-predefined-reused", "acl all src all\nacl CONNECT method CONNECT\n"
+         "acl manager proto cache_object\nacl x myip 127.0.0.1\nacl x localip 127.0.0.2\n", 0),
 )
 
 
@@ -514,3 +536,12 @@ def test_squidcarp_reads_the_case_as_squid_did(c: Case, tmp_path: Path,
 
 def test_case_ids_are_unique() -> None:
     assert len({c.id for c in CASES}) == len(CASES)
+
+
+def test_quoted_tokens_with_quoted_values_off_are_one_word() -> None:
+    # What Squid hands the helper and the request: NextQuotedToken unquotes these words.
+    read = read_bytes(b'url_rewrite_program /bin/cat "a b" x"y\n'
+                      b'url_rewrite_extras "%>a %un"\n', "squid.conf")
+    [helper] = read.config.helpers
+    assert [t.text for t in helper.argv] == ["/bin/cat", "a b", 'x"y']
+    assert read.config.setting_value("url_rewrite_extras", None) == "%>a %un"

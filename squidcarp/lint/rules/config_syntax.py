@@ -23,9 +23,14 @@ These are the problems Squid finds while reading a line, before any cache_peer l
   (5.7 cannot read them), TLS without a ``tls-cert=``, ``tls-options=`` GnuTLS rejects;
 - ``external_acl_type`` with a word that is neither an option nor a ``%`` format code before
   its formats (so no format is read), or without a helper program;
-- an access rule (``http_access``, ``cache_peer_access``, ``never_direct``...) naming an ACL that
-  no ``acl`` line *above* it defines (``all``, ``manager``, ``localhost``, ``to_localhost`` and
-  ``CONNECT`` are built in; names compare case-insensitively).
+- an access rule (``http_access``, ``cache_peer_access``, ``never_direct``...) or ACL list
+  (``note``, ``request_header_add``, ``tcp_outgoing_address``...) naming an ACL that no ``acl``
+  line *above* it defines (``all``, ``manager``, ``localhost``, ``to_localhost`` and ``CONNECT``
+  are built in; names compare case-insensitively), and an ``acl`` line reusing a name with
+  another type;
+- a malformed quoted string or ``name(...)`` where Squid reads a quoted token even with quoted
+  values off (``url_rewrite_program`` and other program/word lists, ``dns_nameservers``,
+  ``*_extras``, ``note`` and header values).
 
 Warnings (Squid carries on): an access rule without ``allow``/``deny`` or without any ACL (Squid
 prints it and drops the rule), the old ``enable``/``disable`` spellings, a byte size without a
