@@ -511,14 +511,6 @@ def _str_or_none(v: object) -> str | None:
     return v if isinstance(v, str) else None
 
 
-# parse_externalAclHelper (src/external_acl.cc @ SQUID_5_7): options read with atoi after these
-# prefixes, then these exact words; the first other token starts the %-format list.
-EXTERNAL_ACL_PREFIXES = ("ttl=", "negative_ttl=", "children=", "children-max=",
-                         "children-startup=", "children-idle=", "concurrency=", "queue-size=",
-                         "cache=", "grace=")
-EXTERNAL_ACL_WORDS = ("protocol=2.5", "protocol=3.0", "quote=url", "quote=shell", "ipv4", "ipv6")
-
-
 def _external_acl(d: Directive, events: list[ReadEvent]) -> ExternalAclType | None:
     """``external_acl_type NAME [options] %FORMAT... HELPER [args]``: at least one format and a
     helper are required (a word that is no option and no %code ends the options *and* the
@@ -530,8 +522,8 @@ def _external_acl(d: Directive, events: list[ReadEvent]) -> ExternalAclType | No
     options: list[tuple[str, str | None, Token]] = []
     formats: list[Token] = []
     rest = list(d.args[1:])
-    while rest and (rest[0].text in EXTERNAL_ACL_WORDS
-                    or rest[0].text.startswith(EXTERNAL_ACL_PREFIXES)):
+    while rest and (rest[0].text in known.EXTERNAL_ACL_WORDS
+                    or rest[0].text.startswith(known.EXTERNAL_ACL_PREFIXES)):
         tok = rest.pop(0)
         key, sep, value = tok.text.partition("=")
         options.append((key, value if sep else None, tok))

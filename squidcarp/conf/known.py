@@ -846,8 +846,28 @@ REGEX_ACL_TYPES: Final[frozenset[str]] = frozenset(
 # configuration_includes_quoted_values is off; the strict unquoted alphabet still applies only
 # when it is on. Readers: parse_wordlist, parse_SBufList, parse_TokenOrQuotedString,
 # parse_AuthSchemes, parse_cachemgrpasswd (actions), Notes::parse and HeaderWithAclList (the
-# value). (external_acl_type's helper arguments too, after a variable number of tokens: not
-# modelled.)
+# value), and external_acl_type's helper arguments (external_acl_helper_index).
+# parse_externalAclHelper (src/external_acl.cc @ SQUID_5_7): options read with atoi after these
+# prefixes, then these exact words; the first other token starts the %-format list, and the first
+# non-% token after that is the helper, whose arguments are read by parse_wordlist.
+EXTERNAL_ACL_PREFIXES: Final[tuple[str, ...]] = (
+    "ttl=", "negative_ttl=", "children=", "children-max=", "children-startup=", "children-idle=",
+    "concurrency=", "queue-size=", "cache=", "grace=")
+EXTERNAL_ACL_WORDS: Final[tuple[str, ...]] = (
+    "protocol=2.5", "protocol=3.0", "quote=url", "quote=shell", "ipv4", "ipv6")
+
+
+def external_acl_helper_index(words: list[str]) -> int:
+    """Index (among the arguments) of an external_acl_type line's helper program."""
+    i = 1
+    while i < len(words) and (words[i] in EXTERNAL_ACL_WORDS
+                              or words[i].startswith(EXTERNAL_ACL_PREFIXES)):
+        i += 1
+    while i < len(words) and words[i].startswith("%"):
+        i += 1
+    return i
+
+
 QUOTED_TOKEN_ARGS: Final[dict[str, tuple[int, int]]] = {
     **{name: (0, 1 << 30) for name in (
         "url_rewrite_program", "redirect_program", "store_id_program",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -216,7 +217,12 @@ class Reader:
     def _directive(self, line: LogicalLine, chain: tuple[Position, ...]) -> None:
         word, start, end = first_word(line.text)
         name = Token(word, line.position(start), word)
-        args = tuple(self.tokenizer.tokens(line, end, 0, known.QUOTED_TOKEN_ARGS.get(word, (0, 0))))
+        quoted_at = known.QUOTED_TOKEN_ARGS.get(word, (0, 0))
+        if word == "external_acl_type" and not self.tokenizer.quoted_values:
+            words = [w for w in re.findall(r"[^ \t\n\r]+", line.text[end:])]
+            helper = known.external_acl_helper_index(words)
+            quoted_at = (helper + 1, 1 << 30)  # parse_wordlist(&a->cmdline)
+        args = tuple(self.tokenizer.tokens(line, end, 0, quoted_at))
         directive = Directive(name, args, line.text, chain)
         self.out.directives.append(directive)
         if word == "configuration_includes_quoted_values" and args:

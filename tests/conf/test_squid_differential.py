@@ -482,6 +482,10 @@ CASES: tuple[Case, ...] = (
          [("bad-value", "squid.conf:2:9")], [("SC003", "squid.conf:2:9")]),
     case("acl-predefined-reused", "acl all src all\nacl CONNECT method CONNECT\n"
          "acl manager proto cache_object\nacl x myip 127.0.0.1\nacl x localip 127.0.0.2\n", 0),
+    case("quoted-token-external-acl-helper-args",
+         'external_acl_type e ttl=5 %SRC /bin/true "a b" foo(x)\n', 1,
+         ["FATAL: Unknown cfg function: foo(x)"],
+         [("unknown-function", "squid.conf:1:48")], [("SC003", "squid.conf:1:48")]),
 )
 
 
@@ -544,4 +548,7 @@ def test_quoted_tokens_with_quoted_values_off_are_one_word() -> None:
                       b'url_rewrite_extras "%>a %un"\n', "squid.conf")
     [helper] = read.config.helpers
     assert [t.text for t in helper.argv] == ["/bin/cat", "a b", 'x"y']
+    read = read_bytes(b'external_acl_type e ttl=5 %SRC %DST /bin/x "a b"\n', "squid.conf")
+    [eacl] = read.config.external_acl_types
+    assert [t.text for t in eacl.argv] == ["/bin/x", "a b"]
     assert read.config.setting_value("url_rewrite_extras", None) == "%>a %un"
