@@ -548,7 +548,7 @@ def test_quoted_tokens_with_quoted_values_off_are_one_word() -> None:
                       b'url_rewrite_extras "%>a %un"\n', "squid.conf")
     [helper] = read.config.helpers
     assert [t.text for t in helper.argv] == ["/bin/cat", "a b", 'x"y']
-    read = read_bytes(b'external_acl_type e ttl=5 %SRC %DST /bin/x "a b"\n', "squid.conf")
-    [eacl] = read.config.external_acl_types
-    assert [t.text for t in eacl.argv] == ["/bin/x", "a b"]
     assert read.config.setting_value("url_rewrite_extras", None) == "%>a %un"
+    eacl_read = read_bytes(b'external_acl_type e ttl=5 %SRC %DST /bin/x "a b"\n', "squid.conf")
+    [eacl] = eacl_read.config.external_acl_types
+    assert [t.text for t in eacl.argv] == ["/bin/x", "a b"]
