@@ -67,7 +67,14 @@ def logical_lines(file: str, recs: Iterable[Record]) -> tuple[list[LogicalLine],
     length = 0
     first = 0
     for rec in recs:
-        if rec.split:
+        if rec.split and not rec.text:
+            # exactly N * 8191 bytes: the last fgets() returns just the newline (an empty line)
+            events.append(ReadEvent(
+                Kind.LONG_LINE, Position(file, rec.line, rec.column),
+                f"the line is a multiple of {FGETS_CHUNK} bytes long: Squid reads its newline as "
+                "one more (empty) line, so line numbers in Squid's messages are one too high from "
+                "here on", Squid.SILENT, subject="newline-only"))
+        elif rec.split:
             events.append(ReadEvent(
                 Kind.LONG_LINE, Position(file, rec.line, rec.column),
                 f"line is longer than {FGETS_CHUNK} bytes: Squid reads the rest of it, from here, "

@@ -528,6 +528,11 @@ CASES: tuple[Case, ...] = (
     case("unrecognized-count-wraps-at-256", "".join(f"bogus_{i} x\n" for i in range(256)), 0,
          events=[("unknown-directive", f"squid.conf:{i + 1}:1") for i in range(256)],
          errors=[("SC001", f"squid.conf:{i + 1}:1") for i in range(256)]),
+    # Exactly 8191 bytes: nothing is lost, but Squid's line count gains one (its messages say 3).
+    case("long-line-exactly-8191-bytes", "acl a dstdomain " + "a" * (8191 - 16) + "\nbogus_a x\n",
+         1, ["squid.conf(3): unrecognized: 'bogus_a'"],
+         [("long-line", "squid.conf:1:8192"), ("unknown-directive", "squid.conf:2:1")],
+         [("SC001", "squid.conf:2:1")]),
 )
 
 
