@@ -495,7 +495,7 @@ def _tls_flags(b: _Builder, tok: Token, text: str) -> None:
         else:
             found.append(flag)
         if i < len(text) and text[i] in ":,":
-            i += 1  # the "XXX: skips FOO in FOOBAR": anything else after a flag is ignored
+            i += 1  # one separator; text after a flag that is not ":" or "," ends the list
             continue
         break
     exclusive = [f for f in found if f in TLS_EXCLUSIVE_FLAGS]
