@@ -8,6 +8,7 @@ request, and is stopped with SIGTERM, then SIGKILL after a deadline, by pid only
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import signal
@@ -20,6 +21,9 @@ from .client import ResponseError, build_request, exchange
 from .ledger import Ledger, LiveNode, Resource, processes_mentioning
 from .render import write_config
 from .topology import AccessLogEntry
+
+SHM_DIR = "/dev/shm"
+_SERVICE_SERIAL = itertools.count(1)
 
 SQUID_CANDIDATES = ("/usr/sbin/squid", "/usr/local/sbin/squid", "/usr/local/squid/sbin/squid")
 NSPROBE = Path(__file__).with_name("nsprobe.py")
@@ -97,6 +101,10 @@ class SquidNode:
         self._ledger = ledger
         self._squid = squid
         self._process: subprocess.Popen[bytes] | None = None
+        # A service name of its own (squid -n): Squid names its shared-memory segments after it
+        # (/dev/shm/<service>-cf__metadata.shm ...), and two nodes starting at the same moment
+        # under the default name 'squid' collide ("shm_open ... File exists").
+        self.service_name = f"sc{os.getpid()}n{next(_SERVICE_SERIAL)}"
         self._access_offset = 0
         self._access_entries: list[AccessLogEntry] = []
 
@@ -107,7 +115,7 @@ class SquidNode:
         self.hosts_path.write_text(hosts_text, encoding="utf-8")
 
     def argv(self) -> list[str]:
-        argv = [self._squid, "-N", "-f", str(self.conf_path)]
+        argv = [self._squid, "-N", "-n", self.service_name, "-f", str(self.conf_path)]
         return ["ip", "netns", "exec", self.netns, *argv] if self.netns else argv
 
     def launch(self) -> None:
@@ -194,6 +202,8 @@ class SquidNode:
                 self._process.kill()
                 self._process.wait(10)
         self._reap_children()
+        for segment in Path(SHM_DIR).glob(f"{self.service_name}-*"):
+            segment.unlink(missing_ok=True)  # left behind only when Squid had to be killed
         if self in self._ledger.live_nodes:
             self._ledger.live_nodes.remove(self)
         shutil.rmtree(self.workdir, ignore_errors=True)
