@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from squidcarp.cli.main import IO, UsageError
 from squidcarp.lint.context import SQUID_VERSIONS
 from squidcarp.lint.diagnostic import Diagnostic, Severity
 from squidcarp.lint.engine import LintOptions, lint
-from squidcarp.lint.formats import FORMATS
+from squidcarp.lint.formats import FORMATS, colored
 from squidcarp.lint.rules import RULES
 from squidcarp.lint.settings import Settings, SettingsError, find_settings
 
@@ -50,6 +51,8 @@ def register(sub: Any) -> None:
     p.add_argument("files", nargs="*", metavar="FILE", help="squid.conf files ('-' = stdin)")
     p.add_argument("--format", choices=sorted(FORMATS), default=None,
                    help="output format (default: text)")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the text format: auto = on a terminal unless NO_COLOR is set")
     p.add_argument("--squid-version", choices=SQUID_VERSIONS, default=None,
                    help="the Squid the config is for (default: 5)")
     p.add_argument("--select", action="append", default=[], metavar="CODE",
@@ -68,6 +71,14 @@ def register(sub: Any) -> None:
 
 def _split(values: list[str] | tuple[str, ...]) -> frozenset[str]:
     return frozenset(v.strip() for item in values for v in item.split(",") if v.strip())
+
+
+def _use_color(choice: str, io: IO) -> bool:
+    """``--color``: ``auto`` means a terminal and no NO_COLOR (https://no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    isatty = getattr(io.stdout, "isatty", None)
+    return bool(isatty and isatty()) and not os.environ.get("NO_COLOR")
 
 
 def run(args: argparse.Namespace, io: IO) -> int:
@@ -99,7 +110,10 @@ def run(args: argparse.Namespace, io: IO) -> int:
     found: list[Diagnostic] = []
     for path in args.files:
         found.extend(lint(read_one(path, read_opts, io), options))
-    io.stdout.write(FORMATS[fmt](found, RULES))
+    render = FORMATS[fmt]
+    if fmt == "text" and _use_color(args.color, io):
+        render = colored
+    io.stdout.write(render(found, RULES))
     if fmt == "text" and found:
         counts = {s: sum(1 for d in found if d.severity is s) for s in Severity}
         io.stderr.write(f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} "

@@ -20,6 +20,20 @@ def text(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
                    f"{d.message}\n" for d in diagnostics)
 
 
+# ANSI SGR codes for the coloured text form (ECMA-48 §8.3.117).
+_RESET, _BOLD, _DIM = "\x1b[0m", "\x1b[1m", "\x1b[2m"
+_SEVERITY_COLOUR = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m",
+                    Severity.INFO: "\x1b[36m"}
+
+
+def colored(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
+    """The text form for a terminal: position dimmed, severity coloured, code bold."""
+    return "".join(
+        f"{_DIM}{d.file}:{d.line}:{d.column}:{_RESET} "
+        f"{_SEVERITY_COLOUR[d.severity]}{d.severity.value}{_RESET} "
+        f"{_BOLD}{d.code}{_RESET} {d.name}: {d.message}\n" for d in diagnostics)
+
+
 def as_json(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
     return json.dumps([d.to_json() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
 

@@ -196,3 +196,16 @@ def test_json_output_is_utf8_when_the_config_is_not(cli: Runner, tmp_path: Path,
     messages = [d["message"] for d in json.loads(r.out)]
     assert any("'cach\\xe9_peer'" in m for m in messages)
     assert any("'n\\xe9me=x'" in m for m in messages)
+
+
+def test_color_always_and_never(cli: Runner, conf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    always = cli(["lint", "--select", "SC001", "--color", "always", "squid.conf"])
+    assert always.out == (
+        "\x1b[2msquid.conf:4:1:\x1b[0m \x1b[31merror\x1b[0m \x1b[1mSC001\x1b[0m unknown-directive: "
+        "unrecognized directive 'HTTP_PORT': Squid 5 skips the line and adds 1 to its exit "
+        "status; directive names are case-sensitive: did you mean 'http_port'?\n")
+    never = cli(["lint", "--select", "SC001", "--color", "never", "squid.conf"])
+    assert "\x1b[" not in never.out
+    # auto: captured output is not a terminal, so no colour either
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert cli(["lint", "--select", "SC001", "squid.conf"]).out == never.out
