@@ -48,6 +48,14 @@ class NodeTools:
     allocator: LoopbackAllocator
     renderer: Renderer
 
+    def new_node(self, label: str, listen: Endpoint,
+                 netns: str | None = None) -> tuple[SquidNode, Path]:
+        """A not-yet-started node listening on ``listen``, in a fresh work dir of its own."""
+        workdir = self.ledger.node_dir(label)
+        node = SquidNode(label=label, address=listen.host, port=listen.port, workdir=workdir,
+                         ledger=self.ledger, squid=self.squid, netns=netns)
+        return node, workdir
+
 
 def node_context(
     hostname: str, workdir: Path, listen: Endpoint, accel: Endpoint | None = None
@@ -86,16 +94,7 @@ class LocalCarpArray(CarpArrayBase):
         return Placement(origin=origin, frontend=frontend, parents=parents, accel=accel)
 
     def _node(self, label: str, listen: Endpoint) -> tuple[SquidNode, Path]:
-        workdir = self._tools.ledger.node_dir(label)
-        node = SquidNode(
-            label=label,
-            address=listen.host,
-            port=listen.port,
-            workdir=workdir,
-            ledger=self._tools.ledger,
-            squid=self._tools.squid,
-        )
-        return node, workdir
+        return self._tools.new_node(label, listen)
 
     def start(self, timeout: float = 30.0) -> LocalCarpArray:
         """Start origin, parents, frontend; on a port taken meanwhile, start over on new ones."""
@@ -258,16 +257,7 @@ class SquidFactory:
         context: dict[str, object],
     ) -> SquidNode:
         listen = Endpoint(*self._tools.allocator.endpoint())
-        workdir = self._tools.ledger.node_dir(label)
-        node = SquidNode(
-            label=label,
-            address=listen.host,
-            port=listen.port,
-            workdir=workdir,
-            ledger=self._tools.ledger,
-            squid=self._tools.squid,
-            netns=netns,
-        )
+        node, workdir = self._tools.new_node(label, listen, netns)
         for name, source in (files or {}).items():
             target = workdir / name
             shutil.copyfile(source, target)
