@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 from typing import Any
 
 from squidcarp.cli.common import add_read_options, read_one, read_options
@@ -89,7 +88,7 @@ def run(args: argparse.Namespace, io: IO) -> int:
     if not args.files:
         raise UsageError("squidcarp lint: give at least one FILE (or '-' for stdin)")
     try:
-        settings = Settings() if args.no_config else find_settings(Path.cwd())
+        settings = Settings() if args.no_config else find_settings(os.getcwd())
     except SettingsError as exc:
         raise UsageError(f"squidcarp lint: {exc}") from exc
     known = {r.code for r in RULES} | {r.name for r in RULES}

@@ -144,8 +144,8 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             rule = _peer_access(d, peers, all_peer_names, acls, events)
             if rule is not None:
                 access.append(rule)
-            elif d.args:  # an unknown peer: nothing more is read; a bad action: no ACL is
-                unread.drop(d, 1 if _find(peers, d.args[0].text) is None else 2)
+            elif d.words:  # an unknown peer: nothing more is read; a bad action: no ACL is
+                unread.drop(d, 1 if _find(peers, d.words[0]) is None else 2)
         elif name == "neighbor_type_domain":
             item = _neighbor_type_domain(d, peers, all_peer_names, events)
             if item is not None:
@@ -159,12 +159,12 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
         elif name == "mcast_groups":
             groups.extend(d.args)
         elif name in known.ACCESS_DIRECTIVES:
-            if not _access_line(d, d.args, acls, events):
+            if not _access_line(d, 0, acls, events):
                 unread.drop(d, 1)  # aclParseAccessLine returns before reading ACL names
             if name in ACCESS_LISTS:
                 lists.append((name, d))
         elif name in ACL_LIST_FIRST:  # aclParseAclList after fixed leading words
-            _acl_names(d.args[ACL_LIST_FIRST[name]:], acls, events)
+            _acl_names(d, ACL_LIST_FIRST[name], acls, events)
         elif name in HELPER_PROGRAMS:
             helpers.append(HelperProgram(d, HELPER_PROGRAMS[name], d.args))
         elif name in HELPER_CHILDREN:
@@ -239,7 +239,7 @@ class _Unread:
         self.any = any(e.kind in TOKEN_KINDS for e in self.events)
 
     def drop(self, d: Directive, first: int) -> None:
-        if not self.any or first >= len(d.args):
+        if not self.any or first >= len(d.words):
             return
         spans = [(t.pos.file, t.pos.line, t.pos.column, t.pos.column + len(t.raw_or_text))
                  for t in d.args[first:]]
@@ -325,16 +325,16 @@ def _unknown_peer(d: Directive, tok: Token, all_names: dict[str, int],
 def _peer_access(d: Directive, peers: Sequence[CachePeer], all_names: dict[str, int],
                  acls: AclNames, events: list[ReadEvent]) -> AccessRule | None:
     """``parse_peer_access``: the peer first (an unknown one drops the line), then the rule."""
-    if not d.args:
+    if not d.words:
         events.append(ReadEvent(Kind.BAD_VALUE, d.pos, "cache_peer_access needs a peer name",
                                 Squid.FATAL))
         return None
-    if _find(peers, d.args[0].text) is None:
+    if _find(peers, d.words[0]) is None:
         _unknown_peer(d, d.args[0], all_names, events)
         return None
-    if not _access_line(d, d.args[1:], acls, events):
+    if not _access_line(d, 1, acls, events):
         return None
-    return AccessRule(d, d.args[0], d.args[1].text, d.args[2:])
+    return AccessRule(d, d.words[1])
 
 
 @dataclass
@@ -353,41 +353,49 @@ def _reads_regex(d: Directive) -> bool:
     """Lines whose parser calls ``ConfigParser::RegexPattern``/``RegexStrtokFile``."""
     if d.keyword == "refresh_pattern":
         return True
-    return d.keyword == "acl" and len(d.args) >= 2 and d.args[1].text in known.REGEX_ACL_TYPES
+    return d.keyword == "acl" and len(d.words) >= 2 and d.words[1] in known.REGEX_ACL_TYPES
 
 
 def _acl(d: Directive, acls: AclNames, events: list[ReadEvent]) -> None:
     """``ACL::ParseAclLine``: the name and type are required; the name then exists."""
-    if len(d.args) < 2:
-        what = "name" if not d.args else "type"
+    words = d.words
+    if len(words) < 2:
+        what = "name" if not words else "type"
         events.append(ReadEvent(Kind.BAD_VALUE, d.pos,
                                 f"acl without a {what}: Squid stops ('missing ACL {what}')",
                                 Squid.FATAL))
         return
-    name = d.args[0]
-    if len(name.text.encode("utf-8", "surrogateescape")) >= ACL_NAME_SZ:
-        events.append(ReadEvent(Kind.BAD_VALUE, name.pos,
+    name = words[0]
+    if len(name) >= ACL_NAME_SZ // 4 and len(
+            name.encode("utf-8", "surrogateescape")) >= ACL_NAME_SZ:
+        tok = d.args[0]
+        events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
                                 f"ACL name longer than {ACL_NAME_SZ - 1} bytes: Squid stops",
-                                Squid.FATAL, name.pos.column + len(name.raw_or_text)))
+                                Squid.FATAL, tok.pos.column + len(tok.raw_or_text)))
         return
-    kind = ACL_TYPE_RENAMES.get(d.args[1].text, d.args[1].text)
-    if kind == "proto" and name.text == "manager":
+    kind = ACL_TYPE_RENAMES.get(words[1], words[1])
+    if kind == "proto" and name == "manager":
         return  # "UPGRADE: ACL 'manager' is now a built-in ACL": the line is ignored
-    known_kind = acls.names.setdefault(name.text.lower(), kind)
+    known_kind = acls.names.setdefault(name.lower(), kind)
     if known_kind != kind:
-        events.append(ReadEvent(Kind.BAD_VALUE, d.args[1].pos,
-                                f"ACL '{name.text}' already exists with type {known_kind} (names "
+        tok = d.args[1]
+        events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+                                f"ACL '{name}' already exists with type {known_kind} (names "
                                 "compare case-insensitively): Squid stops", Squid.FATAL,
-                                d.args[1].pos.column + len(d.args[1].raw_or_text), kind))
+                                tok.pos.column + len(tok.raw_or_text), kind))
 
 
-def _acl_names(names: Sequence[Token], acls: AclNames, events: list[ReadEvent]) -> None:
-    """``Acl::InnerNode::lineParse``: each [!]NAME must name an ACL defined above (fatal)."""
-    for tok in names:
-        if not acls.quoted_values and tok.text[:1] in "\"'":
+def _acl_names(d: Directive, first: int, acls: AclNames, events: list[ReadEvent]) -> None:
+    """``Acl::InnerNode::lineParse``: each [!]NAME (the words from ``first`` on) must name an ACL
+    defined above (fatal)."""
+    names = acls.names
+    for index in range(first, len(d.words)):
+        word = d.words[index]
+        if not acls.quoted_values and word[:1] in "\"'":
             continue  # strtokFile: ACL names read from that file (SC011 checks it exists)
-        name = tok.text[1:] if tok.text.startswith("!") else tok.text
-        if name not in acls:
+        name = word[1:] if word.startswith("!") else word
+        if name.lower() not in names:
+            tok = d.args[index]
             what = (f"ACL '{name}' is not defined above this line (ACL names are looked up "
                     "while the line is read)" if name else "a lone '!' names no ACL (write !NAME)")
             events.append(ReadEvent(
@@ -395,30 +403,31 @@ def _acl_names(names: Sequence[Token], acls: AclNames, events: list[ReadEvent]) 
                 tok.pos.column + len(tok.raw_or_text), name))
 
 
-def _access_line(d: Directive, args: Sequence[Token], acls: AclNames,
-                 events: list[ReadEvent]) -> bool:
-    """``aclParseAccessLine``: allow|deny, then ACL names that must exist already.
+def _access_line(d: Directive, first: int, acls: AclNames, events: list[ReadEvent]) -> bool:
+    """``aclParseAccessLine`` on the words from ``first``: allow|deny, then ACL names that must
+    exist already.
 
     A missing or other action word, or no ACL name, is printed and the line dropped (exit 0);
     an ACL name not defined above stops Squid (``ACL not found``). Returns whether the rule is
     kept.
     """
-    if not args or args[0].text not in ("allow", "deny"):
-        where = args[0] if args else d.name
-        got = f", got '{args[0].text}'" if args else ""
+    words = d.words
+    if len(words) <= first or words[first] not in ("allow", "deny"):
+        where = d.args[first] if len(words) > first else d.name
+        got = f", got '{where.text}'" if len(words) > first else ""
         events.append(ReadEvent(
             Kind.BAD_VALUE, where.pos,
             f"{d.keyword} needs 'allow' or 'deny'{got}: Squid prints this and drops the line",
             Squid.ERROR, where.pos.column + len(where.raw_or_text), where.text))
         return False
-    names = args[1:]
-    _acl_names(names, acls, events)
-    if not names:
+    _acl_names(d, first + 1, acls, events)
+    if len(words) == first + 1:
+        action = d.args[first]
         events.append(ReadEvent(
-            Kind.BAD_VALUE, args[0].pos,
-            f"{d.keyword} {args[0].text} without an ACL: Squid drops the line ('Access line "
+            Kind.BAD_VALUE, action.pos,
+            f"{d.keyword} {action.text} without an ACL: Squid drops the line ('Access line "
             "contains no ACL's, skipping')", Squid.ERROR,
-            args[0].pos.column + len(args[0].raw_or_text), args[0].text))
+            action.pos.column + len(action.raw_or_text), action.text))
         return False
     return True
 
@@ -557,9 +566,12 @@ def _list_files(d: Directive, events: list[ReadEvent], cwd: str | None) -> None:
     # acl NAME TYPE values..., cache_peer_access PEER allow|deny acls..., note NAME VALUE acls...,
     # request_header_add NAME VALUE acls..., http_access allow|deny acls...: the leading words
     # are read with NextToken, never from a file.
+    if '"' not in d.text and "'" not in d.text:
+        return
     first = LIST_FIRST.get(d.keyword, 1 if d.keyword in known.ACCESS_DIRECTIVES else 0)
-    for tok in d.args[first:]:
-        text = tok.text
+    words = d.words
+    for index in range(first, len(words)):
+        text = words[index]
         if text[:1] not in "\"'":
             continue
         path = text[1:]
@@ -567,6 +579,7 @@ def _list_files(d: Directive, events: list[ReadEvent], cwd: str | None) -> None:
             path = path.split(q, 1)[0]
         full = os.path.join(cwd or os.getcwd(), path)
         if not os.path.isfile(full):
+            tok = d.args[index]
             events.append(ReadEvent(
                 Kind.ACL_FILE_MISSING, tok.pos,
                 f"{d.keyword} reads values from '{path}', which cannot be opened: Squid logs "

@@ -26,6 +26,10 @@ MatchKind = Literal["exact", "prefix"]
 #: Git tags the tables were taken from, by major version.
 VERSION_TAGS: Final[dict[str, str]] = {"5": "SQUID_5_7", "6": "SQUID_6_14", "7": "SQUID_7_6"}
 
+#: Squid 2.5's per-peer CARP share (src/cache_cf.cc parse_peer @ SQUID_2_5_STABLE14); Squid 3.4+
+#: treats it as an unknown option.
+LEGACY_OPTION: Final = "carp-load-factor="
+
 # ---------------------------------------------------------------------------------------------
 # 1. Directive names
 # ---------------------------------------------------------------------------------------------

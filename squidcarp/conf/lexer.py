@@ -57,6 +57,48 @@ class LogicalLine(NamedTuple):
     def pos(self) -> Position:
         return self.position(0)
 
+    def plain_tokens(self, start: int) -> list[Token]:
+        """Tokens from ``start`` read the plain way (quoted values off): blank-separated words
+        until one starts with '#'."""
+        out: list[Token] = []
+        if len(self.anchors) == 1:
+            _, number, column = self.anchors[0]
+            file = self.file
+            # The hottest loop of the reader: build the named tuples with tuple.__new__ directly,
+            # skipping their generated __new__ (same objects, half the cost).
+            new = tuple.__new__
+            for m in _PLAIN_WORD.finditer(self.text, start):
+                word = m.group()
+                if word[0] == "#":
+                    break
+                pos = new(Position, (file, number, column + m.start()))
+                out.append(new(Token, (word, pos, word, False)))
+            return out
+        position = self.position
+        for m in _PLAIN_WORD.finditer(self.text, start):
+            word = m.group()
+            if word[0] == "#":
+                break
+            out.append(Token(word, position(m.start()), word))
+        return out
+
+
+def plain_words(text: str, start: int) -> tuple[str, ...]:
+    """The texts of ``LogicalLine.plain_tokens`` without making tokens (a C-speed split)."""
+    words = _PLAIN_WORD.findall(text, start)
+    if "#" in text:
+        for i, word in enumerate(words):
+            if word[0] == "#":
+                return tuple(words[:i])
+    return tuple(words)
+
+
+def is_plain(text: str, quoted_values: bool, quoted_at: tuple[int, int]) -> bool:
+    """Whether :meth:`Tokenizer.tokens` reads this line with plain blank splitting."""
+    lo, hi = quoted_at
+    return not quoted_values and "parameters(" not in text and (
+        lo >= hi or not any(c in text for c in "\"'("))
+
 
 def logical_lines(file: str, recs: Iterable[Record]) -> tuple[list[LogicalLine], list[ReadEvent]]:
     """Join records into logical lines as Squid does; report what Squid does silently."""
@@ -66,6 +108,7 @@ def logical_lines(file: str, recs: Iterable[Record]) -> tuple[list[LogicalLine],
     anchors: list[tuple[int, int, int]] = []
     length = 0
     first = 0
+    new = tuple.__new__  # LogicalLine without its generated __new__ (see plain_tokens)
     for rec in recs:
         if rec.split and not rec.text:
             # exactly N * 8191 bytes: the last fgets() returns just the newline (an empty line)
@@ -80,8 +123,13 @@ def logical_lines(file: str, recs: Iterable[Record]) -> tuple[list[LogicalLine],
                 f"line is longer than {FGETS_CHUNK} bytes: Squid reads the rest of it, from here, "
                 "as a separate line", Squid.SILENT))
         stripped = rec.text.lstrip(BLANKS)
-        column = rec.column + (len(rec.text) - len(stripped))
         if not stripped or stripped[0] == "#":
+            continue
+        column = rec.column + (len(rec.text) - len(stripped))
+        if not parts and stripped[-1] != "\\" and stripped[-1] not in BLANKS:
+            # the common case, a whole logical line in one record with nothing to trim
+            lines.append(new(LogicalLine, (file, stripped, ((0, rec.line, column),), rec.line,
+                                           rec.line, ())))
             continue
         if not parts:
             first = rec.line
@@ -166,10 +214,9 @@ class Tokenizer:
         """The tokens from ``start``. Tokens whose index is in ``quoted_at`` (lo, hi) are read
         with ``ConfigParser::NextQuotedToken``, which recognises quotes and functions even while
         ``configuration_includes_quoted_values`` is off (without the strict alphabet)."""
+        if is_plain(line.text, self.quoted_values, quoted_at):
+            return line.plain_tokens(start)
         lo, hi = quoted_at
-        if not self.quoted_values and "parameters(" not in line.text and (
-                lo >= hi or not any(c in line.text for c in "\"'(")):
-            return self._plain_tokens(line, start)
         text = line.text
         out: list[Token] = []
         i, n = start, len(text)
@@ -206,30 +253,6 @@ class Tokenizer:
             out.append(Token(raw, line.position(begin), raw))
             if i < n and text[i] != "#":
                 i += 1  # TokenParse steps over the separator that ended the token
-        return out
-
-    def _plain_tokens(self, line: LogicalLine, start: int) -> list[Token]:
-        """Quoted values off: blank-separated words until one starts with '#'."""
-        out: list[Token] = []
-        if len(line.anchors) == 1:
-            _, number, column = line.anchors[0]
-            file = line.file
-            # The hottest loop of the reader: build the named tuples with tuple.__new__ directly,
-            # skipping their generated __new__ (same objects, half the cost).
-            new = tuple.__new__
-            for m in _PLAIN_WORD.finditer(line.text, start):
-                word = m.group()
-                if word[0] == "#":
-                    break
-                pos = new(Position, (file, number, column + m.start()))
-                out.append(new(Token, (word, pos, word, False)))
-            return out
-        position = line.position
-        for m in _PLAIN_WORD.finditer(line.text, start):
-            word = m.group()
-            if word[0] == "#":
-                break
-            out.append(Token(word, position(m.start()), word))
         return out
 
     def _parameters(self, line: LogicalLine, begin: int, i: int,
@@ -325,6 +348,9 @@ class Tokenizer:
 
 def first_word(text: str) -> tuple[str, int, int]:
     """The directive name as ``parse_line`` takes it (``strtok`` on blanks): word, start, end."""
+    m = _PLAIN_WORD.match(text)
+    if m is not None:  # (logical lines start with a non-blank unless a macro made one)
+        return m.group(), 0, m.end()
     i = 0
     while i < len(text) and text[i] in W_SPACE:
         i += 1

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from squidcarp.conf.known import LEGACY_OPTION
 from squidcarp.conf.model import CachePeer, PeerOption
 from squidcarp.conf.reader import ReadResult
 from squidcarp.conf.render import Edit, render
-
-LEGACY_OPTION = "carp-load-factor="  # Squid 2.5 src/cache_cf.cc parse_peer
 
 
 @dataclass(frozen=True)

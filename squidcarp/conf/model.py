@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import NamedTuple
+from functools import cached_property
+from typing import NamedTuple, Protocol
 
 
 class Position(NamedTuple):
@@ -50,16 +51,46 @@ class Token(NamedTuple):
         return self.raw or self.text
 
 
+class _ArgSource(Protocol):
+    """Where a :class:`Directive` gets its tokens when first asked (the lexer's logical line)."""
+
+    def plain_tokens(self, start: int) -> list[Token]: ...
+
+
 @dataclass(frozen=True)
 class Directive:
-    """A logical line Squid would hand to a directive parser (active, after if/else/include)."""
+    """A logical line Squid would hand to a directive parser (active, after if/else/include).
+
+    ``words`` are the argument values as Squid reads them; ``args`` are the same words as
+    :class:`Token` objects with their positions. Most lines are read with plain blank splitting,
+    and for those the tokens (one position each) are made only when something asks for them:
+    the reader and the rules compare words, and positions are needed only to report.
+    """
 
     name: Token
-    args: tuple[Token, ...]
+    words: tuple[str, ...]
     text: str
     """The logical line as Squid echoes it in ``Processing:`` (macros expanded, blanks trimmed)."""
     include_stack: tuple[Position, ...] = ()
     """Positions of the ``include`` lines that led here, outermost first."""
+    source: _ArgSource | None = field(default=None, compare=False, repr=False)
+    """The logical line ``args`` are cut from on first use."""
+    start: int = field(default=0, compare=False, repr=False)
+    """Offset in ``source`` where the arguments begin."""
+    tokens: tuple[Token, ...] | None = field(default=None, compare=False, repr=False)
+    """The tokens, when the lexer had to make them up front (quoted values, ``parameters()``)."""
+
+    @classmethod
+    def of(cls, name: Token, args: tuple[Token, ...], text: str,
+           include_stack: tuple[Position, ...] = ()) -> Directive:
+        """A directive whose tokens are already known."""
+        return cls(name, tuple(a.text for a in args), text, include_stack, tokens=tuple(args))
+
+    @cached_property
+    def args(self) -> tuple[Token, ...]:
+        if self.tokens is not None:
+            return self.tokens
+        return tuple(self.source.plain_tokens(self.start)) if self.source is not None else ()
 
     @property
     def pos(self) -> Position:
@@ -214,9 +245,18 @@ class AccessRule:
     """``cache_peer_access NAME allow|deny [!]acl...`` and other per-peer ACL lists."""
 
     directive: Directive
-    peer: Token
     action: str
-    acls: tuple[Token, ...]
+    """``allow`` or ``deny``."""
+
+    @property
+    def peer(self) -> Token:
+        """The peer name as written (the line's first argument)."""
+        return self.directive.args[0]
+
+    @property
+    def acls(self) -> tuple[Token, ...]:
+        """The ``[!]ACL`` names after the action."""
+        return self.directive.args[2:]
 
 
 @dataclass(frozen=True)

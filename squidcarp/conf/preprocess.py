@@ -24,7 +24,15 @@ from typing import Literal
 from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.grammar import evaluate_condition
-from squidcarp.conf.lexer import LogicalLine, Tokenizer, expand_macros, first_word, logical_lines
+from squidcarp.conf.lexer import (
+    LogicalLine,
+    Tokenizer,
+    expand_macros,
+    first_word,
+    is_plain,
+    logical_lines,
+    plain_words,
+)
 from squidcarp.conf.model import Directive, Position, Token
 from squidcarp.conf.source import BLANKS, SourceFile, records
 
@@ -222,12 +230,16 @@ class Reader:
             words = [w for w in re.findall(r"[^ \t\n\r]+", line.text[end:])]
             helper = known.external_acl_helper_index(words)
             quoted_at = (helper + 1, 1 << 30)  # parse_wordlist(&a->cmdline)
-        args = tuple(self.tokenizer.tokens(line, end, 0, quoted_at))
-        directive = Directive(name, args, line.text, chain)
+        if is_plain(line.text, self.tokenizer.quoted_values, quoted_at):
+            # the common case: words now, tokens with positions only if someone asks
+            directive = Directive(name, plain_words(line.text, end), line.text, chain, line, end)
+        else:
+            args = tuple(self.tokenizer.tokens(line, end, 0, quoted_at))
+            directive = Directive.of(name, args, line.text, chain)
         self.out.directives.append(directive)
-        if word == "configuration_includes_quoted_values" and args:
+        if word == "configuration_includes_quoted_values" and directive.words:
             # parse_onoff: on/enable, off/disable; any other word is fatal (the state stays)
-            value = known.ONOFF_WORDS.get(args[0].text)
+            value = known.ONOFF_WORDS.get(directive.words[0])
             if value is not None:
                 self.tokenizer.quoted_values = value
 

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any
 
 from squidcarp.conf.events import ReadEvent
-from squidcarp.conf.model import Directive, Position, Token
+from squidcarp.conf.model import AccessRule, Directive, Position, Token
 from squidcarp.conf.reader import ReadResult
 
 JSON = Any
@@ -28,7 +28,7 @@ def token(t: Token) -> dict[str, JSON]:
 
 
 def directive(d: Directive) -> dict[str, JSON]:
-    return {"directive": d.keyword, "args": [a.text for a in d.args], **position(d.pos)}
+    return {"directive": d.keyword, "args": list(d.words), **position(d.pos)}
 
 
 def value(obj: object) -> JSON:
@@ -36,6 +36,9 @@ def value(obj: object) -> JSON:
         return token(obj)
     if isinstance(obj, Directive):
         return directive(obj)
+    if isinstance(obj, AccessRule):  # its peer and ACL tokens are read from the directive
+        return {"at": position(obj.directive.pos), "peer": token(obj.peer),
+                "action": obj.action, "acls": [token(t) for t in obj.acls]}
     if isinstance(obj, Position):
         return position(obj)
     if isinstance(obj, Enum):

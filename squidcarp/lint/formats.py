@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 
 from squidcarp import __version__
@@ -35,6 +34,8 @@ def colored(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
 
 
 def as_json(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
+    import json  # (only the JSON formats pay for it)
+
     return json.dumps([d.to_json() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
 
 
@@ -100,6 +101,8 @@ def sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
             "results": results,
         }],
     }
+    import json
+
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -7,14 +7,13 @@ options override it.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+if TYPE_CHECKING:
+    from types import ModuleType
 
 KEYS = {"select", "ignore", "squid-version", "strict", "format"}
 
@@ -33,22 +32,40 @@ class Settings:
     source: str | None = None
 
 
-def find_settings(start: Path) -> Settings:
-    for folder in [start, *start.parents]:
-        dot = folder / ".squidcarp.toml"
-        if dot.is_file():
+def find_settings(start: str | os.PathLike[str]) -> Settings:
+    """The settings in effect for a run started in the folder ``start``."""
+    folder = os.path.abspath(start)
+    while True:
+        dot = os.path.join(folder, ".squidcarp.toml")
+        if os.path.isfile(dot):
             return _load(dot, None)
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        pyproject = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(pyproject):
             found = _load(pyproject, ("tool", "squidcarp"))
             if found.source:
                 return found
-    return Settings()
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return Settings()
+        folder = parent
 
 
-def _load(path: Path, table: tuple[str, ...] | None) -> Settings:
+def _toml() -> ModuleType:
+    # Imported only when a settings file exists: a lint run without one skips the TOML parser.
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib
+    import tomli  # pragma: no cover - exercised on 3.10 only
+
+    return tomli  # type: ignore[no-any-return,unused-ignore]
+
+
+def _load(path: str, table: tuple[str, ...] | None) -> Settings:
+    tomllib = _toml()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as fh:
+            data = tomllib.loads(fh.read())
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError(f"{path}: {exc}") from exc
     section: object = data
@@ -67,25 +84,25 @@ def _load(path: Path, table: tuple[str, ...] | None) -> Settings:
         squid_version=_str(path, section, "squid-version"),
         strict=_bool(path, section, "strict"),
         format=_str(path, section, "format"),
-        source=str(path),
+        source=path,
     )
 
 
-def _codes(path: Path, section: dict[str, object], key: str) -> tuple[str, ...]:
+def _codes(path: str, section: dict[str, object], key: str) -> tuple[str, ...]:
     value = section.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise SettingsError(f"{path}: '{key}' must be a list of rule codes or names")
     return tuple(str(v) for v in value)
 
 
-def _str(path: Path, section: dict[str, object], key: str) -> str | None:
+def _str(path: str, section: dict[str, object], key: str) -> str | None:
     value = section.get(key)
     if value is not None and not isinstance(value, str):
         raise SettingsError(f"{path}: '{key}' must be a string")
     return value
 
 
-def _bool(path: Path, section: dict[str, object], key: str) -> bool | None:
+def _bool(path: str, section: dict[str, object], key: str) -> bool | None:
     value = section.get(key)
     if value is not None and not isinstance(value, bool):
         raise SettingsError(f"{path}: '{key}' must be true or false")

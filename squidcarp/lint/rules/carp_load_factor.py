@@ -21,9 +21,8 @@ Good::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fractions import Fraction
 
-from squidcarp.conf.migrate import legacy_peers, smallest_weights
+from squidcarp.conf.known import LEGACY_OPTION
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -31,14 +30,20 @@ CODE = "SC108"
 NAME = "carp-load-factor"
 SEVERITY = Severity.ERROR
 
-# Squid 2.5 carpInit: assert((int)(1000 * sum) == 1000), i.e. sum in [1.0, 1.001).
-SUM_LOW, SUM_HIGH = Fraction(1), Fraction(1001, 1000)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    legacy = legacy_peers(ctx.config.peers)
-    if not legacy:
+    if not any(not o.known and o.token.text.startswith(LEGACY_OPTION)
+               for peer in ctx.config.peers for o in peer.options):
         return
+    # Only a config with legacy factors pays for importing the exact arithmetic (fractions).
+    from fractions import Fraction
+
+    from squidcarp.conf.migrate import legacy_peers, smallest_weights
+
+    # Squid 2.5 carpInit: assert((int)(1000 * sum) == 1000), i.e. sum in [1.0, 1.001).
+    sum_low, sum_high = Fraction(1), Fraction(1001, 1000)
+    legacy = legacy_peers(ctx.config.peers)
     for lp in legacy:
         if lp.factor is None:
             yield Finding(lp.option.token.pos,
@@ -46,7 +51,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     factors = [lp.factor for lp in legacy if lp.factor is not None]
     total = sum(factors, Fraction(0))
     if ctx.squid_version == "2.5":
-        if not SUM_LOW <= total < SUM_HIGH:
+        if not sum_low <= total < sum_high:
             first = legacy[0].option.token
             yield Finding(first.pos,
                           f"carp-load-factor values add up to {float(total):g}, not 1.0: "
@@ -64,7 +69,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         else:
             effect = ("Squid 3.4+ ignores it with an ERROR and exits 0, so this peer is silently "
                       "not a CARP member")
-        note = "" if SUM_LOW <= total < SUM_HIGH else f" (the factors add up to {float(total):g})"
+        note = "" if sum_low <= total < sum_high else f" (the factors add up to {float(total):g})"
         yield Finding(tok.pos,
                       f"legacy '{tok.text}' on peer '{lp.peer.name}': {effect}; use "
                       f"'carp weight={weight}' instead{note}",

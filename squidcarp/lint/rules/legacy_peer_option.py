@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from squidcarp.conf import known
-from squidcarp.conf.migrate import LEGACY_OPTION
+from squidcarp.conf.known import LEGACY_OPTION
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 

@@ -20,7 +20,6 @@ Good::
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from squidcarp.conf import known
@@ -72,6 +71,8 @@ def _finding(peer: CachePeer, opt: PeerOption, version: str) -> Finding:
         return Finding(tok.pos, f"{base} — a lone '\\' is usually a continuation backslash "
                                 "followed by blanks, which does not continue the line: the next "
                                 "line is read as a directive of its own", end_column=end)
+    import difflib  # only for the suggestion, so only when an option is unknown
+
     close = difflib.get_close_matches(text.split("=", 1)[0], OPTION_WORDS, n=1, cutoff=0.75)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return Finding(tok.pos, f"{base}{hint}", end_column=end)
