@@ -12,8 +12,7 @@ import gc
 import importlib
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, NamedTuple, TextIO
 
 from squidcarp import __version__
 
@@ -26,8 +25,7 @@ exit codes:
 """
 
 
-@dataclass(frozen=True)
-class IO:
+class IO(NamedTuple):
     """The streams a command uses; tests pass their own."""
 
     stdout: TextIO

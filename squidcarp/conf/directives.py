@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
@@ -90,6 +90,8 @@ DEPRECATED_BOOLEAN = known.DEPRECATED_BOOLEAN_WORDS
 def build(directives: Sequence[Directive], events: list[ReadEvent],
           cwd: str | None = None, quoted_values: bool = False) -> SquidConfig:
     peers: list[CachePeer] = []
+    by_name: dict[str, CachePeer] = {}
+    """Lower-cased name -> the first peer so named (``peerFindByName``)."""
     access: list[AccessRule] = []
     ntd: list[NeighborTypeDomain] = []
     ports: list[HttpPort] = []
@@ -130,7 +132,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
         if name == "cache_peer":
             peer = parse_cache_peer(d, events)
             if peer is not None:
-                clash = _find(peers, peer.name) if peer.name else None
+                clash = by_name.get(peer.name.lower()) if peer.name else None
                 if clash is not None:
                     events.append(ReadEvent(
                         Kind.PEER_DUPLICATE, _name_token(peer).pos,
@@ -138,16 +140,18 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
                         f"case-insensitively; first at line {clash.pos.line}): Squid stops here",
                         Squid.FATAL))
                 peers.append(peer)
+                if peer.name:
+                    by_name.setdefault(peer.name.lower(), peer)
         elif name == "acl":
             _acl(d, acls, events)
         elif name == "cache_peer_access":
-            rule = _peer_access(d, peers, all_peer_names, acls, events)
+            rule = _peer_access(d, by_name, all_peer_names, acls, events)
             if rule is not None:
                 access.append(rule)
             elif d.words:  # an unknown peer: nothing more is read; a bad action: no ACL is
-                unread.drop(d, 1 if _find(peers, d.words[0]) is None else 2)
+                unread.drop(d, 1 if d.words[0].lower() not in by_name else 2)
         elif name == "neighbor_type_domain":
-            item = _neighbor_type_domain(d, peers, all_peer_names, events)
+            item = _neighbor_type_domain(d, by_name, all_peer_names, events)
             if item is not None:
                 ntd.append(item)
             elif len(d.args) > 2:
@@ -228,15 +232,12 @@ ONE_TOKEN_TYPES = frozenset({"onoff", "tristate", "int", "u_short", "int64_t", "
                              "TokenOrQuotedString"})
 
 
-@dataclass
 class _Unread:
     """Forgets lexer events in tokens Squid never reads (ConfigParser tokenizes on demand)."""
 
-    events: list[ReadEvent]
-    any: bool = False
-
-    def __post_init__(self) -> None:
-        self.any = any(e.kind in TOKEN_KINDS for e in self.events)
+    def __init__(self, events: list[ReadEvent]) -> None:
+        self.events = events
+        self.any = any(e.kind in TOKEN_KINDS for e in events)
 
     def drop(self, d: Directive, first: int) -> None:
         if not self.any or first >= len(d.words):
@@ -296,11 +297,6 @@ def _peer_names(directives: Sequence[Directive]) -> dict[str, int]:
     return names
 
 
-def _find(peers: Sequence[CachePeer], name: str) -> CachePeer | None:
-    low = name.lower()
-    return next((p for p in peers if p.name and p.name.lower() == low), None)
-
-
 def _name_token(peer: CachePeer) -> Token:
     for opt in reversed(peer.options):
         if opt.key == "name":
@@ -322,14 +318,14 @@ def _unknown_peer(d: Directive, tok: Token, all_names: dict[str, int],
         "ignores the line (6.1+ stops)", Squid.ERROR, tok.pos.column + len(tok.raw_or_text)))
 
 
-def _peer_access(d: Directive, peers: Sequence[CachePeer], all_names: dict[str, int],
+def _peer_access(d: Directive, by_name: dict[str, CachePeer], all_names: dict[str, int],
                  acls: AclNames, events: list[ReadEvent]) -> AccessRule | None:
     """``parse_peer_access``: the peer first (an unknown one drops the line), then the rule."""
     if not d.words:
         events.append(ReadEvent(Kind.BAD_VALUE, d.pos, "cache_peer_access needs a peer name",
                                 Squid.FATAL))
         return None
-    if _find(peers, d.words[0]) is None:
+    if d.words[0].lower() not in by_name:
         _unknown_peer(d, d.args[0], all_names, events)
         return None
     if not _access_line(d, 1, acls, events):
@@ -337,13 +333,13 @@ def _peer_access(d: Directive, peers: Sequence[CachePeer], all_names: dict[str, 
     return AccessRule(d, d.words[1])
 
 
-@dataclass
 class AclNames:
     """ACL names defined so far (``ACL::FindByName`` compares them case-insensitively)."""
 
-    names: dict[str, str]
-    """Lower-cased name -> ACL type."""
-    quoted_values: bool = False
+    def __init__(self, names: dict[str, str], quoted_values: bool = False) -> None:
+        self.names = names
+        """Lower-cased name -> ACL type."""
+        self.quoted_values = quoted_values
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self.names
@@ -432,7 +428,7 @@ def _access_line(d: Directive, first: int, acls: AclNames, events: list[ReadEven
     return True
 
 
-def _neighbor_type_domain(d: Directive, peers: Sequence[CachePeer], all_names: dict[str, int],
+def _neighbor_type_domain(d: Directive, by_name: dict[str, CachePeer], all_names: dict[str, int],
                           events: list[ReadEvent]) -> NeighborTypeDomain | None:
     if len(d.args) < 2:
         events.append(ReadEvent(Kind.BAD_VALUE, d.pos,
@@ -440,7 +436,7 @@ def _neighbor_type_domain(d: Directive, peers: Sequence[CachePeer], all_names: d
                                 Squid.FATAL))
         return None
     # parse_hostdomaintype looks the peer up only once it has a domain to attach.
-    if len(d.args) > 2 and _find(peers, d.args[0].text) is None:
+    if len(d.args) > 2 and d.args[0].text.lower() not in by_name:
         _unknown_peer(d, d.args[0], all_names, events)
         return None
     return NeighborTypeDomain(d, d.args[0], d.args[1], d.args[2:])

@@ -14,15 +14,13 @@ actually has an ``if`` line, a ``carp-key=`` or an ``htcp=`` option.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import pyparsing as pp
 
 
-@dataclass(frozen=True)
-class Grammars:
+class Grammars(NamedTuple):
     condition: pp.ParserElement
     comma_list: pp.ParserElement
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
@@ -109,31 +108,31 @@ def logical_lines(file: str, recs: Iterable[Record]) -> tuple[list[LogicalLine],
     length = 0
     first = 0
     new = tuple.__new__  # LogicalLine without its generated __new__ (see plain_tokens)
-    for rec in recs:
-        if rec.split and not rec.text:
+    for number, col, rec_text, split, _ in recs:
+        if split and not rec_text:
             # exactly N * 8191 bytes: the last fgets() returns just the newline (an empty line)
             events.append(ReadEvent(
-                Kind.LONG_LINE, Position(file, rec.line, rec.column),
+                Kind.LONG_LINE, Position(file, number, col),
                 f"the line is a multiple of {FGETS_CHUNK} bytes long: Squid reads its newline as "
                 "one more (empty) line, so line numbers in Squid's messages are one too high from "
                 "here on", Squid.SILENT, subject="newline-only"))
-        elif rec.split:
+        elif split:
             events.append(ReadEvent(
-                Kind.LONG_LINE, Position(file, rec.line, rec.column),
+                Kind.LONG_LINE, Position(file, number, col),
                 f"line is longer than {FGETS_CHUNK} bytes: Squid reads the rest of it, from here, "
                 "as a separate line", Squid.SILENT))
-        stripped = rec.text.lstrip(BLANKS)
+        stripped = rec_text.lstrip(BLANKS)
         if not stripped or stripped[0] == "#":
             continue
-        column = rec.column + (len(rec.text) - len(stripped))
+        column = col + (len(rec_text) - len(stripped))
         if not parts and stripped[-1] != "\\" and stripped[-1] not in BLANKS:
             # the common case, a whole logical line in one record with nothing to trim
-            lines.append(new(LogicalLine, (file, stripped, ((0, rec.line, column),), rec.line,
-                                           rec.line, ())))
+            lines.append(new(LogicalLine, (file, stripped, ((0, number, column),), number,
+                                           number, ())))
             continue
         if not parts:
-            first = rec.line
-        anchors.append((length, rec.line, column))
+            first = number
+        anchors.append((length, number, column))
         parts.append(stripped)
         length += len(stripped)
         if stripped.endswith("\\"):
@@ -142,12 +141,12 @@ def logical_lines(file: str, recs: Iterable[Record]) -> tuple[list[LogicalLine],
             continue
         text = "".join(parts).rstrip(BLANKS)
         if stripped.rstrip(W_SPACE).endswith("\\") and stripped[-1] != "\\":
-            at = Position(file, rec.line, column + len(stripped.rstrip(BLANKS)) - 1)
+            at = Position(file, number, column + len(stripped.rstrip(BLANKS)) - 1)
             events.append(ReadEvent(
                 Kind.BACKSLASH_BLANK, at,
                 "'\\' followed by blanks does not continue the line: Squid reads a literal "
                 "'\\' token", Squid.SILENT))
-        lines.append(_make_line(file, text, anchors, first, rec.line))
+        lines.append(_make_line(file, text, anchors, first, number))
         parts, anchors, length = [], [], 0
     if parts:
         line, column = anchors[0][1], anchors[0][2]
@@ -195,19 +194,20 @@ def expand_macros(line: LogicalLine, values: Mapping[str, str]) -> LogicalLine:
     return _make_line(line.file, text, anchors, line.first_line, line.last_line)
 
 
-@dataclass
 class Tokenizer:
     """Splits the argument part of a logical line into tokens like ``ConfigParser::NextToken``.
 
     ``quoted_values`` mirrors ``configuration_includes_quoted_values`` (it also switches Squid's
     strict mode). Problems are collected in ``events``; a token Squid would reject fatally is still
-    returned, so later stages see the whole line.
+    returned, so later stages see the whole line. ``open_file`` reads a ``parameters("file")``
+    file (path as written; Squid opens it from its CWD).
     """
 
-    quoted_values: bool = False
-    events: list[ReadEvent] = field(default_factory=list)
-    open_file: Callable[[str], bytes | None] | None = None
-    """Reads a ``parameters("file")`` file (path as written; Squid opens it from its CWD)."""
+    def __init__(self, quoted_values: bool = False, events: list[ReadEvent] | None = None,
+                 open_file: Callable[[str], bytes | None] | None = None) -> None:
+        self.quoted_values = quoted_values
+        self.events: list[ReadEvent] = [] if events is None else events
+        self.open_file = open_file
 
     def tokens(self, line: LogicalLine, start: int = 0, depth: int = 0,
                quoted_at: tuple[int, int] = (0, 0)) -> list[Token]:

@@ -81,6 +81,21 @@ class Directive:
     """The tokens, when the lexer had to make them up front (quoted values, ``parameters()``)."""
 
     @classmethod
+    def lazy(cls, name: Token, words: tuple[str, ...], text: str,
+             include_stack: tuple[Position, ...], source: _ArgSource, start: int) -> Directive:
+        """A directive whose tokens are cut from ``source`` on first use.
+
+        The reader makes one per config line, so this fills the instance in one step instead of
+        going through the frozen ``__init__`` (one ``object.__setattr__`` per field); the
+        result is the same object ``__init__`` would make.
+        """
+        directive = object.__new__(cls)
+        directive.__dict__.update(name=name, words=words, text=text,
+                                  include_stack=include_stack, source=source, start=start,
+                                  tokens=None)
+        return directive
+
+    @classmethod
     def of(cls, name: Token, args: tuple[Token, ...], text: str,
            include_stack: tuple[Position, ...] = ()) -> Directive:
         """A directive whose tokens are already known."""

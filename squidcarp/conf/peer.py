@@ -12,7 +12,8 @@ once, on first use.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.grammar import comma_items
@@ -104,8 +105,9 @@ _C_INTEGER = re.compile(r"[ \t\n\v\f\r]*[+-]?[0-9]+")
 _C_INTEGER_BASE0 = re.compile(r"[ \t\n\v\f\r]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
 
 
-@dataclass(frozen=True)
-class IntResult:
+class IntResult(NamedTuple):
+    """A C number parse: the value, or why Squid refuses the text."""
+
     value: int | None
     error: str | None = None
 
@@ -220,13 +222,15 @@ def parse_carp_key(value: str) -> tuple[frozenset[CarpKeyPart], tuple[str, ...],
     return frozenset(parts), tuple(items), None
 
 
-@dataclass
 class _Builder:
-    directive: Directive
-    events: list[ReadEvent]
-    values: dict[str, object] = field(default_factory=dict)
-    options: list[PeerOption] = field(default_factory=list)
-    tls: _Tls = field(default_factory=lambda: _Tls())
+    """One cache_peer line while its options are read."""
+
+    def __init__(self, directive: Directive, events: list[ReadEvent]) -> None:
+        self.directive = directive
+        self.events = events
+        self.values: dict[str, object] = {}
+        self.options: list[PeerOption] = []
+        self.tls = _Tls()
 
     def event(self, kind: Kind, token: Token, message: str, squid: Squid) -> None:
         self.events.append(ReadEvent(kind, token.pos, message, squid,
@@ -404,7 +408,6 @@ def _prefix(text: str, table: dict[str, str]) -> str | None:
     return None
 
 
-@dataclass
 class _Tls:
     """``Security::PeerOptions`` while one peer's TLS tokens are parsed (5.7, GnuTLS build).
 
@@ -412,14 +415,15 @@ class _Tls:
     that Squid builds once the line is read (``parseOptions``, ``updateTlsVersionLimits``).
     """
 
-    enabled: bool = False
-    values: list[tuple[str, str | None]] = field(default_factory=list)
-    certs: list[str] = field(default_factory=list)
-    default_ca: bool | None = None
-    flags_given: bool = False
-    options: Token | None = None
-    min_version: Token | None = None
-    version: tuple[Token, int] | None = None
+    def __init__(self) -> None:
+        self.enabled = False
+        self.values: list[tuple[str, str | None]] = []
+        self.certs: list[str] = []
+        self.default_ca: bool | None = None
+        self.flags_given = False
+        self.options: Token | None = None
+        self.min_version: Token | None = None
+        self.version: tuple[Token, int] | None = None
 
 
 def _tls(b: _Builder, tok: Token, sub: str) -> None:

@@ -12,7 +12,6 @@ Whether a host name resolves, and whether ``tproxy`` works on the machine, are l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.model import Directive, HttpPort, Token
@@ -46,20 +45,22 @@ DIRECTIVE_PROTOCOL = {"http_port": "HTTP", "ascii_port": "HTTP", "https_port": "
                       "ftp_port": "FTP"}
 
 
-@dataclass
 class _Port:
-    d: Directive
-    events: list[ReadEvent]
-    accel: bool = False
-    vhost: bool = False
-    intercept: bool = False
-    tproxy: bool = False
-    proxy_header: bool = False
-    defaultsite: str | None = None
-    protocol: str = "HTTP"
-    encrypt: bool = False
-    certs: list[str] = field(default_factory=list)
-    tls_options: Token | None = None
+    """One port line's flags while its options are read (a plain class: it only lives there)."""
+
+    def __init__(self, d: Directive, events: list[ReadEvent], protocol: str = "HTTP") -> None:
+        self.d = d
+        self.events = events
+        self.accel = False
+        self.vhost = False
+        self.intercept = False
+        self.tproxy = False
+        self.proxy_header = False
+        self.defaultsite: str | None = None
+        self.protocol = protocol
+        self.encrypt = False
+        self.certs: list[str] = []
+        self.tls_options: Token | None = None
 
     def fatal(self, tok: Token, message: str, squid: Squid = Squid.FATAL) -> None:
         self.events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, f"{self.d.keyword}: {message}",

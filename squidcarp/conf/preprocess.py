@@ -18,8 +18,7 @@ import glob
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
@@ -36,11 +35,11 @@ from squidcarp.conf.lexer import (
 from squidcarp.conf.model import Directive, Position, Token
 from squidcarp.conf.source import BLANKS, SourceFile, records
 
+NOT_QUOTED = (0, 0)  # no argument is read with NextQuotedToken
 MAX_INCLUDE_DEPTH = 16  # parseOneConfigFile: depth > 16 is fatal (src/cache_cf.cc)
 
 
-@dataclass(frozen=True)
-class ReadOptions:
+class ReadOptions(NamedTuple):
     """How to read: the macro values and where relative paths start."""
 
     service_name: str = "squid"
@@ -63,13 +62,15 @@ class ReadOptions:
         }
 
 
-@dataclass
 class Preprocessed:
-    directives: list[Directive] = field(default_factory=list)
-    lines: list[LogicalLine] = field(default_factory=list)
-    events: list[ReadEvent] = field(default_factory=list)
-    files: dict[str, SourceFile] = field(default_factory=dict)
-    inactive: list[LogicalLine] = field(default_factory=list)
+    """What the preprocessor collects while it walks the files."""
+
+    def __init__(self) -> None:
+        self.directives: list[Directive] = []
+        self.lines: list[LogicalLine] = []
+        self.events: list[ReadEvent] = []
+        self.files: dict[str, SourceFile] = {}
+        self.inactive: list[LogicalLine] = []
 
 
 Loader = Callable[[str], bytes]
@@ -179,9 +180,10 @@ class Reader:
         self._stack.append(key)
         states: list[bool] = []
         macros = self.options.macros
+        out_lines = self.out.lines
         for raw_line in lines:
-            line = expand_macros(raw_line, macros)
-            self.out.lines.append(line)
+            line = expand_macros(raw_line, macros) if "${" in raw_line.text else raw_line
+            out_lines.append(line)
             text = line.text
             expr = _statement(text, "if") if text[0] == "i" else None
             if expr is not None:
@@ -224,15 +226,20 @@ class Reader:
 
     def _directive(self, line: LogicalLine, chain: tuple[Position, ...]) -> None:
         word, start, end = first_word(line.text)
-        name = Token(word, line.position(start), word)
-        quoted_at = known.QUOTED_TOKEN_ARGS.get(word, (0, 0))
+        if start == 0 and len(line.anchors) == 1:
+            _, number, column = line.anchors[0]
+            name = Token(word, Position(line.file, number, column), word)
+        else:
+            name = Token(word, line.position(start), word)
+        quoted_at = known.QUOTED_TOKEN_ARGS.get(word, NOT_QUOTED)
         if word == "external_acl_type" and not self.tokenizer.quoted_values:
             words = [w for w in re.findall(r"[^ \t\n\r]+", line.text[end:])]
             helper = known.external_acl_helper_index(words)
             quoted_at = (helper + 1, 1 << 30)  # parse_wordlist(&a->cmdline)
         if is_plain(line.text, self.tokenizer.quoted_values, quoted_at):
             # the common case: words now, tokens with positions only if someone asks
-            directive = Directive(name, plain_words(line.text, end), line.text, chain, line, end)
+            directive = Directive.lazy(name, plain_words(line.text, end), line.text, chain, line,
+                                       end)
         else:
             args = tuple(self.tokenizer.tokens(line, end, 0, quoted_at))
             directive = Directive.of(name, args, line.text, chain)

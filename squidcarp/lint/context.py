@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from squidcarp.conf.events import Kind, ReadEvent
 from squidcarp.conf.model import CachePeer, SquidConfig
@@ -13,8 +13,7 @@ from squidcarp.lint.diagnostic import Finding
 SQUID_VERSIONS = ("2.5", "2.6", "2.7", "3", "4", "5", "6", "7")
 
 
-@dataclass(frozen=True)
-class LintContext:
+class LintContext(NamedTuple):
     read: ReadResult
     squid_version: str = "5"
     """Major version (``5``, ``6``, ``7``), or ``2.5``/``2.6``/``2.7`` for legacy arrays."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from squidcarp.conf.model import Position
 
@@ -18,8 +18,7 @@ class Severity(str, Enum):
         return {"error": 2, "warning": 1, "info": 0}[self.value]
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """What a rule yields: where, what, and optionally a severity other than the rule's default."""
 
     pos: Position
@@ -28,9 +27,9 @@ class Finding:
     end_column: int | None = None
 
 
-@dataclass(frozen=True, order=True)
-class Diagnostic:
-    """A finding stamped with its rule's code, name, severity and help text."""
+class Diagnostic(NamedTuple):
+    """A finding stamped with its rule's code, name, severity and help text (a named tuple:
+    diagnostics order by file, line, column, then code)."""
 
     file: str
     line: int

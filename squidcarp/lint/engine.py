@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from squidcarp.conf.reader import ReadResult
 from squidcarp.conf.source import decode
@@ -19,13 +19,12 @@ SUPPRESS = re.compile(
     r"#\s*squidcarp:\s*(disable-next-line|disable)(?:\s*=\s*([A-Za-z0-9_,\s-]+))?")
 
 
-@dataclass(frozen=True)
-class LintOptions:
+class LintOptions(NamedTuple):
     select: frozenset[str] = frozenset()
     """Codes or names to run (empty = all)."""
     ignore: frozenset[str] = frozenset()
     squid_version: str = "5"
-    rules: Sequence[Rule] = field(default=RULES)
+    rules: Sequence[Rule] = RULES
 
 
 def _wanted(rule: Rule, options: LintOptions) -> bool:

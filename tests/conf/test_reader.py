@@ -192,3 +192,34 @@ def test_render_edits_touch_only_the_token() -> None:
     tok = r.config.peers[0].options[0].token
     out = render(r.files["t.conf"], [Edit(tok, "carp weight=1")])
     assert out == b"# keep\ncache_peer h parent 1 0   carp weight=1\t# tail\n"
+
+
+def test_words_and_lazy_tokens_agree_on_every_kind_of_line() -> None:
+    """``Directive.words`` is what ``args`` hold as text, whether the tokens were cut lazily
+    (plain lines) or made up front (quoted values); positions are the tokens' own."""
+    text = ("acl a src 10.0.0.1 # trailing comment\n"
+            "acl b dstdomain \\\n    .example.com\n"
+            "configuration_includes_quoted_values on\n"
+            'acl c dstdomain "quoted value" .x\n')
+    r = read_bytes(text.encode(), "t.conf")
+    got = [(d.words, tuple(a.text for a in d.args)) for d in r.config.directives]
+    assert [w for w, _ in got] == [("a", "src", "10.0.0.1"), ("b", "dstdomain", ".example.com"),
+                                   ("on",), ("c", "dstdomain", "quoted value", ".x")]
+    assert all(words == texts for words, texts in got)
+    assert [(t.pos.line, t.pos.column) for t in r.config.directives[1].args] == [
+        (2, 5), (2, 7), (3, 5)]
+
+
+def test_lazy_directive_is_the_object_init_makes() -> None:
+    """``Directive.lazy`` skips the frozen ``__init__`` for speed: it must fill the same fields
+    (this fails if a field is added to Directive and not to ``lazy``)."""
+    from squidcarp.conf.lexer import LogicalLine
+    from squidcarp.conf.model import Directive, Position, Token
+
+    line = LogicalLine("t.conf", "acl x src all", ((0, 1, 1),), 1, 1)
+    name = Token("acl", Position("t.conf", 1, 1), "acl")
+    made = Directive(name, ("x", "src", "all"), line.text, (), line, 4)
+    lazy = Directive.lazy(name, ("x", "src", "all"), line.text, (), line, 4)
+    assert lazy.__dict__ == made.__dict__
+    assert lazy == made and hash(lazy) == hash(made) and repr(lazy) == repr(made)
+    assert [(t.text, t.pos.column) for t in lazy.args] == [("x", 5), ("src", 7), ("all", 11)]
