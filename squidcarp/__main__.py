@@ -1,5 +1,5 @@
 """``python -m squidcarp``."""
 
-from squidcarp.cli.main import entry
+from squidcarp.cli import run
 
-entry()
+run()

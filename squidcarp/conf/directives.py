@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
 from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
@@ -105,9 +104,10 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
     acls = AclNames(dict(known.PREDEFINED_ACLS), quoted_values)
     unread = _Unread(events)
 
+    known_names, list_directives = known.DIRECTIVES, known.LIST_DIRECTIVES
     for d in directives:
-        name = d.keyword
-        if name not in known.DIRECTIVES:
+        name = d.name.text
+        if name not in known_names:
             if name in known.OBSOLETE_DIRECTIVES:
                 fatal = obsolete_fatal_reason(name, d.args) is not None
                 events.append(ReadEvent(Kind.OBSOLETE_DIRECTIVE, d.pos,
@@ -185,7 +185,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
                 "configuration_includes_quoted_values is on ('Can not read regex expression'): "
                 "switch it off before this line", Squid.FATAL,
                 where.pos.column + len(where.raw_or_text), where.text))
-        if name in known.LIST_DIRECTIVES and not quoted_values:
+        if name in list_directives and not quoted_values and ('"' in d.text or "'" in d.text):
             _list_files(d, events, cwd)
         if name in known.SCALAR_TYPES:
             key = ALIASES.get(name, name)
@@ -277,8 +277,8 @@ def _nameless_peers(directives: Sequence[Directive], peers: Sequence[CachePeer],
             continue
         how = ("Squid crashes at start, when it builds the CARP table, and "
                if peer.is_carp_member else "")
-        events[index] = replace(
-            e, squid=Squid.SILENT,
+        events[index] = e._replace(
+            squid=Squid.SILENT,
             message=(f"empty name=: Squid 5 keeps no name; squid -k parse passes while this is "
                      f"the only peer, but {how}any other cache_peer or cache_peer_access line "
                      "makes it crash (6.1+ rejects the line)"))

@@ -7,8 +7,8 @@ diagnostics; ``squidcarp parse`` shows them as they are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from squidcarp.conf.model import Position
 
@@ -67,8 +67,9 @@ class Kind(str, Enum):
     PEER_UNKNOWN_REFERENCE = "peer-unknown-reference"
 
 
-@dataclass(frozen=True)
-class ReadEvent:
+class ReadEvent(NamedTuple):
+    """One thing the reader noticed (a named tuple, like Position: cheap and immutable)."""
+
     kind: Kind
     pos: Position
     message: str

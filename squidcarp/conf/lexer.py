@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.model import Position, Token
-from squidcarp.conf.source import BLANKS, FGETS_CHUNK, Record, records
+from squidcarp.conf.source import BLANKS, FGETS_CHUNK, RecordFields, records
 
 W_SPACE = " \t\n\r"  # w_space: src/defines.h
 STRICT_PUNCT = ".,()-=_/:+"  # ConfigParser::TokenParse strict-mode alphabet (src/ConfigParser.cc)
@@ -99,7 +99,8 @@ def is_plain(text: str, quoted_values: bool, quoted_at: tuple[int, int]) -> bool
         lo >= hi or not any(c in text for c in "\"'("))
 
 
-def logical_lines(file: str, recs: Iterable[Record]) -> tuple[list[LogicalLine], list[ReadEvent]]:
+def logical_lines(file: str, recs: Iterable[RecordFields],
+                  ) -> tuple[list[LogicalLine], list[ReadEvent]]:
     """Join records into logical lines as Squid does; report what Squid does silently."""
     lines: list[LogicalLine] = []
     events: list[ReadEvent] = []

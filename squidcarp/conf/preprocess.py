@@ -33,9 +33,11 @@ from squidcarp.conf.lexer import (
     plain_words,
 )
 from squidcarp.conf.model import Directive, Position, Token
-from squidcarp.conf.source import BLANKS, SourceFile, records
+from squidcarp.conf.source import BLANKS, SourceFile, record_fields
 
 NOT_QUOTED = (0, 0)  # no argument is read with NextQuotedToken
+_FIRST_WORD = re.compile(r"[^ \t\n\r]+").match  # parse_line's strtok(w_space) on the line start
+_new = tuple.__new__
 MAX_INCLUDE_DEPTH = 16  # parseOneConfigFile: depth > 16 is fatal (src/cache_cf.cc)
 
 
@@ -174,7 +176,7 @@ class Reader:
 
     def _file(self, label: str, data: bytes, chain: tuple[Position, ...], depth: int) -> None:
         self.out.files[label] = SourceFile(label, data)
-        lines, events = logical_lines(label, records(data))
+        lines, events = logical_lines(label, record_fields(data))
         self.out.events.extend(events)
         key = os.path.realpath(label) if os.path.exists(label) else label
         self._stack.append(key)
@@ -225,21 +227,27 @@ class Reader:
         self._stack.pop()
 
     def _directive(self, line: LogicalLine, chain: tuple[Position, ...]) -> None:
-        word, start, end = first_word(line.text)
-        if start == 0 and len(line.anchors) == 1:
+        text = line.text
+        m = _FIRST_WORD(text)
+        if m is not None and len(line.anchors) == 1:
+            # the common case, kept lean: it runs once per config line (the named tuples are
+            # built with tuple.__new__, see LogicalLine.plain_tokens)
+            word, end = m.group(), m.end()
             _, number, column = line.anchors[0]
-            name = Token(word, Position(line.file, number, column), word)
+            name = _new(Token, (word, _new(Position, (line.file, number, column)), word, False))
         else:
+            word, start, end = first_word(text)
             name = Token(word, line.position(start), word)
         quoted_at = known.QUOTED_TOKEN_ARGS.get(word, NOT_QUOTED)
         if word == "external_acl_type" and not self.tokenizer.quoted_values:
             words = [w for w in re.findall(r"[^ \t\n\r]+", line.text[end:])]
             helper = known.external_acl_helper_index(words)
             quoted_at = (helper + 1, 1 << 30)  # parse_wordlist(&a->cmdline)
-        if is_plain(line.text, self.tokenizer.quoted_values, quoted_at):
-            # the common case: words now, tokens with positions only if someone asks
-            directive = Directive.lazy(name, plain_words(line.text, end), line.text, chain, line,
-                                       end)
+        if (quoted_at is NOT_QUOTED and not self.tokenizer.quoted_values and (
+                "parameters(" not in text)) or is_plain(text, self.tokenizer.quoted_values,
+                                                       quoted_at):
+            # plain splitting: words now, tokens with positions only if someone asks
+            directive = Directive.lazy(name, plain_words(text, end), text, chain, line, end)
         else:
             args = tuple(self.tokenizer.tokens(line, end, 0, quoted_at))
             directive = Directive.of(name, args, line.text, chain)

@@ -11,7 +11,8 @@ round-trips, and a peer name's bytes (which CARP hashes) can be recovered exactl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from itertools import repeat
 from typing import NamedTuple
 
 FGETS_CHUNK = 8191  # BUFSIZ (8192) minus the terminating NUL: src/cache_cf.cc parseOneConfigFile
@@ -41,8 +42,7 @@ class Record(NamedTuple):
     """True when text after a carriage return was dropped."""
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A config file's exact bytes, split into physical lines (newline kept) for rendering."""
 
     path: str
@@ -53,22 +53,37 @@ class SourceFile:
         return decode(self.data).splitlines(keepends=True)
 
 
+RecordFields = tuple[int, int, str, bool, bool]
+"""A :class:`Record`'s fields as a plain tuple (what :func:`record_fields` yields)."""
+# A character is at most 4 bytes, so only lines this long can reach fgets' limit.
+_SUSPICIOUS = FGETS_CHUNK // 4
+
+
 def records(data: bytes) -> list[Record]:
     """Split file bytes into Squid's ``fgets`` records (newline dropped, cut at ``\\r``)."""
-    out: list[Record] = []
+    return [r if isinstance(r, Record) else Record(*r) for r in record_fields(data)]
+
+
+def record_fields(data: bytes) -> Iterable[RecordFields]:
+    """:func:`records` as plain field tuples, for the reader's single pass over them: an
+    ordinary file (no carriage return, no line near fgets' limit) yields them without building a
+    Record per line."""
     text = decode(data)
     text_lines = text.split("\n")
+    if "\r" in text or max(map(len, text_lines)) >= _SUSPICIOUS:
+        return _split_records(text_lines)
+    if not text_lines[-1]:
+        text_lines.pop()  # nothing after the final newline
+    n = len(text_lines)
+    return zip(range(1, n + 1), repeat(1, n), text_lines, repeat(False, n), repeat(False, n),
+               strict=True)
+
+
+def _split_records(text_lines: list[str]) -> list[Record]:
+    """The general case: carriage returns and lines longer than fgets' limit."""
+    out: list[Record] = []
     last = len(text_lines) - 1
-    # A character is at most 4 bytes, so only lines this long can reach fgets' limit.
-    suspicious = FGETS_CHUNK // 4
-    if "\r" not in text and max(map(len, text_lines)) < suspicious:
-        # The common case: one record per line. (tuple.__new__ builds the named tuples without
-        # their generated __new__: same objects, a third of the cost.)
-        if not text_lines[last]:
-            text_lines.pop()  # nothing after the final newline
-        new = tuple.__new__
-        return [new(Record, (number, 1, line, False, False))
-                for number, line in enumerate(text_lines, 1)]
+    suspicious = _SUSPICIOUS
     for index, text in enumerate(text_lines):
         if index == last and not text:
             break  # nothing after the final newline

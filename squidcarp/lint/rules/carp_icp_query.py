@@ -22,7 +22,7 @@ Good::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from squidcarp.conf.model import CachePeer
 from squidcarp.lint.context import LintContext
@@ -35,8 +35,7 @@ SEVERITY = Severity.WARNING
 ICP_PORT_DEFAULT = 0  # src/cf.data.pre icp_port / htcp_port: DEFAULT: 0
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """How Squid would query a peer: the protocol and this Squid's own port for it."""
 
     protocol: str
