@@ -98,8 +98,3 @@ def main(argv: Sequence[str] | None = None, io: IO | None = None) -> int:
         io.stderr.write("squidcarp: interrupted\n")
         return 130
 
-
-def entry() -> None:
-    """Run ``main`` on ``sys.argv`` and exit with its code (``squidcarp.cli.run`` calls this once
-    the garbage collector is off)."""
-    sys.exit(main())
