@@ -7,7 +7,7 @@ import os
 from typing import Any
 
 from squidcarp.cli.common import add_read_options, read_one, read_options
-from squidcarp.cli.main import IO, UsageError
+from squidcarp.cli.main import IO, HelpFormatter, UsageError
 from squidcarp.lint.context import SQUID_VERSIONS
 from squidcarp.lint.diagnostic import Diagnostic, Severity
 from squidcarp.lint.engine import LintOptions, lint
@@ -46,7 +46,7 @@ exit codes:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("lint", help="lint squid.conf files", description=DESCRIPTION,
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=EPILOG, formatter_class=HelpFormatter)
     p.add_argument("files", nargs="*", metavar="FILE", help="squid.conf files ('-' = stdin)")
     p.add_argument("--format", choices=sorted(FORMATS), default=None,
                    help="output format (default: text)")

@@ -8,7 +8,7 @@ from typing import Any
 
 from squidcarp.atomic import write_atomically
 from squidcarp.cli.common import add_read_options, read_one, read_options
-from squidcarp.cli.main import IO, UsageError
+from squidcarp.cli.main import IO, HelpFormatter, UsageError
 from squidcarp.conf.migrate import migrate
 from squidcarp.conf.source import decode
 
@@ -34,7 +34,7 @@ exit codes:
 def register(sub: Any) -> None:
     p = sub.add_parser("migrate", help="rewrite carp-load-factor= as carp weight=",
                        description=DESCRIPTION, epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=HelpFormatter)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     p.add_argument("-o", "--output", metavar="OUT",

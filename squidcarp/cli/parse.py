@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from squidcarp.cli.common import add_read_options, read_one, read_options
-from squidcarp.cli.main import IO
+from squidcarp.cli.main import IO, HelpFormatter
 from squidcarp.conf.tojson import read_result
 
 DESCRIPTION = """\
@@ -25,7 +25,7 @@ examples:
 def register(sub: Any) -> None:
     p = sub.add_parser("parse", help="print the typed model of a squid.conf",
                        description=DESCRIPTION,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=HelpFormatter)
     p.add_argument("file", metavar="FILE", help="squid.conf ('-' = stdin)")
     p.add_argument("--json", action="store_true", help="the full model as JSON")
     add_read_options(p)

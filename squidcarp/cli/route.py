@@ -16,7 +16,7 @@ from squidcarp.carp.fromconf import NoCarpMembers, accel_from_config, array_from
 from squidcarp.carp.inputs import request_for, requests_for, target_lines
 from squidcarp.carp.url import Accel, NotRoutable, Request
 from squidcarp.cli.common import add_read_options, read_one, read_options
-from squidcarp.cli.main import IO, UsageError
+from squidcarp.cli.main import IO, HelpFormatter, UsageError
 from squidcarp.conf.events import Squid
 
 DESCRIPTION = """\
@@ -62,7 +62,7 @@ exit codes:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("route", help="which CARP parent owns a URL", description=DESCRIPTION,
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=EPILOG, formatter_class=HelpFormatter)
     p.add_argument("urls", nargs="*", metavar="URL", help="URLs to route (default: stdin)")
     add_array_options(p)
     p.add_argument("--rank", action="store_true",

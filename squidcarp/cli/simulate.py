@@ -25,7 +25,7 @@ from squidcarp.carp.analysis import (
 from squidcarp.carp.batch import BatchEngine
 from squidcarp.carp.inputs import requests_for, target_lines
 from squidcarp.carp.url import Accel, Request
-from squidcarp.cli.main import IO, UsageError
+from squidcarp.cli.main import IO, HelpFormatter, UsageError
 from squidcarp.cli.route import (
     access_log_requests,
     add_array_options,
@@ -115,7 +115,7 @@ def _parse_change(option: str, value: str) -> Change:
 def register(sub: Any) -> None:
     p = sub.add_parser("simulate", help="distribution and disruption over many URLs",
                        description=DESCRIPTION, epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=HelpFormatter)
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--urls", metavar="FILE", help="URLs, one per line ('-' = stdin)")
     source.add_argument("--access-log", metavar="FILE",

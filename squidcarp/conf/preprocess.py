@@ -187,44 +187,60 @@ class Reader:
             line = expand_macros(raw_line, macros) if "${" in raw_line.text else raw_line
             out_lines.append(line)
             text = line.text
-            expr = _statement(text, "if") if text[0] == "i" else None
-            if expr is not None:
-                value = evaluate_condition(expr)
-                if value is None:
-                    self._event(Kind.IF_EXPRESSION, line.pos,
-                                f"cannot evaluate 'if {expr}': Squid knows only true, false and "
-                                "INTEGER = INTEGER", Squid.FATAL)
-                    value = False
-                if value and states and not states[-1]:
-                    self._event(Kind.IF_REACTIVATES, line.pos,
-                                f"'if {expr}' inside a false block switches lines back on: Squid "
-                                "looks only at the innermost condition", Squid.SILENT)
-                states.append(value)
-                continue
-            maybe_else = text[0] == "e"
-            if maybe_else and _statement(text, "endif") is not None:
-                if states:
-                    states.pop()
-                else:
-                    self._event(Kind.IF_UNBALANCED, line.pos, "'endif' without 'if'", Squid.FATAL)
-                continue
-            if maybe_else and _statement(text, "else") is not None:
-                if states:
-                    states[-1] = not states[-1]
-                else:
-                    self._event(Kind.IF_UNBALANCED, line.pos, "'else' without 'if'", Squid.FATAL)
-                continue
-            if states and not states[-1]:
+            first = text[0]
+            if first == "i" or first == "e":  # if / else / endif / include: rare, checked fully
+                if self._statement_line(line, states, chain, depth):
+                    continue
+            elif states and not states[-1]:
                 self.out.inactive.append(line)
-                continue
-            if len(text) >= 9 and text.startswith("include") and text[7] in BLANKS:
-                self._include(line, chain, depth)
                 continue
             self._directive(line, chain)
         if states:
             self._event(Kind.IF_UNCLOSED, Position(label, lines[-1].last_line if lines else 1, 1),
                         f"{len(states)} 'if' without 'endif' at the end of {label}", Squid.FATAL)
         self._stack.pop()
+
+    def _statement_line(self, line: LogicalLine, states: list[bool],
+                        chain: tuple[Position, ...], depth: int) -> bool:
+        """``if``/``else``/``endif`` (``ProcessIf``), a line switched off by them, or ``include``.
+
+        Returns False when the line is an ordinary directive line after all.
+        """
+        text = line.text
+        expr = _statement(text, "if") if text[0] == "i" else None
+        if expr is not None:
+            value = evaluate_condition(expr)
+            if value is None:
+                self._event(Kind.IF_EXPRESSION, line.pos,
+                            f"cannot evaluate 'if {expr}': Squid knows only true, false and "
+                            "INTEGER = INTEGER", Squid.FATAL)
+                value = False
+            if value and states and not states[-1]:
+                self._event(Kind.IF_REACTIVATES, line.pos,
+                            f"'if {expr}' inside a false block switches lines back on: Squid "
+                            "looks only at the innermost condition", Squid.SILENT)
+            states.append(value)
+            return True
+        maybe_else = text[0] == "e"
+        if maybe_else and _statement(text, "endif") is not None:
+            if states:
+                states.pop()
+            else:
+                self._event(Kind.IF_UNBALANCED, line.pos, "'endif' without 'if'", Squid.FATAL)
+            return True
+        if maybe_else and _statement(text, "else") is not None:
+            if states:
+                states[-1] = not states[-1]
+            else:
+                self._event(Kind.IF_UNBALANCED, line.pos, "'else' without 'if'", Squid.FATAL)
+            return True
+        if states and not states[-1]:
+            self.out.inactive.append(line)
+            return True
+        if len(text) >= 9 and text.startswith("include") and text[7] in BLANKS:
+            self._include(line, chain, depth)
+            return True
+        return False
 
     def _directive(self, line: LogicalLine, chain: tuple[Position, ...]) -> None:
         text = line.text

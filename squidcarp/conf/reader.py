@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from squidcarp.conf.directives import build
 from squidcarp.conf.events import ReadEvent
@@ -13,8 +13,7 @@ from squidcarp.conf.preprocess import Reader, ReadOptions
 from squidcarp.conf.source import SourceFile
 
 
-@dataclass(frozen=True)
-class ReadResult:
+class ReadResult(NamedTuple):
     """A config as Squid would read it, plus everything noticed on the way."""
 
     path: str

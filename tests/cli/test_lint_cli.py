@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -209,3 +211,44 @@ def test_color_always_and_never(cli: Runner, conf: Path, monkeypatch: pytest.Mon
     # auto: captured output is not a terminal, so no colour either
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert cli(["lint", "--select", "SC001", "squid.conf"]).out == never.out
+
+
+def test_help_is_wrapped_to_columns(cli: Runner, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Help follows ``COLUMNS`` like argparse's own sizing (found without importing shutil)."""
+    usage: dict[int, list[str]] = {}
+    for columns in (50, 100):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        assert cli(["lint", "--help"]).code == 0
+        lines = capsys.readouterr().out.splitlines()
+        usage[columns] = lines[:lines.index("")]  # the usage block argparse wraps
+    assert max(len(line) for line in usage[100]) <= 98
+    assert len(usage[50]) > len(usage[100]) >= 3
+    assert usage[50][1].strip() == "[--format {github,json,sarif,text}]"
+
+
+def test_console_script_flushes_everything_before_its_fast_exit(conf: Path) -> None:
+    """``python -m squidcarp`` (the same ``run`` as the console script) ends with os._exit:
+    every byte of a large output and the exit code must still arrive."""
+    big = "".join(f"FOO_{i} bar\n" for i in range(3000))
+    conf.write_text(CONF + big)
+    done = subprocess.run([sys.executable, "-m", "squidcarp", "lint", "--format", "json",
+                           "squid.conf"], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    found = json.loads(done.stdout)
+    assert len([d for d in found if d["code"] == "SC001"]) == 3001
+    assert done.stderr == ""
+
+
+def test_console_script_reader_going_away_is_not_an_error(conf: Path) -> None:
+    """``squidcarp lint ... | head -1``: the exit code is lint's, and no traceback."""
+    conf.write_text(CONF + "".join(f"FOO_{i} bar\n" for i in range(20000)))
+    proc = subprocess.Popen([sys.executable, "-m", "squidcarp", "lint", "squid.conf"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert first.startswith(b"squid.conf:2:43: error SC108 carp-load-factor: legacy")
+    assert "Traceback" not in err
