@@ -71,9 +71,10 @@ BYTES_UNITS = (("bytes", 1), ("KB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30))
 BYTES_TYPES = {"b_size_t": 1, "b_int64_t": 1, "b_ssize_t": 1, "kb_int64_t": 1 << 10,
                "kb_size_t": 1 << 10}
 # strtod: decimal with optional exponent, hex floats, inf/infinity, nan (no blanks inside a token)
-_C_DOUBLE = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-                       r"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?"
-                       r"|(?i:inf(?:inity)?|nan))")
+# (a pattern string: re compiles and caches it on first use)
+_C_DOUBLE = (r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+             r"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?"
+             r"|(?i:inf(?:inity)?|nan))")
 ACL_NAME_SZ = 64  # src/acl/forward.h: names must be shorter
 # ACL::ParseAclLine @ SQUID_5_7: old type names it renames (with an UPGRADE note) before comparing.
 ACL_TYPE_RENAMES = {"myip": "localip", "myport": "localport",
@@ -613,7 +614,7 @@ def _scalar(d: Directive, squid_type: str, events: list[ReadEvent]) -> Setting:
 
 def _c_double(text: str) -> float | None:
     """``xatof``: ``strtod`` over the whole token (None where Squid stops)."""
-    if not _C_DOUBLE.fullmatch(text):
+    if not re.fullmatch(_C_DOUBLE, text):
         return None  # (the pattern also keeps out what float() takes and strtod not: "1_0")
     return float.fromhex(text) if "x" in text.lower() else float(text)
 

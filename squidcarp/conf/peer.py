@@ -100,9 +100,9 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 LLONG_MIN, LLONG_MAX = -(2**63), 2**63 - 1  # strtoll clamps to these
 
 # strtoll(s, &end, 10): optional blanks, sign, digits (src/Parsing.cc xatoll)
-_C_INTEGER = re.compile(r"[ \t\n\v\f\r]*[+-]?[0-9]+")
+_C_INTEGER = r"[ \t\n\v\f\r]*[+-]?[0-9]+"  # (re compiles and caches it on first use)
 # strtoll(s, &end, 0): the same with 0x hex or 0 octal ("0x" alone reads as "0", then stops)
-_C_INTEGER_BASE0 = re.compile(r"[ \t\n\v\f\r]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
+_C_INTEGER_BASE0 = r"[ \t\n\v\f\r]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)"
 
 
 class IntResult(NamedTuple):
@@ -114,7 +114,7 @@ class IntResult(NamedTuple):
 
 def parse_c_int(text: str, limit: tuple[int, int] = (INT_MIN, INT_MAX)) -> IntResult:
     """Squid's ``xatoi`` (src/Parsing.cc): strtoll base 10 over the whole string, int range."""
-    match = _C_INTEGER.match(text)
+    match = re.match(_C_INTEGER, text)
     if match is None:
         return IntResult(None, f"no digits were found in '{text}'")
     digits = match.group()
@@ -133,7 +133,7 @@ def parse_c_long(text: str, base: int = 10) -> IntResult:
     Base 0 is C's: ``0x`` hex, a leading ``0`` octal, else decimal (``08`` stops after ``0``).
     ``strtoll`` clamps an overflowing value to the 64-bit limits instead of failing.
     """
-    match = (_C_INTEGER if base == 10 else _C_INTEGER_BASE0).match(text)
+    match = re.match(_C_INTEGER if base == 10 else _C_INTEGER_BASE0, text)
     if match is None:
         return IntResult(None, f"no digits were found in '{text}'")
     if len(match.group()) != len(text):
@@ -575,9 +575,9 @@ def gnutls_priority_problem(text: str) -> str | None:
     return None
 
 
-_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_ESCAPE = r"%([0-9A-Fa-f]{2})"
 
 
 def _unescape(text: str) -> str:
     """``rfc1738_unescape`` of ``login=`` (lib/rfc1738.c)."""
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return re.sub(_ESCAPE, lambda m: chr(int(m.group(1), 16)), text)

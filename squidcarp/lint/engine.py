@@ -15,7 +15,9 @@ from squidcarp.lint.rules import RULES
 
 # "# squidcarp: disable=SC101,SC140" (this logical line) or "disable-next-line=..." (the next one).
 # Without "=CODES" every rule is silenced there.
-SUPPRESS = re.compile(
+# (Pattern strings, not compiled objects: re compiles and caches them on first use, so a run
+# over a config without suppressions never pays for compiling them.)
+SUPPRESS = (
     r"#\s*squidcarp:\s*(disable-next-line|disable)(?:\s*=\s*([A-Za-z0-9_,\s-]+))?")
 
 
@@ -76,7 +78,7 @@ def _suppressions(read: ReadResult) -> dict[tuple[str, int], frozenset[str] | No
             continue
         lines = decode(source.data).split("\n")
         for index, text in enumerate(lines, start=1):
-            m = SUPPRESS.search(text)
+            m = re.search(SUPPRESS, text)
             if not m:
                 continue
             codes = (frozenset(c.strip() for c in re.split(r"[,\s]+", m.group(2)) if c.strip())
