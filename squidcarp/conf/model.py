@@ -103,6 +103,7 @@ class Directive:
 
     @cached_property
     def args(self) -> tuple[Token, ...]:
+        """The arguments as tokens with their positions (cut from the line on first use)."""
         if self.tokens is not None:
             return self.tokens
         return tuple(self.source.plain_tokens(self.start)) if self.source is not None else ()
