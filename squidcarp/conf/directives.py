@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from squidcarp.conf import known
+from squidcarp.conf.acl import check_acl_line
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.model import (
     AccessRule,
@@ -145,6 +146,12 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
                     by_name.setdefault(peer.name.lower(), peer)
         elif name == "acl":
             _acl(d, acls, events)
+        elif name == "auth_param":
+            # Auth::SchemeConfig::parse: "program" (other than "none") makes the scheme usable
+            words = d.words
+            if (len(words) > 2 and words[0] in known.AUTH_SCHEMES and words[1] == "program"
+                    and words[2] != "none"):
+                acls.auth_configured = True
         elif name == "cache_peer_access":
             rule = _peer_access(d, by_name, all_peer_names, acls, events)
             if rule is not None:
@@ -341,6 +348,8 @@ class AclNames:
         self.names = names
         """Lower-cased name -> ACL type."""
         self.quoted_values = quoted_values
+        self.auth_configured = False
+        """Whether an ``auth_param SCHEME program ...`` line has been read (proxy_auth needs it)."""
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self.names
@@ -373,6 +382,7 @@ def _acl(d: Directive, acls: AclNames, events: list[ReadEvent]) -> None:
     kind = ACL_TYPE_RENAMES.get(words[1], words[1])
     if kind == "proto" and name == "manager":
         return  # "UPGRADE: ACL 'manager' is now a built-in ACL": the line is ignored
+    new = name.lower() not in acls.names
     known_kind = acls.names.setdefault(name.lower(), kind)
     if known_kind != kind:
         tok = d.args[1]
@@ -380,6 +390,10 @@ def _acl(d: Directive, acls: AclNames, events: list[ReadEvent]) -> None:
                                 f"ACL '{name}' already exists with type {known_kind} (names "
                                 "compare case-insensitively): Squid stops", Squid.FATAL,
                                 tok.pos.column + len(tok.raw_or_text), kind))
+        return
+    first = check_acl_line(d, kind, new, events, acls.auth_configured)
+    if kind in ("all-of", "any-of"):  # Acl::InnerNode::lineParse: names of ACLs defined above
+        _acl_names(d, first, acls, events)
 
 
 def _acl_names(d: Directive, first: int, acls: AclNames, events: list[ReadEvent]) -> None:

@@ -51,6 +51,7 @@ class Kind(str, Enum):
     OBSOLETE_DIRECTIVE = "obsolete-directive"
     UNSUPPORTED_DIRECTIVE = "unsupported-directive"
     BAD_VALUE = "bad-value"
+    ACL_VALUE = "acl-value"  # src/acl/Acl.cc ParseAclLine: type, options, values
     ACL_FILE_MISSING = "acl-file-missing"
     # cache_peer (src/cache_cf.cc parse_peer)
     PEER_BUNGLED = "peer-bungled"

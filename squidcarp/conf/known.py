@@ -833,6 +833,63 @@ PREDEFINED_ACLS: Final[dict[str, str]] = {
     "all": "src", "manager": "url_regex", "localhost": "src", "to_localhost": "dst",
     "connect": "method"}
 
+# src/AclRegs.cc @ SQUID_5_7 (Acl::RegisterMaker): the ACL types Debian's 5.7 build has, and
+# what an "acl NAME TYPE" line without values does when it creates the ACL (each verified with
+# squid -k parse on 5.7): "empty" = "Warning: empty ACL" (it never matches), "fatal" = Squid
+# stops (ACL::valid() or the type's parser), "crash" = an assertion aborts Squid, "ok" = silent.
+ACL_TYPES: Final[dict[str, Literal["empty", "fatal", "crash", "ok"]]] = {
+    "all-of": "ok", "any-of": "empty", "random": "fatal", "time": "ok", "src_as": "empty",
+    "dst_as": "empty", "browser": "empty", "dstdomain": "empty", "dstdom_regex": "empty",
+    "dst": "empty", "hier_code": "ok", "rep_header": "empty", "req_header": "empty",
+    "http_status": "empty", "maxconn": "fatal", "method": "empty", "localip": "empty",
+    "localport": "empty", "myportname": "empty", "peername": "empty",
+    "peername_regex": "empty", "proto": "empty", "referer_regex": "empty",
+    "rep_mime_type": "empty", "req_mime_type": "empty", "srcdomain": "empty",
+    "srcdom_regex": "empty", "src": "empty", "url_regex": "empty", "urllogin": "empty",
+    "urlpath_regex": "empty", "port": "empty", "external": "fatal", "squid_error": "empty",
+    "connections_encrypted": "ok", "tag": "empty", "note": "crash", "annotate_client": "fatal",
+    "annotate_transaction": "fatal", "has": "fatal", "transaction_initiator": "ok",
+    "client_connection_mark": "fatal", "arp": "empty", "eui64": "empty", "ident": "empty",
+    "ident_regex": "empty", "ext_user": "empty", "ext_user_regex": "empty",
+    "proxy_auth": "empty", "proxy_auth_regex": "empty", "max_user_ip": "fatal",
+    "adaptation_service": "empty", "snmp_community": "empty",
+}
+# src/hier_code.h @ SQUID_5_7 (USE_CACHE_DIGESTS is on in Debian's build): the words a hier_code
+# ACL accepts, exactly (ACLHierCodeData::parse, strcmp; anything else: "No such hier_code").
+HIER_CODES: Final[frozenset[str]] = frozenset(
+    {"HIER_NONE", "HIER_DIRECT", "SIBLING_HIT", "PARENT_HIT", "DEFAULT_PARENT", "SINGLE_PARENT",
+     "FIRSTUP_PARENT", "FIRST_PARENT_MISS", "CLOSEST_PARENT_MISS", "CLOSEST_PARENT",
+     "CLOSEST_DIRECT", "NO_DIRECT_FAIL", "SOURCE_FASTEST", "ROUNDROBIN_PARENT", "CD_PARENT_HIT",
+     "CD_SIBLING_HIT", "CARP", "ANY_OLD_PARENT", "USERHASH_PARENT", "SOURCEHASH_PARENT",
+     "PINNED", "ORIGINAL_DST", "STANDBY_POOL"})
+# Authentication schemes Debian's 5.7 builds (src/auth/*); an "auth_param SCHEME program ..."
+# line makes one "configured", which proxy_auth ACLs require (ACLProxyAuth::valid).
+AUTH_SCHEMES: Final[frozenset[str]] = frozenset({"basic", "digest", "negotiate", "ntlm"})
+AUTH_ACL_TYPES: Final[frozenset[str]] = frozenset({"proxy_auth", "proxy_auth_regex"})
+# Registered only #if USE_OPENSSL (src/AclRegs.cc): "FATAL: Invalid ACL type" on Debian's GnuTLS
+# build.
+ACL_OPENSSL_TYPES: Final[frozenset[str]] = frozenset(
+    {"ssl_error", "user_cert", "ca_cert", "server_cert_fingerprint", "at_step",
+     "ssl::server_name", "ssl::server_name_regex"})
+# ACL options (src/acl/*: the options() of the ACL or its strategy) and whether they take a value
+# (Acl::Option valueNone/valueOptional/valueRequired): DestinationDomain.cc and DestinationIp.cc
+# "-n" (BooleanOption), Note.cc "-m" for note/annotate_* (CharacterSetOption, value optional),
+# auth/AclMaxUserIp.cc "-s".
+ACL_OPTIONS: Final[dict[str, dict[str, Literal["none", "optional", "required"]]]] = {
+    "dstdomain": {"-n": "none"}, "dstdom_regex": {"-n": "none"}, "dst": {"-n": "none"},
+    "note": {"-m": "optional"}, "annotate_client": {"-m": "optional"},
+    "annotate_transaction": {"-m": "optional"}, "max_user_ip": {"-s": "none"},
+}
+# Parameter flags the type's data parses itself (supportedFlags(): RegexData.cc, UserData.cc):
+# -i/+i, case-insensitive matching on and off.
+_CASE_FLAGS = frozenset({"-i", "+i"})
+ACL_FLAGS: Final[dict[str, frozenset[str]]] = {
+    kind: _CASE_FLAGS for kind in (
+        "browser", "dstdom_regex", "peername_regex", "referer_regex", "rep_mime_type",
+        "req_mime_type", "srcdom_regex", "url_regex", "urllogin", "urlpath_regex", "ident",
+        "ident_regex", "ext_user", "ext_user_regex", "proxy_auth", "proxy_auth_regex")
+}
+
 # src/AclRegs.cc @ SQUID_5_7: ACL types whose data is an ACLRegexData (req_header/rep_header:
 # after the header name). Their parse() calls ConfigParser::RegexStrtokFile, which is fatal while
 # configuration_includes_quoted_values is on ("Can not read regex expression ..."), even with no

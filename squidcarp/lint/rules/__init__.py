@@ -5,6 +5,7 @@ from __future__ import annotations
 from squidcarp.lint.rule import Rule
 from squidcarp.lint.rules import (
     acl_file_missing,
+    acl_value,
     backslash_blank,
     carp_digest,
     carp_icp_query,
@@ -65,6 +66,7 @@ RULES: tuple[Rule, ...] = tuple(
         parameters_literal,  # SC010
         acl_file_missing,  # SC011
         if_reactivates,  # SC012
+        acl_value,  # SC013
         peer_bungled,  # SC101
         non_parent_method,  # SC102
         carp_key_order,  # SC103

@@ -1,0 +1,407 @@
+"""Stage 4c: the rest of an ``acl`` line, as ``ACL::ParseAclLine`` reads it (src/acl/Acl.cc).
+
+``directives`` checks the name and the type word; this module checks what follows, in Squid's
+order: the type must be one Debian's Squid 5.7 registers (``Acl::Make``), the ``-x``/``+x``
+options and flags must be ones the type supports (``Acl::OptionsParser``), and then the values
+of the types whose mistakes stop Squid or silently change what the ACL matches:
+
+* IP addresses, ranges and masks of ``src``/``dst``/``localip`` (src/acl/Ip.cc
+  ``acl_ip_data::FactoryParse``), including words Squid resolves through DNS while it parses;
+* port ranges of ``port``/``localport`` (src/acl/IntRange.cc) and the numbers of ``maxconn`` and
+  ``max_user_ip``;
+* ``time`` specs (src/acl/TimeData.cc).
+
+An ACL line without values is checked as well (``Warning: empty ACL``, or worse). Values read
+from a ``"file"`` are not opened here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from squidcarp.conf import known
+from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.model import Directive, Token
+from squidcarp.conf.peer import parse_c_long, parse_short
+
+IP_TYPES = frozenset({"src", "dst", "localip"})
+PORT_TYPES = frozenset({"port", "localport"})
+# acl_ip_data::FactoryParse: the sscanf() formats (src/acl/Ip.cc SCAN_ACL*), tried in this order.
+# sscanf's %[set] takes one or more characters of the set; %c any one character.
+_V4, _V6 = "[0-9.]", "[0-9A-Fa-f:]"
+_IP_FORMS = (
+    (re.compile(f"({_V4}+)-({_V4}+)/({_V4}+)"), 4),  # SCAN_ACL1_4: a-b/mask
+    (re.compile(f"({_V4}+)-({_V4}+)()"), 4),  # SCAN_ACL2_4: a-b
+    (re.compile(f"({_V4}+)()/({_V4}+)"), 4),  # SCAN_ACL3_4: a/mask
+    (re.compile(f"({_V4}+)()/()(?=.)"), 4),  # SCAN_ACL4_4: a/<any character>: no mask at all
+    (re.compile(f"({_V6}+)-({_V6}+)/([0-9]+)"), 6),
+    (re.compile(f"({_V6}+)-({_V6}+)()"), 6),
+    (re.compile(f"({_V6}+)()/([0-9]+)"), 6),
+    (re.compile(f"({_V6}+)()/()(?=.)"), 6),
+    (re.compile("([^/]+)()/(.+)"), 0),  # "%[^/]/%s": neither (%s takes the rest of the word)
+)
+# FactoryParse: spellings of "everything" it replaces by 'all' with an ERROR line.
+ALL_SPELLINGS = frozenset({"0/0", "0.0.0.0/0", "0.0.0.0/0.0.0.0", "0.0.0.0-255.255.255.255",
+                           "0.0.0.0-0.0.0.0/0"})
+_TIME_RANGE = re.compile(r"([+-]?[0-9]+):([+-]?[0-9]+)-([+-]?[0-9]+):([+-]?[0-9]+)")
+_HOST_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?")
+DAY_LETTERS = "SMTWHFAD-"  # aclParseTimeSpec: S M T W H F A, D = weekdays, '-' ignored
+# ACLRandom::parse: sscanf "%[0-9]:%[0-9]", then "%[0-9]/%[0-9]", then "0.%[0-9]"
+_RANDOM_RATIO = re.compile(r"([0-9]+)([:/])([0-9]+)")
+_RANDOM_FRACTION = re.compile(r"0\.[0-9]")
+
+
+def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],
+                   auth_configured: bool = False) -> int:
+    """Check an ``acl NAME TYPE ...`` line whose name and type word are already read.
+
+    ``new`` is whether this line creates the ACL (only then does Squid make one of ``kind`` and
+    check that it is valid); ``auth_configured`` whether an ``auth_param SCHEME program`` line
+    came before it. Returns the index in ``d.words`` of the first value (after the options), so
+    that callers can read ACL names from there.
+    """
+    if new and kind not in known.ACL_TYPES:
+        if kind in known.ACL_OPENSSL_TYPES:
+            why = ("an OpenSSL-only type: Debian's Squid 5.7 is built with GnuTLS and does not "
+                   "have it")
+        else:
+            why = "Squid 5.7 has no such ACL type"
+        _event(events, d, 1, f"invalid ACL type '{kind}': {why}; Squid stops ('Invalid ACL "
+               "type')", Squid.FATAL)
+        return len(d.words)
+    first = _options(d, kind, events)
+    if first is None:
+        return len(d.words)
+    values = range(first, len(d.words))
+    if new and kind in known.AUTH_ACL_TYPES and not auth_configured:
+        _event(events, d, 1, f"'{kind}' ACL before any 'auth_param SCHEME program ...' line: Squid "
+               "stops ('no authentication schemes are fully configured'); put the auth_param "
+               "lines above it", Squid.FATAL)
+        return first
+    if not values:
+        if new:
+            _empty(d, kind, events)
+        return first
+    if kind in IP_TYPES:
+        for index in values:
+            _ip_value(d, index, events)
+    elif kind in PORT_TYPES:
+        for index in values:
+            _port_range(d, index, events)
+    elif kind == "maxconn":
+        _maxconn(d, first, new, events)
+    elif kind == "max_user_ip":
+        _max_user_ip(d, first, new, events)
+    elif kind == "time":
+        for index in values:
+            _time_spec(d, index, events)
+    elif kind == "hier_code":
+        for index in values:
+            if d.words[index] not in known.HIER_CODES and d.words[index][:1] not in ("'", '"'):
+                _event(events, d, index, f"no hier_code '{d.words[index]}' (they are spelled "
+                       "like HIER_DIRECT, PARENT_HIT, CARP): Squid stops", Squid.FATAL)
+                break
+    elif kind == "random" and new:
+        _random(d, first, events)
+    return first
+
+
+def _event(events: list[ReadEvent], d: Directive, index: int, message: str, squid: Squid,
+           tok: Token | None = None) -> None:
+    tok = tok or d.args[index]
+    events.append(ReadEvent(Kind.ACL_VALUE, tok.pos, f"acl {d.words[0]}: {message}", squid,
+                            tok.pos.column + len(tok.raw_or_text), tok.text))
+
+
+def _options(d: Directive, kind: str, events: list[ReadEvent]) -> int | None:
+    """``Acl::OptionsParser::parse``: the words starting with '-' or '+' after the type.
+
+    Returns the index of the first value, or None when Squid stops on an option.
+    """
+    options = known.ACL_OPTIONS.get(kind, {})
+    flags = known.ACL_FLAGS.get(kind, frozenset())
+    words = d.words
+    index = 2
+    while index < len(words) and words[index][:1] in ("-", "+"):
+        word = words[index]
+        prefix, sep, value = word.partition("=")
+        if sep and not value and index + 1 < len(words):
+            index += 1  # ConfigParser::NextKvPair takes the next token as the value
+            value = words[index]
+        if sep and not prefix:
+            _event(events, d, index, f"malformed ACL option '{word}': Squid stops",
+                   Squid.FATAL)
+            return None
+        if len(prefix) < 2:
+            _event(events, d, index, f"truncated ACL flag '{word}' (a lone '{prefix}'): Squid "
+                   "stops", Squid.FATAL)
+            return None
+        if prefix == "--":
+            return index + 1  # the explicit end of options
+        if prefix.startswith("--") or len(prefix) == 2:
+            names = [prefix]
+        else:
+            names = [prefix[0] + letter for letter in prefix[1:]]  # -xyz = -x -y -z
+        for position, name in enumerate(names):
+            last = position == len(names) - 1
+            has_value = bool(sep) and last
+            expects = options.get(name)
+            if expects is None and name not in flags:
+                supported = sorted({*options, *flags})
+                hint = (f" ({kind} takes {', '.join(supported)})" if supported
+                        else f" ({kind} takes none)")
+                _event(events, d, index, f"unsupported ACL option '{name}'{hint}: Squid stops",
+                       Squid.FATAL)
+                return None
+            if expects == "none" and has_value:
+                _event(events, d, index, f"ACL option {name} takes no value: Squid stops",
+                       Squid.FATAL)
+                return None
+            if expects == "required" and not has_value:
+                _event(events, d, index, f"ACL option {name} needs a value ({name}=...): "
+                       "Squid stops", Squid.FATAL)
+                return None
+        index += 1
+    return index
+
+
+def _empty(d: Directive, kind: str, events: list[ReadEvent]) -> None:
+    """An ``acl`` line that creates an ACL with no values (``ACL::empty``/``ACL::valid``)."""
+    effect = known.ACL_TYPES[kind]
+    at = len(d.words) - 1
+    if effect == "empty":
+        _event(events, d, at, f"'{kind}' ACL without values: Squid warns ('empty ACL') and the "
+               "ACL never matches", Squid.WARNING)
+    elif effect == "fatal":
+        _event(events, d, at, f"'{kind}' ACL without a value: Squid stops", Squid.FATAL)
+    elif effect == "crash":
+        _event(events, d, at, f"'{kind}' ACL without a value: Squid 5.7 aborts (assertion in "
+               "NoteData.cc)", Squid.FATAL)
+
+
+def _ip_value(d: Directive, index: int, events: list[ReadEvent]) -> None:
+    """One ``acl_ip_data::FactoryParse`` value."""
+    text = d.words[index]
+    if text[:1] in ("'", '"') or text in ("all", "ipv4", "ipv6"):
+        return  # a file of values (not opened here), or one of the magic words
+    if text in ALL_SPELLINGS:
+        _event(events, d, index, f"'{text}' means everything: Squid prints an ERROR, replaces "
+               "it by 'all' and carries on; write 'all'", Squid.WARNING)
+        return
+    for pattern, family in _IP_FORMS:
+        m = pattern.match(text)
+        if m is None:
+            continue
+        first, second, mask = m.groups()
+        _ip_parts(d, index, family, first, second, mask, events)
+        ignored = text[m.end():]
+        if ignored:  # what sscanf() did not convert is never looked at
+            _event(events, d, index, f"'{ignored}' at the end of '{text}' is ignored without a "
+                   "word", Squid.SILENT)
+        return
+    if numeric_address(text) is None:
+        if _never_a_host(text):
+            _event(events, d, index, f"'{text}' is neither an IP address nor a host name: "
+                   "Squid looks it up in DNS, which fails, and stops ('Bad host/IP')",
+                   Squid.FATAL)
+        else:
+            _event(events, d, index, f"'{text}' is a host name: Squid resolves it through DNS "
+                   "once, while reading its configuration (start-up waits for DNS, the ACL "
+                   "keeps the addresses of that moment, and a name that does not resolve stops "
+                   "Squid); use addresses", Squid.WARNING)
+
+
+def _ip_parts(d: Directive, index: int, family: int, first: str, second: str, mask: str,
+              events: list[ReadEvent]) -> None:
+    text = d.words[index]
+    low = numeric_address(first)
+    if low is None:
+        _event(events, d, index, f"'{first}' in '{text}' is not an IP address (no host names "
+               "with a mask or range): Squid stops ('unknown first address')", Squid.FATAL)
+        return
+    high = numeric_address(second) if second else None
+    if second and high is None:
+        _event(events, d, index, f"'{second}' in '{text}' is not an IP address: Squid stops "
+               "('unknown second address')", Squid.FATAL)
+        return
+    bits = 32 if family == 4 else 128
+    if mask:
+        cidr = _c_int_whole(mask)
+        if cidr is not None and 0 <= cidr <= 128:
+            if family == 4 and cidr > 32:
+                _event(events, d, index, f"mask /{cidr} is longer than an IPv4 address: Squid "
+                       "stops ('unknown netmask')", Squid.FATAL)
+                return
+        elif numeric_address(mask) is not None:
+            _event(events, d, index, f"netmask '{mask}' in '{text}': Squid warns that netmasks "
+                   "are deprecated and converts it to a CIDR length, which for anything but an "
+                   "IPv4 netmask is nonsense (a wrong mask can match every address); write "
+                   "/LENGTH", Squid.WARNING)
+            return
+        else:
+            _event(events, d, index, f"'{mask}' in '{text}' is not a mask: Squid stops "
+                   "('unknown netmask')", Squid.FATAL)
+            return
+        addresses = [a for a in (low, high) if a is not None]
+        if any(_masked(value, size, cidr, bits) for value, size in addresses):
+            _event(events, d, index, f"/{cidr} masks away part of the address in '{text}': "
+                   "Squid warns and matches the whole network", Squid.WARNING)
+    if high is not None and low[1] == high[1] and high[0] < low[0]:
+        _event(events, d, index, f"the range '{text}' runs backwards (its first address is "
+               "above its last): Squid accepts it without a word", Squid.SILENT)
+
+
+def _masked(value: int, size: int, cidr: int, bits: int) -> bool:
+    if size != bits:  # an IPv4 address under an IPv6-style mask: compare on its own width
+        bits = size
+    if cidr >= bits:
+        return False
+    return value & ((1 << (bits - cidr)) - 1) != 0
+
+
+def numeric_address(text: str) -> tuple[int, int] | None:
+    """(value, bits) of a numeric address as ``getaddrinfo`` takes it without DNS: IPv4 in
+    ``inet_aton`` forms (``10.1``, ``0x0a000001``, octal parts), IPv6 with an optional zone."""
+    if ":" in text:
+        import ipaddress
+
+        try:
+            return int(ipaddress.IPv6Address(text)), 128
+        except ValueError:
+            return None
+    parts = text.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = []
+    for part in parts:
+        value = _inet_aton_part(part)
+        if value is None:
+            return None
+        numbers.append(value)
+    # a; a.b (8.24); a.b.c (8.8.16); a.b.c.d (8.8.8.8)
+    widths = {1: (32,), 2: (8, 24), 3: (8, 8, 16), 4: (8, 8, 8, 8)}[len(numbers)]
+    total = 0
+    for value, width in zip(numbers, widths, strict=True):
+        if value >= 1 << width:
+            return None
+        total = (total << width) | value
+    return total, 32
+
+
+def _inet_aton_part(part: str) -> int | None:
+    """A C-style unsigned number (0x hex, 0 octal, decimal), as ``inet_aton`` reads each part."""
+    if not part:
+        return None
+    try:
+        if part[:2] in ("0x", "0X"):
+            return int(part[2:], 16) if part[2:] else 0
+        if part.startswith("0") and len(part) > 1:
+            return int(part[1:], 8)
+        return int(part, 10) if part.isdigit() else None
+    except ValueError:
+        return None
+
+
+def _never_a_host(text: str) -> bool:
+    """A word that no DNS lookup can resolve: one with a ':' (an IPv6 attempt), whose last label
+    is all digits (RFC 3696 s2: top-level domains are not all-numeric, so ``10.0.0.300``), or
+    that breaks RFC 1123 host name syntax (letters, digits and inner hyphens; underscores are
+    let through, as resolvers do)."""
+    labels = text[:-1].split(".") if text.endswith(".") else text.split(".")
+    return (":" in text or labels[-1].isdigit()
+            or not all(_HOST_LABEL.fullmatch(label) for label in labels))
+
+
+def _c_int_whole(text: str) -> int | None:
+    """``sscanf(asc, "%d%c") == 1``: an optionally signed decimal and nothing after it."""
+    m = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", text)
+    return int(m.group(1)) if m else None
+
+
+def _port_range(d: Directive, index: int, events: list[ReadEvent]) -> None:
+    """``ACLIntRange::parse``: ``N`` or ``N-M``, each ``xatos`` (0..65535), with N <= M."""
+    text = d.words[index]
+    if text[:1] in ("'", '"'):
+        return
+    low_text, dash, high_text = text.partition("-")
+    low, error = parse_short(low_text)
+    if error is None and dash:
+        high, error = parse_short(high_text)
+    else:
+        high = low
+    if error is not None:
+        _event(events, d, index, f"port '{text}': {error}: Squid stops", Squid.FATAL)
+    elif low is not None and high is not None and high < low:
+        _event(events, d, index, f"port range '{text}' runs backwards: Squid stops ('Invalid "
+               "port value')", Squid.FATAL)
+
+
+def _maxconn(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> None:
+    """``ACLMaxConnection::parse``: ``atoi`` of the first value; the rest is ignored."""
+    text = d.words[first]
+    m = re.match(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", text)
+    limit = int(m.group(1)) if m else 0
+    if new and limit <= 0:
+        _event(events, d, first, f"maxconn limit '{text}' is not a positive number: Squid stops "
+               "('Invalid ACL')", Squid.FATAL)
+    for index in range(first + 1, len(d.words)):
+        _event(events, d, index, f"maxconn takes one limit: '{d.words[index]}' is ignored "
+               "without a word", Squid.SILENT)
+
+
+def _max_user_ip(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> None:
+    """``ACLMaxUserIP::parse``: ``xatoi`` of the first value (a number, else Squid stops)."""
+    text = d.words[first]
+    result = parse_c_long(text)
+    if result.value is None:
+        _event(events, d, first, f"max_user_ip '{text}' is not a number: Squid stops",
+               Squid.FATAL)
+    elif new and result.value <= 0:
+        _event(events, d, first, f"max_user_ip '{text}' is not a positive number: Squid stops "
+               "('Invalid ACL')", Squid.FATAL)
+
+
+def _random(d: Directive, first: int, events: list[ReadEvent]) -> None:
+    """``ACLRandom::parse``: ``A:B`` (A in A+B), ``A/B`` (A <= B) or ``0.NNN``; otherwise the
+    ACL has no pattern and Squid stops ('Invalid ACL')."""
+    text = d.words[first]
+    if text[:1] in ("'", '"'):
+        return
+    ratio = _RANDOM_RATIO.match(text)
+    if ratio is not None:
+        a, sep, b = int(ratio.group(1)), ratio.group(2), int(ratio.group(3))
+        if a > 0 and b > 0 and (sep == ":" or a <= b):
+            return
+    elif _RANDOM_FRACTION.match(text) is not None:
+        return
+    _event(events, d, first, f"random pattern '{text}' is not A:B, A/B (A <= B) or 0.N: Squid "
+           "stops ('Invalid ACL')", Squid.FATAL)
+
+
+def _time_spec(d: Directive, index: int, events: list[ReadEvent]) -> None:
+    """``ACLTimeData::parse``: day letters, or ``HH:MM-HH:MM`` within one day."""
+    text = d.words[index]
+    if text[:1] in ("'", '"'):
+        return
+    if not "0" <= text[0] <= "9":
+        bad = sorted({c for c in text if c not in DAY_LETTERS})
+        if bad:
+            what = "is no day letter" if len(bad) == 1 else "are no day letters"
+            _event(events, d, index, f"time: {', '.join(repr(c) for c in bad)} in '{text}' "
+                   f"{what} (S M T W H F A, D for weekdays; upper case): Squid prints 'Bad Day' "
+                   "and ignores it", Squid.WARNING)
+        return
+    m = _TIME_RANGE.match(text)
+    if m is None:
+        _event(events, d, index, f"time range '{text}' is not HH:MM-HH:MM: Squid stops",
+               Squid.FATAL)
+        return
+    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    if not (0 <= h1 < 24 and (0 <= h2 < 24 or (h2 == 24 and m2 == 0))
+            and 0 <= m1 < 60 and 0 <= m2 < 60):
+        _event(events, d, index, f"time range '{text}' is outside 00:00-24:00: Squid stops",
+               Squid.FATAL)
+    elif h1 * 60 + m1 > h2 * 60 + m2:
+        _event(events, d, index, f"time range '{text}' runs backwards (a range cannot cross "
+               "midnight: write two): Squid stops", Squid.FATAL)
+
