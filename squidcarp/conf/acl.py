@@ -18,37 +18,38 @@ from a ``"file"`` are not opened here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.model import Directive, Token
 from squidcarp.conf.peer import parse_c_long, parse_short
 
-IP_TYPES = frozenset({"src", "dst", "localip"})
-PORT_TYPES = frozenset({"port", "localport"})
 # acl_ip_data::FactoryParse: the sscanf() formats (src/acl/Ip.cc SCAN_ACL*), tried in this order.
-# sscanf's %[set] takes one or more characters of the set; %c any one character.
+# sscanf's %[set] takes one or more characters of the set; %c any one character. (Patterns here
+# and below are strings: re compiles and caches them on first use, so configs without such ACLs
+# never pay for compiling them.)
 _V4, _V6 = "[0-9.]", "[0-9A-Fa-f:]"
 _IP_FORMS = (
-    (re.compile(f"({_V4}+)-({_V4}+)/({_V4}+)"), 4),  # SCAN_ACL1_4: a-b/mask
-    (re.compile(f"({_V4}+)-({_V4}+)()"), 4),  # SCAN_ACL2_4: a-b
-    (re.compile(f"({_V4}+)()/({_V4}+)"), 4),  # SCAN_ACL3_4: a/mask
-    (re.compile(f"({_V4}+)()/()(?=.)"), 4),  # SCAN_ACL4_4: a/<any character>: no mask at all
-    (re.compile(f"({_V6}+)-({_V6}+)/([0-9]+)"), 6),
-    (re.compile(f"({_V6}+)-({_V6}+)()"), 6),
-    (re.compile(f"({_V6}+)()/([0-9]+)"), 6),
-    (re.compile(f"({_V6}+)()/()(?=.)"), 6),
-    (re.compile("([^/]+)()/(.+)"), 0),  # "%[^/]/%s": neither (%s takes the rest of the word)
+    (f"({_V4}+)-({_V4}+)/({_V4}+)", 4),  # SCAN_ACL1_4: a-b/mask
+    (f"({_V4}+)-({_V4}+)()", 4),  # SCAN_ACL2_4: a-b
+    (f"({_V4}+)()/({_V4}+)", 4),  # SCAN_ACL3_4: a/mask
+    (f"({_V4}+)()/()(?=.)", 4),  # SCAN_ACL4_4: a/<any character>: no mask at all
+    (f"({_V6}+)-({_V6}+)/([0-9]+)", 6),
+    (f"({_V6}+)-({_V6}+)()", 6),
+    (f"({_V6}+)()/([0-9]+)", 6),
+    (f"({_V6}+)()/()(?=.)", 6),
+    ("([^/]+)()/(.+)", 0),  # "%[^/]/%s": neither (%s takes the rest of the word)
 )
 # FactoryParse: spellings of "everything" it replaces by 'all' with an ERROR line.
 ALL_SPELLINGS = frozenset({"0/0", "0.0.0.0/0", "0.0.0.0/0.0.0.0", "0.0.0.0-255.255.255.255",
                            "0.0.0.0-0.0.0.0/0"})
-_TIME_RANGE = re.compile(r"([+-]?[0-9]+):([+-]?[0-9]+)-([+-]?[0-9]+):([+-]?[0-9]+)")
-_HOST_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?")
+_TIME_RANGE = r"([+-]?[0-9]+):([+-]?[0-9]+)-([+-]?[0-9]+):([+-]?[0-9]+)"
+_HOST_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
 DAY_LETTERS = "SMTWHFAD-"  # aclParseTimeSpec: S M T W H F A, D = weekdays, '-' ignored
 # ACLRandom::parse: sscanf "%[0-9]:%[0-9]", then "%[0-9]/%[0-9]", then "0.%[0-9]"
-_RANDOM_RATIO = re.compile(r"([0-9]+)([:/])([0-9]+)")
-_RANDOM_FRACTION = re.compile(r"0\.[0-9]")
+_RANDOM_RATIO = r"([0-9]+)([:/])([0-9]+)"
+_RANDOM_FRACTION = r"0\.[0-9]"
 
 
 def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],
@@ -60,6 +61,7 @@ def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],
     came before it. Returns the index in ``d.words`` of the first value (after the options), so
     that callers can read ACL names from there.
     """
+    words = d.words
     if new and kind not in known.ACL_TYPES:
         if kind in known.ACL_OPENSSL_TYPES:
             why = ("an OpenSSL-only type: Debian's Squid 5.7 is built with GnuTLS and does not "
@@ -68,41 +70,24 @@ def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],
             why = "Squid 5.7 has no such ACL type"
         _event(events, d, 1, f"invalid ACL type '{kind}': {why}; Squid stops ('Invalid ACL "
                "type')", Squid.FATAL)
-        return len(d.words)
-    first = _options(d, kind, events)
-    if first is None:
-        return len(d.words)
-    values = range(first, len(d.words))
+        return len(words)
+    first = 2
+    if len(words) > 2 and words[2][0] in "-+":
+        options_end = _options(d, kind, events)
+        if options_end is None:
+            return len(words)
+        first = options_end
     if new and kind in known.AUTH_ACL_TYPES and not auth_configured:
         _event(events, d, 1, f"'{kind}' ACL before any 'auth_param SCHEME program ...' line: Squid "
                "stops ('no authentication schemes are fully configured'); put the auth_param "
                "lines above it", Squid.FATAL)
-        return first
-    if not values:
+    elif first >= len(words):
         if new:
             _empty(d, kind, events)
-        return first
-    if kind in IP_TYPES:
-        for index in values:
-            _ip_value(d, index, events)
-    elif kind in PORT_TYPES:
-        for index in values:
-            _port_range(d, index, events)
-    elif kind == "maxconn":
-        _maxconn(d, first, new, events)
-    elif kind == "max_user_ip":
-        _max_user_ip(d, first, new, events)
-    elif kind == "time":
-        for index in values:
-            _time_spec(d, index, events)
-    elif kind == "hier_code":
-        for index in values:
-            if d.words[index] not in known.HIER_CODES and d.words[index][:1] not in ("'", '"'):
-                _event(events, d, index, f"no hier_code '{d.words[index]}' (they are spelled "
-                       "like HIER_DIRECT, PARENT_HIT, CARP): Squid stops", Squid.FATAL)
-                break
-    elif kind == "random" and new:
-        _random(d, first, events)
+    else:
+        checker = _VALUE_CHECKERS.get(kind)
+        if checker is not None:
+            checker(d, first, new, events)
     return first
 
 
@@ -124,6 +109,9 @@ def _options(d: Directive, kind: str, events: list[ReadEvent]) -> int | None:
     index = 2
     while index < len(words) and words[index][:1] in ("-", "+"):
         word = words[index]
+        if word in flags or options.get(word) == "none":
+            index += 1  # a whole -x the type takes, with no value: the common case
+            continue
         prefix, sep, value = word.partition("=")
         if sep and not value and index + 1 < len(words):
             index += 1  # ConfigParser::NextKvPair takes the next token as the value
@@ -179,6 +167,11 @@ def _empty(d: Directive, kind: str, events: list[ReadEvent]) -> None:
                "NoteData.cc)", Squid.FATAL)
 
 
+def _ip_values(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> None:
+    for index in range(first, len(d.words)):
+        _ip_value(d, index, events)
+
+
 def _ip_value(d: Directive, index: int, events: list[ReadEvent]) -> None:
     """One ``acl_ip_data::FactoryParse`` value."""
     text = d.words[index]
@@ -189,7 +182,7 @@ def _ip_value(d: Directive, index: int, events: list[ReadEvent]) -> None:
                "it by 'all' and carries on; write 'all'", Squid.WARNING)
         return
     for pattern, family in _IP_FORMS:
-        m = pattern.match(text)
+        m = re.match(pattern, text)
         if m is None:
             continue
         first, second, mask = m.groups()
@@ -309,13 +302,18 @@ def _never_a_host(text: str) -> bool:
     let through, as resolvers do)."""
     labels = text[:-1].split(".") if text.endswith(".") else text.split(".")
     return (":" in text or labels[-1].isdigit()
-            or not all(_HOST_LABEL.fullmatch(label) for label in labels))
+            or not all(re.fullmatch(_HOST_LABEL, label) for label in labels))
 
 
 def _c_int_whole(text: str) -> int | None:
     """``sscanf(asc, "%d%c") == 1``: an optionally signed decimal and nothing after it."""
     m = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", text)
     return int(m.group(1)) if m else None
+
+
+def _port_ranges(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> None:
+    for index in range(first, len(d.words)):
+        _port_range(d, index, events)
 
 
 def _port_range(d: Directive, index: int, events: list[ReadEvent]) -> None:
@@ -361,21 +359,36 @@ def _max_user_ip(d: Directive, first: int, new: bool, events: list[ReadEvent]) -
                "('Invalid ACL')", Squid.FATAL)
 
 
-def _random(d: Directive, first: int, events: list[ReadEvent]) -> None:
+def _hier_codes(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> None:
+    """``ACLHierCodeData::parse``: each word exactly one of the hier_code names."""
+    for index in range(first, len(d.words)):
+        word = d.words[index]
+        if word not in known.HIER_CODES and word[:1] not in ("'", '"'):
+            _event(events, d, index, f"no hier_code '{word}' (they are spelled like "
+                   "HIER_DIRECT, PARENT_HIT, CARP): Squid stops", Squid.FATAL)
+            return
+
+
+def _random(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> None:
     """``ACLRandom::parse``: ``A:B`` (A in A+B), ``A/B`` (A <= B) or ``0.NNN``; otherwise the
     ACL has no pattern and Squid stops ('Invalid ACL')."""
     text = d.words[first]
-    if text[:1] in ("'", '"'):
+    if not new or text[:1] in ("'", '"'):
         return
-    ratio = _RANDOM_RATIO.match(text)
+    ratio = re.match(_RANDOM_RATIO, text)
     if ratio is not None:
         a, sep, b = int(ratio.group(1)), ratio.group(2), int(ratio.group(3))
         if a > 0 and b > 0 and (sep == ":" or a <= b):
             return
-    elif _RANDOM_FRACTION.match(text) is not None:
+    elif re.match(_RANDOM_FRACTION, text) is not None:
         return
     _event(events, d, first, f"random pattern '{text}' is not A:B, A/B (A <= B) or 0.N: Squid "
            "stops ('Invalid ACL')", Squid.FATAL)
+
+
+def _time_specs(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> None:
+    for index in range(first, len(d.words)):
+        _time_spec(d, index, events)
 
 
 def _time_spec(d: Directive, index: int, events: list[ReadEvent]) -> None:
@@ -391,7 +404,7 @@ def _time_spec(d: Directive, index: int, events: list[ReadEvent]) -> None:
                    f"{what} (S M T W H F A, D for weekdays; upper case): Squid prints 'Bad Day' "
                    "and ignores it", Squid.WARNING)
         return
-    m = _TIME_RANGE.match(text)
+    m = re.match(_TIME_RANGE, text)
     if m is None:
         _event(events, d, index, f"time range '{text}' is not HH:MM-HH:MM: Squid stops",
                Squid.FATAL)
@@ -405,3 +418,13 @@ def _time_spec(d: Directive, index: int, events: list[ReadEvent]) -> None:
         _event(events, d, index, f"time range '{text}' runs backwards (a range cannot cross "
                "midnight: write two): Squid stops", Squid.FATAL)
 
+
+Checker = Callable[[Directive, int, bool, list[ReadEvent]], None]
+# The types whose values are checked (the others' values are regular expressions, domains,
+# names... that Squid takes as they come).
+_VALUE_CHECKERS: dict[str, Checker] = {
+    "src": _ip_values, "dst": _ip_values, "localip": _ip_values,
+    "port": _port_ranges, "localport": _port_ranges,
+    "maxconn": _maxconn, "max_user_ip": _max_user_ip, "time": _time_specs,
+    "hier_code": _hier_codes, "random": _random,
+}

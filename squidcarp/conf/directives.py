@@ -382,8 +382,9 @@ def _acl(d: Directive, acls: AclNames, events: list[ReadEvent]) -> None:
     kind = ACL_TYPE_RENAMES.get(words[1], words[1])
     if kind == "proto" and name == "manager":
         return  # "UPGRADE: ACL 'manager' is now a built-in ACL": the line is ignored
-    new = name.lower() not in acls.names
-    known_kind = acls.names.setdefault(name.lower(), kind)
+    key = name.lower()
+    new = key not in acls.names
+    known_kind = acls.names.setdefault(key, kind)
     if known_kind != kind:
         tok = d.args[1]
         events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,

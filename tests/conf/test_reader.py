@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from squidcarp.conf import ReadOptions, read_bytes, read_config
 from squidcarp.conf.events import Kind, Squid
 from squidcarp.conf.model import PeerType
@@ -223,3 +225,36 @@ def test_lazy_directive_is_the_object_init_makes() -> None:
     assert lazy.__dict__ == made.__dict__
     assert lazy == made and hash(lazy) == hash(made) and repr(lazy) == repr(made)
     assert [(t.text, t.pos.column) for t in lazy.args] == [("x", 5), ("src", 7), ("all", 11)]
+
+
+def test_model_classes_behave_like_generated_frozen_dataclasses() -> None:
+    """The model's eq/hash/repr come from FrozenModel (one copy, not compiled per class): they
+    must mean exactly what ``@dataclass(frozen=True)`` would generate."""
+    import dataclasses
+
+    from squidcarp.conf import model
+
+    r = read_bytes(b"cache_peer a parent 3128 0 carp weight=2 name=x\nacl y src 10.0.0.1\n"
+                   b"cache_peer_access x allow y\nicp_port 0\n", "t.conf")
+    objects = [r.config, r.config.peers[0], r.config.peer_access[0], r.config.directives[0],
+               r.config.settings[0][1], r.config.peers[0].options[0]]
+    for obj in objects:
+        cls = type(obj)
+        assert isinstance(obj, model.FrozenModel)
+        assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+        spec = [(f.name, f.type, dataclasses.field(compare=f.compare, repr=f.repr))
+                for f in dataclasses.fields(cls)]
+        reference = dataclasses.make_dataclass(cls.__name__, spec, frozen=True)
+        values = {f.name: getattr(obj, f.name) for f in dataclasses.fields(cls)}
+        twin = reference(**values)
+        assert repr(obj) == repr(twin)
+        assert hash(obj) == hash(twin)
+        copy = dataclasses.replace(obj)
+        assert copy == obj and hash(copy) == hash(obj) and copy is not obj
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, dataclasses.fields(cls)[0].name, None)
+    # fields with compare=False are left out, other fields count
+    d = r.config.directives[0]
+    assert dataclasses.replace(d, start=99) == d
+    assert dataclasses.replace(d, text="other") != d
+    assert (d == "cache_peer") is False
