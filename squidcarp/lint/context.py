@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from squidcarp.conf.events import Kind, ReadEvent
+from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.model import CachePeer, SquidConfig
 from squidcarp.conf.reader import ReadResult
-from squidcarp.lint.diagnostic import Finding
+from squidcarp.lint.diagnostic import Finding, Severity
 
 SQUID_VERSIONS = ("2.5", "2.6", "2.7", "3", "4", "5", "6", "7")
 
@@ -29,6 +29,13 @@ class LintContext(NamedTuple):
         """Reader events of these kinds as findings, message as the reader worded it."""
         for e in self.events(*kinds):
             yield Finding(e.pos, e.message, end_column=e.end_column)
+
+    def verdict_findings(self, *kinds: Kind) -> Iterator[Finding]:
+        """Like :meth:`event_findings`, graded by Squid's own reaction: an error where Squid
+        stops (or crashes), a warning where it carries on."""
+        for e in self.events(*kinds):
+            severity = Severity.ERROR if e.squid is Squid.FATAL else Severity.WARNING
+            yield Finding(e.pos, e.message, severity, e.end_column)
 
     @property
     def legacy(self) -> bool:

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.conf.events import Kind, Squid
+from squidcarp.conf.events import Kind
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -53,6 +53,4 @@ SEVERITY = Severity.ERROR
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/acl/Acl.cc ACL::ParseAclLine -> Acl::Make, Acl::OptionsParser, ACL::parse, ACL::valid
-    for e in ctx.events(Kind.ACL_VALUE):
-        severity = Severity.ERROR if e.squid is Squid.FATAL else Severity.WARNING
-        yield Finding(e.pos, e.message, severity, e.end_column)
+    yield from ctx.verdict_findings(Kind.ACL_VALUE)

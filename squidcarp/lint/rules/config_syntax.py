@@ -56,7 +56,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.conf.events import Kind, Squid
+from squidcarp.conf.events import Kind
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -71,6 +71,4 @@ KINDS = (Kind.QUOTE_ERROR, Kind.STRICT_TOKEN, Kind.UNKNOWN_FUNCTION, Kind.PARAME
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for e in ctx.events(*KINDS):
-        severity = Severity.ERROR if e.squid is Squid.FATAL else Severity.WARNING
-        yield Finding(e.pos, e.message, severity, e.end_column)
+    yield from ctx.verdict_findings(*KINDS)

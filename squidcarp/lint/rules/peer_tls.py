@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.conf.events import Kind, Squid
+from squidcarp.conf.events import Kind
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -42,6 +42,4 @@ SEVERITY = Severity.WARNING
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/security/PeerOptions.cc Security::PeerOptions::parse
-    for e in ctx.events(Kind.PEER_TLS):
-        severity = Severity.ERROR if e.squid is Squid.FATAL else Severity.WARNING
-        yield Finding(e.pos, e.message, severity, e.end_column)
+    yield from ctx.verdict_findings(Kind.PEER_TLS)
