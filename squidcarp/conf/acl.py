@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
-from squidcarp.conf.model import Directive, Token
+from squidcarp.conf.model import Directive
 from squidcarp.conf.peer import parse_c_long, parse_short
 
 # acl_ip_data::FactoryParse: the sscanf() formats (src/acl/Ip.cc SCAN_ACL*), tried in this order.
@@ -91,9 +91,10 @@ def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],
     return first
 
 
-def _event(events: list[ReadEvent], d: Directive, index: int, message: str, squid: Squid,
-           tok: Token | None = None) -> None:
-    tok = tok or d.args[index]
+def _event(events: list[ReadEvent], d: Directive, index: int, message: str,
+           squid: Squid) -> None:
+    """Report on the word ``d.words[index]`` (its token made only now, to point at it)."""
+    tok = d.args[index]
     events.append(ReadEvent(Kind.ACL_VALUE, tok.pos, f"acl {d.words[0]}: {message}", squid,
                             tok.pos.column + len(tok.raw_or_text), tok.text))
 
@@ -217,7 +218,6 @@ def _ip_parts(d: Directive, index: int, family: int, first: str, second: str, ma
         _event(events, d, index, f"'{second}' in '{text}' is not an IP address: Squid stops "
                "('unknown second address')", Squid.FATAL)
         return
-    bits = 32 if family == 4 else 128
     if mask:
         cidr = _c_int_whole(mask)
         if cidr is not None and 0 <= cidr <= 128:
@@ -236,7 +236,7 @@ def _ip_parts(d: Directive, index: int, family: int, first: str, second: str, ma
                    "('unknown netmask')", Squid.FATAL)
             return
         addresses = [a for a in (low, high) if a is not None]
-        if any(_masked(value, size, cidr, bits) for value, size in addresses):
+        if any(_masked(value, size, cidr) for value, size in addresses):
             _event(events, d, index, f"/{cidr} masks away part of the address in '{text}': "
                    "Squid warns and matches the whole network", Squid.WARNING)
     if high is not None and low[1] == high[1] and high[0] < low[0]:
@@ -244,19 +244,16 @@ def _ip_parts(d: Directive, index: int, family: int, first: str, second: str, ma
                "above its last): Squid accepts it without a word", Squid.SILENT)
 
 
-def _masked(value: int, size: int, cidr: int, bits: int) -> bool:
-    if size != bits:  # an IPv4 address under an IPv6-style mask: compare on its own width
-        bits = size
-    if cidr >= bits:
-        return False
-    return value & ((1 << (bits - cidr)) - 1) != 0
+def _masked(value: int, bits: int, cidr: int) -> bool:
+    """Whether a /cidr mask clears set bits of a ``bits``-wide address."""
+    return cidr < bits and value & ((1 << (bits - cidr)) - 1) != 0
 
 
 def numeric_address(text: str) -> tuple[int, int] | None:
     """(value, bits) of a numeric address as ``getaddrinfo`` takes it without DNS: IPv4 in
     ``inet_aton`` forms (``10.1``, ``0x0a000001``, octal parts), IPv6 with an optional zone."""
     if ":" in text:
-        import ipaddress
+        import ipaddress  # (here, not at the top: only address ACLs with IPv6 need it)
 
         try:
             return int(ipaddress.IPv6Address(text)), 128
