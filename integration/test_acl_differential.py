@@ -1,8 +1,9 @@
 """Random ``acl`` lines: squidcarp predicts the verdict of the installed ``squid -k parse``.
 
-Each case is one ``acl`` line built from a fixed seed out of types, options and values chosen to
-sit on the edges of Squid 5.7's ACL parsers (src/acl/Options.cc, Ip.cc, IntRange.cc,
-TimeData.cc, Random.cc, HierCodeData.cc, auth/AclProxyAuth.cc), half of them after an
+Each case is an ``acl`` line (for domain types sometimes two for the same ACL) built from a
+fixed seed out of types, options and values chosen to sit on the edges of Squid 5.7's ACL
+parsers (src/acl/Options.cc, Ip.cc, IntRange.cc, TimeData.cc, Random.cc, HierCodeData.cc,
+DomainData.cc and its splay tree, auth/AclProxyAuth.cc), half of them after an
 ``auth_param ... program`` line. Squid's exit status (a crash counted as fatal) must be the one
 squidcarp predicts from its reader events. Words that would need DNS are left out: their verdict
 depends on the resolver, and squidcarp reports them as warnings either way.
@@ -22,10 +23,11 @@ from squidcarp.conf import ReadOptions, read_config
 from tests.conf.test_squid_differential import MAIN, exit_class, predicted_exit
 
 SEED = 20261122
-COUNT = 240
+COUNT = 300
 TYPES = ("src", "dst", "localip", "myip", "port", "localport", "myport", "maxconn",
-         "max_user_ip", "time", "dstdomain", "url_regex", "browser", "note", "method",
-         "proxy_auth", "any-of", "http_status", "hier_code", "random", "bogus_type", "ssl_error")
+         "max_user_ip", "time", "dstdomain", "srcdomain", "dstdomain", "url_regex", "browser",
+         "note", "method", "proxy_auth", "any-of", "http_status", "hier_code", "random",
+         "bogus_type", "ssl_error")
 OPTIONS = ("", "", "", "", "-n", "-i", "+i", "-s", "-m", "--", "-", "-ni", "-n=1", "-m=,",
            "-x", "--x", "-ii")
 ADDRESSES = ("10.0.0.1", "10.0.0.0/8", "10.1.0.0/8", "10.0.0.0/33", "10.0.0.0/32", "10.0.0.300",
@@ -42,6 +44,10 @@ TIMES = ("MTWHF", "mtw", "D", "08:00-17:00", "17:00-08:00", "23:00-24:00", "24:0
 NUMBERS = ("0", "1", "5", "-1", "x", "5x", "0x10", "010")
 WORDS = (".a.example", "^http://", "GET", "x", "a", "PARENT_HIT", "1/2", "2/1", "1:3", "0:1",
          "0.5", ".5", "HIER_DIRECT", "CD_PARENT_HIT")
+# Overlapping domains, for the splay tree Squid keeps them in (src/acl/DomainData.cc).
+DOMAINS = (".a.example", "a.example", "www.a.example", "x.www.a.example", ".www.a.example",
+           "b.example", ".example", "example", "A.example", "a-b.example", "ab.example",
+           ".b.example", "z.example", "a.example.", ".", "..a.example", "c.a.example")
 
 
 def _values(rng: random.Random, kind: str) -> list[str]:
@@ -53,6 +59,8 @@ def _values(rng: random.Random, kind: str) -> list[str]:
         pool = TIMES
     elif kind in ("maxconn", "max_user_ip"):
         pool = NUMBERS
+    elif kind in ("dstdomain", "srcdomain"):
+        return [rng.choice(DOMAINS) for _ in range(rng.randint(1, 5))]
     else:
         pool = WORDS
     return [rng.choice(pool) for _ in range(rng.choice((0, 1, 1, 1, 2, 3)))]
@@ -69,7 +77,10 @@ def _cases() -> list[str]:
             words.append(option)
         words += _values(rng, kind)
         auth = "auth_param basic program /bin/true\n" if rng.random() < 0.5 else ""
-        out.append(f"acl a src 10.0.0.1\n{auth}{' '.join(words)}\n")
+        more = ""  # a second line for the same ACL: Squid adds its values to the first's
+        if kind.endswith("domain") and rng.random() < 0.5:
+            more = f"acl x {kind} {' '.join(_values(rng, kind))}\n"
+        out.append(f"acl a src 10.0.0.1\n{auth}{' '.join(words)}\n{more}")
     return out
 
 

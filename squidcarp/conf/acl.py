@@ -9,7 +9,9 @@ of the types whose mistakes stop Squid or silently change what the ACL matches:
   ``acl_ip_data::FactoryParse``), including words Squid resolves through DNS while it parses;
 * port ranges of ``port``/``localport`` (src/acl/IntRange.cc) and the numbers of ``maxconn`` and
   ``max_user_ip``;
-* ``time`` specs (src/acl/TimeData.cc).
+* ``time`` specs (src/acl/TimeData.cc);
+* overlapping ``dstdomain``/``srcdomain`` values, through the splay tree Squid keeps them in
+  (src/acl/DomainData.cc, include/splay.h).
 
 An ACL line without values is checked as well (``Warning: empty ACL``, or worse). Values read
 from a ``"file"`` are not opened here.
@@ -52,15 +54,26 @@ _RANDOM_RATIO = r"([0-9]+)([:/])([0-9]+)"
 _RANDOM_FRACTION = r"0\.[0-9]"
 
 
+class AclState:
+    """What ACL parsing carries from one line to the next."""
+
+    def __init__(self) -> None:
+        self.auth_configured = False
+        """Whether an ``auth_param SCHEME program ...`` line has been read (proxy_auth needs it)."""
+        self.domains: dict[str, DomainSplay | None] = {}
+        """Lower-cased ACL name -> its domain tree (None once a value came from a file)."""
+
+
 def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],
-                   auth_configured: bool = False) -> int:
+                   state: AclState | None = None) -> int:
     """Check an ``acl NAME TYPE ...`` line whose name and type word are already read.
 
     ``new`` is whether this line creates the ACL (only then does Squid make one of ``kind`` and
-    check that it is valid); ``auth_configured`` whether an ``auth_param SCHEME program`` line
-    came before it. Returns the index in ``d.words`` of the first value (after the options), so
-    that callers can read ACL names from there.
+    check that it is valid); ``state`` is what earlier lines left (auth schemes, domain trees).
+    Returns the index in ``d.words`` of the first value (after the options), so that callers can
+    read ACL names from there.
     """
+    state = state or AclState()
     words = d.words
     if new and kind not in known.ACL_TYPES:
         if kind in known.ACL_OPENSSL_TYPES:
@@ -77,13 +90,15 @@ def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],
         if options_end is None:
             return len(words)
         first = options_end
-    if new and kind in known.AUTH_ACL_TYPES and not auth_configured:
+    if new and kind in known.AUTH_ACL_TYPES and not state.auth_configured:
         _event(events, d, 1, f"'{kind}' ACL before any 'auth_param SCHEME program ...' line: Squid "
                "stops ('no authentication schemes are fully configured'); put the auth_param "
                "lines above it", Squid.FATAL)
     elif first >= len(words):
         if new:
             _empty(d, kind, events)
+    elif kind in DOMAIN_TYPES:
+        _domains(d, first, state, events)
     else:
         checker = _VALUE_CHECKERS.get(kind)
         if checker is not None:
@@ -414,6 +429,187 @@ def _time_spec(d: Directive, index: int, events: list[ReadEvent]) -> None:
     elif h1 * 60 + m1 > h2 * 60 + m2:
         _event(events, d, index, f"time range '{text}' runs backwards (a range cannot cross "
                "midnight: write two): Squid stops", Squid.FATAL)
+
+
+DOMAIN_TYPES = frozenset({"dstdomain", "srcdomain"})  # ACLDomainData (src/AclRegs.cc)
+
+
+class _DomainClash(Exception):
+    """aclDomainCompare stopped Squid: ``new`` overlaps ``old``, already in the tree. Squid's
+    message calls the longer of the two a subdomain of the shorter."""
+
+    def __init__(self, new: bytes, old: bytes) -> None:
+        super().__init__(new, old)
+        self.new, self.old = new, old
+        self.sub, self.parent = (old, new) if len(old) > len(new) else (new, old)
+
+
+class _Node:
+    __slots__ = ("left", "right", "value")
+
+    def __init__(self, value: bytes) -> None:
+        self.value = value
+        self.left: _Node | None = None
+        self.right: _Node | None = None
+
+
+class DomainSplay:
+    """An ``ACLDomainData`` value tree: Squid's top-down splay tree (include/splay.h) with
+    ``aclDomainCompare`` (src/acl/DomainData.cc) as its order.
+
+    Squid keeps a dstdomain/srcdomain ACL's values in a splay tree ordered by
+    ``matchDomainName``, which calls a domain and its subdomains *equal*. Inserting a value that
+    compares equal to one already in the tree is where it notices overlaps, and which pairs it
+    compares depends on the shape of the tree, so the tree is rebuilt here step by step: a
+    subdomain met after its wildcard is dropped with a WARNING (``ignored``), a wildcard met
+    after one of its subdomains stops Squid (``_DomainClash``).
+    """
+
+    def __init__(self) -> None:
+        self.head: _Node | None = None
+        self.ignored: list[tuple[bytes, bytes]] = []
+        """(subdomain, domain) pairs Squid warned about and dropped."""
+
+    def insert(self, value: bytes) -> None:
+        """``Splay::insert``: ``find`` (one splay), then ``SplayNode::insert`` (another)."""
+        if self.head is None:
+            self.head = _Node(value)
+            return
+        self.head, last = self._splay(self.head, value)
+        if last == 0:
+            return  # a duplicate, or a subdomain already covered: not inserted
+        top, last = self._splay(self.head, value)
+        node = _Node(value)
+        if last < 0:
+            node.left, node.right, top.left = top.left, top, None
+        else:
+            node.right, node.left, top.right = top.right, top, None
+        self.head = node
+
+    def _compare(self, new: bytes, old: bytes) -> int:
+        """``aclDomainCompare(new, old)``."""
+        ret = match_domain_name(old, new)
+        if ret != 0:
+            ret = match_domain_name(new, old)
+            if ret == 0:
+                longer, shorter = (new, old) if len(new) > len(old) else (old, new)
+                if (longer, shorter) not in self.ignored:
+                    self.ignored.append((longer, shorter))
+        elif old != new:
+            raise _DomainClash(new, old)
+        return ret
+
+    def _splay(self, top: _Node, value: bytes) -> tuple[_Node, int]:
+        """``SplayNode::splay``: bring the node nearest ``value`` to the top."""
+        header = _Node(b"")
+        left = right = header
+        while True:
+            last = self._compare(value, top.value)
+            if last < 0:
+                if top.left is None:
+                    break
+                last = self._compare(value, top.left.value)
+                if last < 0:
+                    y = top.left  # rotate right
+                    top.left, y.right = y.right, top
+                    top = y
+                    if top.left is None:
+                        break
+                right.left = top  # link right
+                right = top
+                down = top.left
+                assert down is not None  # checked above (or after the rotation)
+                top = down
+            elif last > 0:
+                if top.right is None:
+                    break
+                last = self._compare(value, top.right.value)
+                if last > 0:
+                    y = top.right  # rotate left
+                    top.right, y.left = y.left, top
+                    top = y
+                    if top.right is None:
+                        break
+                left.right = top  # link left
+                left = top
+                down = top.right
+                assert down is not None
+                top = down
+            else:
+                break
+        left.right, right.left = top.left, top.right  # assemble
+        top.left, top.right = header.right, header.left
+        return top, last
+
+
+def match_domain_name(host: bytes, domain: bytes) -> int:
+    """``matchDomainName(host, domain)`` without flags (src/anyp/Uri.cc): 0 when ``host`` is
+    ``domain`` or, for a ``.domain`` wildcard, inside it; otherwise the splay order, comparing
+    from the end with '.' sorting before every other character (bytes as C's signed char)."""
+    h = host.lstrip(b".")
+    if not h:
+        return -1
+    hl, dl = len(h), len(domain)  # both non-empty: values are words
+    while True:
+        hl -= 1
+        dl -= 1
+        if _lower(h[hl]) != _lower(domain[dl]):
+            break
+        if hl == 0 and dl == 0:
+            return 0
+        if hl == 0:
+            return 0 if dl == 1 and domain[:1] == b"." else -1
+        if dl == 0:
+            return 0 if domain[:1] == b"." else 1
+    if domain[dl] == 0x2E:  # '.' sorts before everything ("x-foo.com" > ".foo.com")
+        return 1
+    if h[hl] == 0x2E:
+        return -1
+    return _signed(_lower(h[hl])) - _signed(_lower(domain[dl]))
+
+
+def _lower(byte: int) -> int:
+    return byte + 32 if 0x41 <= byte <= 0x5A else byte
+
+
+def _signed(byte: int) -> int:
+    return byte - 256 if byte >= 0x80 else byte
+
+
+def _domains(d: Directive, first: int, state: AclState, events: list[ReadEvent]) -> None:
+    """``ACLDomainData::parse``: each value, lower-cased, into the ACL's splay tree."""
+    key = d.words[0].lower()
+    if key not in state.domains:
+        state.domains[key] = DomainSplay()
+    tree = state.domains[key]
+    if tree is None:
+        return
+    for index in range(first, len(d.words)):
+        word = d.words[index]
+        if word[:1] in ("'", '"'):
+            state.domains[key] = None  # values from a file: the tree is no longer known here
+            return
+        value = word.encode("utf-8", "surrogateescape").translate(_ASCII_LOWER)
+        seen = len(tree.ignored)
+        try:
+            tree.insert(value)
+        except _DomainClash as clash:
+            _event(events, d, index, f"'{_text(clash.new)}' overlaps '{_text(clash.old)}', "
+                   f"listed before it in this ACL: Squid stops (\"'{_text(clash.sub)}' is a "
+                   f"subdomain of '{_text(clash.parent)}'\"); keep one entry (a wildcard "
+                   ".domain covers the domain and all its subdomains)", Squid.FATAL)
+            state.domains[key] = None
+            return
+        for sub, parent in tree.ignored[seen:]:
+            _event(events, d, index, f"'{_text(sub)}' is a subdomain of '{_text(parent)}', "
+                   "already in this ACL: Squid warns and ignores it; remove it", Squid.WARNING)
+
+
+def _text(value: bytes) -> str:
+    return value.decode("utf-8", "surrogateescape")
+
+
+_ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
 Checker = Callable[[Directive, int, bool, list[ReadEvent]], None]

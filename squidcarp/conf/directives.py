@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from squidcarp.conf import known
-from squidcarp.conf.acl import check_acl_line
+from squidcarp.conf.acl import AclState, check_acl_line
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.model import (
     AccessRule,
@@ -151,7 +151,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             words = d.words
             if (len(words) > 2 and words[0] in known.AUTH_SCHEMES and words[1] == "program"
                     and words[2] != "none"):
-                acls.auth_configured = True
+                acls.state.auth_configured = True
         elif name == "cache_peer_access":
             rule = _peer_access(d, by_name, all_peer_names, acls, events)
             if rule is not None:
@@ -348,8 +348,8 @@ class AclNames:
         self.names = names
         """Lower-cased name -> ACL type."""
         self.quoted_values = quoted_values
-        self.auth_configured = False
-        """Whether an ``auth_param SCHEME program ...`` line has been read (proxy_auth needs it)."""
+        self.state = AclState()
+        """What acl lines carry forward (auth schemes, domain trees)."""
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self.names
@@ -392,7 +392,7 @@ def _acl(d: Directive, acls: AclNames, events: list[ReadEvent]) -> None:
                                 "compare case-insensitively): Squid stops", Squid.FATAL,
                                 tok.pos.column + len(tok.raw_or_text), kind))
         return
-    first = check_acl_line(d, kind, new, events, acls.auth_configured)
+    first = check_acl_line(d, kind, new, events, acls.state)
     if kind in ("all-of", "any-of"):  # Acl::InnerNode::lineParse: names of ACLs defined above
         _acl_names(d, first, acls, events)
 

@@ -13,8 +13,10 @@ After the name and type, Squid reads an ``acl`` line in three steps, and each ca
 - values: addresses and masks of ``src``/``dst``/``localip`` (a mask longer than the address,
   a host name with a mask or range, an address that is not one), port ranges (``80-70``,
   ``70000``), ``maxconn``/``max_user_ip`` numbers that are not positive, ``time`` ranges that
-  are malformed or cross midnight, ``hier_code`` names, ``random`` patterns; and some types
-  without any value (``note`` even aborts Squid 5.7);
+  are malformed or cross midnight, ``hier_code`` names, ``random`` patterns, a ``dstdomain``/
+  ``srcdomain`` wildcard listed after a name it covers (``www.example.com .example.com``: Squid
+  keeps domains in a splay tree and refuses that order); and some types without any value
+  (``note`` even aborts Squid 5.7);
 - a ``proxy_auth`` ACL above every ``auth_param SCHEME program`` line: Squid checks for a
   configured scheme when it reads the ACL, so the order of the lines matters.
 
@@ -22,8 +24,8 @@ Warnings: a host name in an address ACL (Squid resolves it through DNS once, whi
 config: start-up waits for DNS and a name that fails to resolve stops Squid), a netmask written
 as an address or a ``/N`` that masks away part of the address, ``0.0.0.0/0`` for ``all``, day
 letters ``time`` does not know (lower case included), text Squid ignores after an address, a
-range that runs backwards, extra ``maxconn`` values, and an ACL with no values, which never
-matches.
+range that runs backwards, extra ``maxconn`` values, a domain already covered by a wildcard
+listed before it (Squid drops it), and an ACL with no values, which never matches.
 
 Bad::
 
