@@ -60,8 +60,8 @@ class AclState:
     def __init__(self) -> None:
         self.auth_configured = False
         """Whether an ``auth_param SCHEME program ...`` line has been read (proxy_auth needs it)."""
-        self.domains: dict[str, DomainSplay | None] = {}
-        """Lower-cased ACL name -> its domain tree (None once a value came from a file)."""
+        self.domains: dict[str, DomainValues | None] = {}
+        """Lower-cased ACL name -> its domain values (None once a value came from a file)."""
 
 
 def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],
@@ -576,13 +576,60 @@ def _signed(byte: int) -> int:
     return byte - 256 if byte >= 0x80 else byte
 
 
+class DomainValues:
+    """One dstdomain/srcdomain ACL's values, and its splay tree only once it matters.
+
+    The tree decides *which* overlapping pair Squid meets, but with no overlap at all no
+    comparison returns 0 and nothing is reported. ``matchDomainName`` calls two values equal only
+    if one, without its leading dots, is the other or a label-aligned tail of it. So values are
+    kept in order with their tails, and the tree is built (replaying every value in order) only
+    when a value could overlap an earlier one: most ACLs never pay for it.
+    """
+
+    def __init__(self) -> None:
+        self.values: list[bytes] = []
+        self.tree: DomainSplay | None = None
+        self._names: set[bytes] = set()
+        """Each earlier value without its leading dots."""
+        self._tails: set[bytes] = set()
+        """Each of those and its label-aligned tails (``a.b.c``: ``a.b.c``, ``b.c``, ``c``)."""
+
+    def add(self, value: bytes) -> DomainSplay | None:
+        """Insert ``value``; returns the tree when it was inserted through it (it may raise
+        ``_DomainClash`` and records ignored pairs), None when no overlap was possible."""
+        if self.tree is None:
+            name = value.lstrip(b".")
+            tails = _tails(name)
+            usual = name and b".." not in value and not value.endswith(b".")  # else: exact path
+            if usual and name not in self._tails and self._names.isdisjoint(tails):
+                self.values.append(value)
+                self._names.add(name)
+                self._tails.update(tails)
+                return None
+            self.tree = DomainSplay()
+            for earlier in self.values:  # no overlap among these, so no event either
+                self.tree.insert(earlier)
+        self.values.append(value)
+        self.tree.insert(value)
+        return self.tree
+
+
+def _tails(name: bytes) -> list[bytes]:
+    out = [name]
+    dot = name.find(b".")
+    while dot >= 0:
+        out.append(name[dot + 1:])
+        dot = name.find(b".", dot + 1)
+    return out
+
+
 def _domains(d: Directive, first: int, state: AclState, events: list[ReadEvent]) -> None:
     """``ACLDomainData::parse``: each value, lower-cased, into the ACL's splay tree."""
     key = d.words[0].lower()
     if key not in state.domains:
-        state.domains[key] = DomainSplay()
-    tree = state.domains[key]
-    if tree is None:
+        state.domains[key] = DomainValues()
+    acl = state.domains[key]
+    if acl is None:
         return
     for index in range(first, len(d.words)):
         word = d.words[index]
@@ -590,9 +637,9 @@ def _domains(d: Directive, first: int, state: AclState, events: list[ReadEvent])
             state.domains[key] = None  # values from a file: the tree is no longer known here
             return
         value = word.encode("utf-8", "surrogateescape").translate(_ASCII_LOWER)
-        seen = len(tree.ignored)
+        seen = len(acl.tree.ignored) if acl.tree is not None else 0
         try:
-            tree.insert(value)
+            tree = acl.add(value)
         except _DomainClash as clash:
             _event(events, d, index, f"'{_text(clash.new)}' overlaps '{_text(clash.old)}', "
                    f"listed before it in this ACL: Squid stops (\"'{_text(clash.sub)}' is a "
@@ -600,7 +647,7 @@ def _domains(d: Directive, first: int, state: AclState, events: list[ReadEvent])
                    ".domain covers the domain and all its subdomains)", Squid.FATAL)
             state.domains[key] = None
             return
-        for sub, parent in tree.ignored[seen:]:
+        for sub, parent in tree.ignored[seen:] if tree is not None else ():
             _event(events, d, index, f"'{_text(sub)}' is a subdomain of '{_text(parent)}', "
                    "already in this ACL: Squid warns and ignores it; remove it", Squid.WARNING)
 

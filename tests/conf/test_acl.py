@@ -1,0 +1,61 @@
+"""ACL value checks (squidcarp/conf/acl.py) beyond the differential table: the domain splay tree.
+
+The table and ``integration/test_acl_differential.py`` compare verdicts with live Squid; these
+tests pin the pieces: ``match_domain_name`` against Squid's documented cases, and the shortcut
+that builds a domain ACL's tree only when values may overlap against always building it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from squidcarp.conf.acl import DomainSplay, DomainValues, _DomainClash, match_domain_name
+
+
+def test_match_domain_name_cases() -> None:
+    # src/anyp/Uri.cc matchDomainName: equal, a wildcard's inside, and the splay order
+    assert match_domain_name(b"www.example.com", b".example.com") == 0
+    assert match_domain_name(b"example.com", b".example.com") == 0
+    assert match_domain_name(b".example.com", b"example.com") == 0  # host's dots are dropped
+    assert match_domain_name(b"www.example.com", b"example.com") == 1
+    assert match_domain_name(b"example.com", b"www.example.com") == -1
+    assert match_domain_name(b"x-foo.com", b".foo.com") > 0  # '.' sorts before '-'
+    assert match_domain_name(b"a.com", b"b.com") == ord("a") - ord("b")
+    assert match_domain_name(b".", b"a.com") == -1  # nothing left of the host
+
+
+def _outcome(insert: Callable[[bytes], DomainSplay | None],
+             values: list[bytes]) -> tuple[object, ...]:
+    ignored: list[tuple[bytes, bytes]] = []
+    for value in values:
+        try:
+            tree = insert(value)
+        except _DomainClash as clash:
+            return ("clash", value, clash.old, tuple(ignored))
+        if tree is not None:
+            ignored = list(tree.ignored)
+    return ("ok", tuple(ignored))
+
+
+LABELS = st.sampled_from(["a", "b", "www", "x", "example", "com", "A", "a-b"])
+DOMAINS = st.builds(
+    lambda dot, labels, tail: ("." if dot else "") + ".".join(labels) + tail,
+    st.booleans(), st.lists(LABELS, min_size=1, max_size=3), st.sampled_from(["", "", "", "."]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(DOMAINS, min_size=1, max_size=8))
+def test_tree_built_only_on_possible_overlap_reports_what_the_tree_reports(
+        words: list[str]) -> None:
+    values = [w.lower().encode() for w in words]
+    tree = DomainSplay()
+
+    def always(value: bytes) -> DomainSplay:
+        tree.insert(value)
+        return tree
+
+    lazy = DomainValues()
+    assert _outcome(lazy.add, values) == _outcome(always, values)
