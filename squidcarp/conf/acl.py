@@ -60,8 +60,9 @@ class AclState:
     def __init__(self) -> None:
         self.auth_configured = False
         """Whether an ``auth_param SCHEME program ...`` line has been read (proxy_auth needs it)."""
-        self.domains: dict[str, DomainValues | None] = {}
-        """Lower-cased ACL name -> its domain values (None once a value came from a file)."""
+        self.domains: dict[str, DomainValues | tuple[str, ...] | None] = {}
+        """Lower-cased ACL name -> its domain values: just the words while nothing overlaps,
+        None once a value came from a file."""
 
 
 def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],
@@ -582,64 +583,95 @@ class DomainValues:
     The tree decides *which* overlapping pair Squid meets, but with no overlap at all no
     comparison returns 0 and nothing is reported. ``matchDomainName`` calls two values equal only
     if one, without its leading dots, is the other or a label-aligned tail of it. So values are
-    kept in order with their tails, and the tree is built (replaying every value in order) only
-    when a value could overlap an earlier one: most ACLs never pay for it.
+    kept in order, checked for such a pair (on ``str.lower``, which keeps every pair ASCII
+    lower-casing would make), and the tree is built, replaying every value in order, only when
+    one turns up: most ACLs never pay for it.
     """
 
-    def __init__(self) -> None:
-        self.values: list[bytes] = []
-        self.tree: DomainSplay | None = None
-        self._names: set[bytes] = set()
-        """Each earlier value without its leading dots."""
-        self._tails: set[bytes] = set()
-        """Each of those and its label-aligned tails (``a.b.c``: ``a.b.c``, ``b.c``, ``c``)."""
+    __slots__ = ("_tails", "names", "tree", "words")
 
-    def add(self, value: bytes) -> DomainSplay | None:
-        """Insert ``value``; returns the tree when it was inserted through it (it may raise
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.names: list[str] = []
+        """Each earlier value, lower-cased, without its leading dots."""
+        self.tree: DomainSplay | None = None
+        self._tails: set[str] | None = None
+        """Every label-aligned tail of every name, once there are many names."""
+
+    def add(self, word: str) -> DomainSplay | None:
+        """Insert ``word``; returns the tree when it went through it (which may raise
         ``_DomainClash`` and records ignored pairs), None when no overlap was possible."""
         if self.tree is None:
-            name = value.lstrip(b".")
-            tails = _tails(name)
-            usual = name and b".." not in value and not value.endswith(b".")  # else: exact path
-            if usual and name not in self._tails and self._names.isdisjoint(tails):
-                self.values.append(value)
-                self._names.add(name)
-                self._tails.update(tails)
+            name = word.lower().lstrip(".")
+            if not self._may_overlap(word, name):
+                self.words.append(word)
+                self.names.append(name)
+                if self._tails is not None:
+                    self._tails.update(_tails(name))
                 return None
             self.tree = DomainSplay()
-            for earlier in self.values:  # no overlap among these, so no event either
-                self.tree.insert(earlier)
-        self.values.append(value)
-        self.tree.insert(value)
+            for earlier in self.words:  # no overlap among these, so no event either
+                self.tree.insert(_domain_bytes(earlier))
+        self.words.append(word)
+        self.tree.insert(_domain_bytes(word))
         return self.tree
 
+    def _may_overlap(self, word: str, name: str) -> bool:
+        if not name or ".." in word or word[-1] == ".":
+            return True  # unusual spellings take the exact path
+        names = self.names
+        if not names:
+            return False
+        if len(names) < 16:  # few values: compare with each
+            dotted = "." + name
+            for old in names:
+                if old == name or old.endswith(dotted) or name.endswith("." + old):
+                    return True
+            return False
+        if self._tails is None:
+            self._tails = {tail for old in names for tail in _tails(old)}
+        return name in self._tails or not set(names).isdisjoint(_tails(name))
 
-def _tails(name: bytes) -> list[bytes]:
+
+def _tails(name: str) -> list[str]:
     out = [name]
-    dot = name.find(b".")
+    dot = name.find(".")
     while dot >= 0:
         out.append(name[dot + 1:])
-        dot = name.find(b".", dot + 1)
+        dot = name.find(".", dot + 1)
     return out
+
+
+def _domain_bytes(word: str) -> bytes:
+    """A value as ``ACLDomainData::parse`` stores it: its bytes, ASCII letters lower-cased."""
+    return word.encode("utf-8", "surrogateescape").translate(_ASCII_LOWER)
 
 
 def _domains(d: Directive, first: int, state: AclState, events: list[ReadEvent]) -> None:
     """``ACLDomainData::parse``: each value, lower-cased, into the ACL's splay tree."""
     key = d.words[0].lower()
-    if key not in state.domains:
-        state.domains[key] = DomainValues()
-    acl = state.domains[key]
+    values = d.words[first:]
+    acl = state.domains.get(key)
     if acl is None:
-        return
+        if key in state.domains:
+            return  # a value came from a file earlier: not modelled any more
+        if _plainly_apart(values):  # the usual new ACL: nothing to report, keep the words
+            state.domains[key] = values
+            return
+        acl = state.domains[key] = DomainValues()
+    elif isinstance(acl, tuple):  # an ACL seen before, now extended: replay its words
+        earlier, acl = acl, DomainValues()
+        for word in earlier:
+            acl.add(word)
+        state.domains[key] = acl
     for index in range(first, len(d.words)):
         word = d.words[index]
         if word[:1] in ("'", '"'):
             state.domains[key] = None  # values from a file: the tree is no longer known here
             return
-        value = word.encode("utf-8", "surrogateescape").translate(_ASCII_LOWER)
         seen = len(acl.tree.ignored) if acl.tree is not None else 0
         try:
-            tree = acl.add(value)
+            tree = acl.add(word)
         except _DomainClash as clash:
             _event(events, d, index, f"'{_text(clash.new)}' overlaps '{_text(clash.old)}', "
                    f"listed before it in this ACL: Squid stops (\"'{_text(clash.sub)}' is a "
@@ -650,6 +682,26 @@ def _domains(d: Directive, first: int, state: AclState, events: list[ReadEvent])
         for sub, parent in tree.ignored[seen:] if tree is not None else ():
             _event(events, d, index, f"'{_text(sub)}' is a subdomain of '{_text(parent)}', "
                    "already in this ACL: Squid warns and ignores it; remove it", Squid.WARNING)
+
+
+def _plainly_apart(words: tuple[str, ...]) -> bool:
+    """Whether no two of a new ACL's words can overlap (and none is spelled unusually or read
+    from a file), so that inserting them reports nothing. (Long lists go the indexed way.)"""
+    if len(words) > 16:
+        return False
+    names: list[str] = []
+    for word in words:
+        if word[0] in "'\"" or ".." in word or word[-1] == ".":
+            return False
+        name = word.lower().lstrip(".")
+        if not name:
+            return False
+        dotted = "." + name
+        for old in names:
+            if old == name or old.endswith(dotted) or name.endswith("." + old):
+                return False
+        names.append(name)
+    return True
 
 
 def _text(value: bytes) -> str:
