@@ -26,6 +26,7 @@ from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.model import Directive
 from squidcarp.conf.peer import parse_c_long, parse_short
+from squidcarp.conf.splay import Splay
 
 # acl_ip_data::FactoryParse: the sscanf() formats (src/acl/Ip.cc SCAN_ACL*), tried in this order.
 # sscanf's %[set] takes one or more characters of the set; %c any one character. (Patterns here
@@ -445,49 +446,22 @@ class _DomainClash(Exception):
         self.sub, self.parent = (old, new) if len(old) > len(new) else (new, old)
 
 
-class _Node:
-    __slots__ = ("left", "right", "value")
+class DomainSplay(Splay[bytes]):
+    """An ``ACLDomainData`` value tree: Squid's splay tree with ``aclDomainCompare``
+    (src/acl/DomainData.cc) as its order.
 
-    def __init__(self, value: bytes) -> None:
-        self.value = value
-        self.left: _Node | None = None
-        self.right: _Node | None = None
-
-
-class DomainSplay:
-    """An ``ACLDomainData`` value tree: Squid's top-down splay tree (include/splay.h) with
-    ``aclDomainCompare`` (src/acl/DomainData.cc) as its order.
-
-    Squid keeps a dstdomain/srcdomain ACL's values in a splay tree ordered by
-    ``matchDomainName``, which calls a domain and its subdomains *equal*. Inserting a value that
-    compares equal to one already in the tree is where it notices overlaps, and which pairs it
-    compares depends on the shape of the tree, so the tree is rebuilt here step by step: a
-    subdomain met after its wildcard is dropped with a WARNING (``ignored``), a wildcard met
-    after one of its subdomains stops Squid (``_DomainClash``).
+    ``matchDomainName`` calls a domain and its subdomains *equal*, so overlaps show up as equal
+    comparisons, met in an order that depends on the tree's shape: a subdomain met after its
+    wildcard is dropped with a WARNING (``ignored``), a wildcard met after one of its subdomains
+    stops Squid (``_DomainClash``).
     """
 
     def __init__(self) -> None:
-        self.head: _Node | None = None
+        super().__init__()
         self.ignored: list[tuple[bytes, bytes]] = []
         """(subdomain, domain) pairs Squid warned about and dropped."""
 
-    def insert(self, value: bytes) -> None:
-        """``Splay::insert``: ``find`` (one splay), then ``SplayNode::insert`` (another)."""
-        if self.head is None:
-            self.head = _Node(value)
-            return
-        self.head, last = self._splay(self.head, value)
-        if last == 0:
-            return  # a duplicate, or a subdomain already covered: not inserted
-        top, last = self._splay(self.head, value)
-        node = _Node(value)
-        if last < 0:
-            node.left, node.right, top.left = top.left, top, None
-        else:
-            node.right, node.left, top.right = top.right, top, None
-        self.head = node
-
-    def _compare(self, new: bytes, old: bytes) -> int:
+    def compare(self, new: bytes, old: bytes) -> int:
         """``aclDomainCompare(new, old)``."""
         ret = match_domain_name(old, new)
         if ret != 0:
@@ -499,48 +473,6 @@ class DomainSplay:
         elif old != new:
             raise _DomainClash(new, old)
         return ret
-
-    def _splay(self, top: _Node, value: bytes) -> tuple[_Node, int]:
-        """``SplayNode::splay``: bring the node nearest ``value`` to the top."""
-        header = _Node(b"")
-        left = right = header
-        while True:
-            last = self._compare(value, top.value)
-            if last < 0:
-                if top.left is None:
-                    break
-                last = self._compare(value, top.left.value)
-                if last < 0:
-                    y = top.left  # rotate right
-                    top.left, y.right = y.right, top
-                    top = y
-                    if top.left is None:
-                        break
-                right.left = top  # link right
-                right = top
-                down = top.left
-                assert down is not None  # checked above (or after the rotation)
-                top = down
-            elif last > 0:
-                if top.right is None:
-                    break
-                last = self._compare(value, top.right.value)
-                if last > 0:
-                    y = top.right  # rotate left
-                    top.right, y.left = y.left, top
-                    top = y
-                    if top.right is None:
-                        break
-                left.right = top  # link left
-                left = top
-                down = top.right
-                assert down is not None
-                top = down
-            else:
-                break
-        left.right, right.left = top.left, top.right  # assemble
-        top.left, top.right = header.right, header.left
-        return top, last
 
 
 def match_domain_name(host: bytes, domain: bytes) -> int:
