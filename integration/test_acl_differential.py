@@ -14,12 +14,14 @@ About 30 ms per case.
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
 
 from integration.harness import SquidParser
 from squidcarp.conf import ReadOptions, read_config
+from squidcarp.conf.events import Kind
 from tests.conf.test_squid_differential import MAIN, exit_class, predicted_exit
 
 SEED = 20261122
@@ -94,3 +96,31 @@ def test_live_squid_verdict_on_random_acl_lines(oracle: SquidParser, conf: str,
     live = oracle.parse(MAIN, cwd=tmp_path)
     read = read_config(tmp_path / MAIN, ReadOptions(cwd=str(tmp_path)))
     assert exit_class(live.exit_code) == predicted_exit(read.events), (conf, live.output)
+
+
+# Address lists in the forms Squid prints back unchanged, so its words can be compared with ours.
+PLAIN_ADDRESSES = ("10.0.0.1", "10.0.0.2", "10.0.0.0/8", "10.1.0.0/16", "10.0.0.0/24",
+                   "10.0.0.1-10.0.0.9", "10.0.0.5", "10.0.0.5-10.0.0.7", "192.168.0.0/16",
+                   "192.168.1.1", "::1", "2001:db8::/32", "2001:db8::1", "2001:db8:1::/48",
+                   "172.16.0.0/12", "fc00::/7", "fe80::/10", "10.0.0.8", "10.0.0.64/26")
+
+
+def _address_lists() -> list[str]:
+    rng = random.Random(SEED + 1)
+    return [" ".join(rng.choice(PLAIN_ADDRESSES) for _ in range(rng.randint(2, 7)))
+            for _ in range(100)]
+
+
+@pytest.mark.parametrize("values", _address_lists(), ids=lambda v: v.replace(" ", "_"))
+def test_live_squid_drops_the_address_entries_squidcarp_reports(
+        oracle: SquidParser, values: str, tmp_path: Path) -> None:
+    """Squid keeps an address ACL in a splay tree and drops the later of two overlapping entries
+    ("because of this 'X' is ignored"): the entries squidcarp reports as dropped are those."""
+    (tmp_path / MAIN).write_text(f"acl x src {values}\n")
+    live = oracle.parse(MAIN, cwd=tmp_path)
+    dropped = set(re.findall(r"because of this '([^']*)' is ignored", live.output))
+    read = read_config(tmp_path / MAIN, ReadOptions(cwd=str(tmp_path)))
+    reported = {e.subject for e in read.events
+                if e.kind is Kind.ACL_VALUE and ("is ignored:" in e.message
+                                                 or "lies inside" in e.message)}
+    assert reported == dropped, live.output

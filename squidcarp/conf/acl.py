@@ -6,7 +6,8 @@ options and flags must be ones the type supports (``Acl::OptionsParser``), and t
 of the types whose mistakes stop Squid or silently change what the ACL matches:
 
 * IP addresses, ranges and masks of ``src``/``dst``/``localip`` (src/acl/Ip.cc
-  ``acl_ip_data::FactoryParse``), including words Squid resolves through DNS while it parses;
+  ``acl_ip_data::FactoryParse``), including words Squid resolves through DNS while it parses,
+  and entries that overlap, through the splay tree Squid keeps them in;
 * port ranges of ``port``/``localport`` (src/acl/IntRange.cc) and the numbers of ``maxconn`` and
   ``max_user_ip``;
 * ``time`` specs (src/acl/TimeData.cc);
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
@@ -61,6 +63,8 @@ class AclState:
     def __init__(self) -> None:
         self.auth_configured = False
         """Whether an ``auth_param SCHEME program ...`` line has been read (proxy_auth needs it)."""
+        self.ips: dict[str, IpSplay | None] = {}
+        """Lower-cased ACL name -> its address tree (None once a value is not plain addresses)."""
         self.domains: dict[str, DomainValues | tuple[str, ...] | None] = {}
         """Lower-cased ACL name -> its domain values: just the words while nothing overlaps,
         None once a value came from a file."""
@@ -101,6 +105,8 @@ def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],
             _empty(d, kind, events)
     elif kind in DOMAIN_TYPES:
         _domains(d, first, state, events)
+    elif kind in IP_TYPES:
+        _ip_values(d, first, state, events)
     else:
         checker = _VALUE_CHECKERS.get(kind)
         if checker is not None:
@@ -185,80 +191,122 @@ def _empty(d: Directive, kind: str, events: list[ReadEvent]) -> None:
                "NoteData.cc)", Squid.FATAL)
 
 
-def _ip_values(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> None:
+IP_TYPES = frozenset({"src", "dst", "localip"})  # acl_ip_data values (src/AclRegs.cc)
+
+
+def _ip_values(d: Directive, first: int, state: AclState, events: list[ReadEvent]) -> None:
+    """Each value checked (``acl_ip_data::FactoryParse``), then into the ACL's splay tree."""
+    key = d.words[0].lower()
+    if key not in state.ips:
+        state.ips[key] = IpSplay()
+    tree = state.ips[key]
     for index in range(first, len(d.words)):
-        _ip_value(d, index, events)
+        entry = _ip_value(d, index, events)
+        if tree is None:
+            continue
+        if entry is None:  # a host name, netmask, file...: the tree is no longer known here
+            tree = state.ips[key] = None
+            continue
+        seen = len(tree.overlaps)
+        tree.insert(entry)
+        for _, new_is_wider, other in tree.overlaps[seen:]:
+            if new_is_wider:
+                _event(events, d, index, f"'{entry.text}' is ignored: '{other.text}', listed "
+                       "before it in this ACL, lies inside it, and Squid keeps only the first "
+                       f"of two overlapping entries, so the ACL matches '{other.text}' but not "
+                       f"the rest of '{entry.text}'; list '{entry.text}' alone", Squid.WARNING)
+            else:
+                _event(events, d, index, f"'{entry.text}' lies inside '{other.text}', already "
+                       "in this ACL: Squid warns and ignores it; remove it", Squid.WARNING)
 
 
-def _ip_value(d: Directive, index: int, events: list[ReadEvent]) -> None:
-    """One ``acl_ip_data::FactoryParse`` value."""
+def _ip_value(d: Directive, index: int, events: list[ReadEvent]) -> IpEntry | None:
+    """One ``acl_ip_data::FactoryParse`` value; its entry when it is plain addresses."""
     text = d.words[index]
-    if text[:1] in ("'", '"') or text in ("all", "ipv4", "ipv6"):
-        return  # a file of values (not opened here), or one of the magic words
+    if text[:1] in ("'", '"') or text in ("ipv4", "ipv6"):
+        return None  # a file of values (not opened here), or one of the magic words
+    if text == "all":
+        return IpEntry(0, None, 0, text)  # setAnyAddr: address and mask all zero
     if text in ALL_SPELLINGS:
         _event(events, d, index, f"'{text}' means everything: Squid prints an ERROR, replaces "
                "it by 'all' and carries on; write 'all'", Squid.WARNING)
-        return
+        return IpEntry(0, None, 0, text)
     for pattern, family in _IP_FORMS:
         m = re.match(pattern, text)
         if m is None:
             continue
         first, second, mask = m.groups()
-        _ip_parts(d, index, family, first, second, mask, events)
+        entry = _ip_parts(d, index, family, first, second, mask, events)
         ignored = text[m.end():]
         if ignored:  # what sscanf() did not convert is never looked at
             _event(events, d, index, f"'{ignored}' at the end of '{text}' is ignored without a "
                    "word", Squid.SILENT)
-        return
-    if numeric_address(text) is None:
-        if _never_a_host(text):
-            _event(events, d, index, f"'{text}' is neither an IP address nor a host name: "
-                   "Squid looks it up in DNS, which fails, and stops ('Bad host/IP')",
-                   Squid.FATAL)
-        else:
-            _event(events, d, index, f"'{text}' is a host name: Squid resolves it through DNS "
-                   "once, while reading its configuration (start-up waits for DNS, the ACL "
-                   "keeps the addresses of that moment, and a name that does not resolve stops "
-                   "Squid); use addresses", Squid.WARNING)
+        return entry
+    address = numeric_address(text)
+    if address is not None:
+        return IpEntry(_mapped(*address), None, ALL_BITS, text)
+    if _never_a_host(text):
+        _event(events, d, index, f"'{text}' is neither an IP address nor a host name: "
+               "Squid looks it up in DNS, which fails, and stops ('Bad host/IP')",
+               Squid.FATAL)
+    else:
+        _event(events, d, index, f"'{text}' is a host name: Squid resolves it through DNS "
+               "once, while reading its configuration (start-up waits for DNS, the ACL "
+               "keeps the addresses of that moment, and a name that does not resolve stops "
+               "Squid); use addresses", Squid.WARNING)
+    return None
 
 
 def _ip_parts(d: Directive, index: int, family: int, first: str, second: str, mask: str,
-              events: list[ReadEvent]) -> None:
+              events: list[ReadEvent]) -> IpEntry | None:
     text = d.words[index]
     low = numeric_address(first)
     if low is None:
         _event(events, d, index, f"'{first}' in '{text}' is not an IP address (no host names "
                "with a mask or range): Squid stops ('unknown first address')", Squid.FATAL)
-        return
+        return None
     high = numeric_address(second) if second else None
     if second and high is None:
         _event(events, d, index, f"'{second}' in '{text}' is not an IP address: Squid stops "
                "('unknown second address')", Squid.FATAL)
-        return
+        return None
+    bits = ALL_BITS
     if mask:
         cidr = _c_int_whole(mask)
         if cidr is not None and 0 <= cidr <= 128:
             if family == 4 and cidr > 32:
                 _event(events, d, index, f"mask /{cidr} is longer than an IPv4 address: Squid "
                        "stops ('unknown netmask')", Squid.FATAL)
-                return
+                return None
+            if cidr == 0:  # Ip::Address::applyMask: "CIDR /0 is NoAddr", every bit kept
+                _event(events, d, index, f"'/0' in '{text}' does not mean every address: Squid "
+                       f"reads it as no mask at all and matches '{first}' only; write 'all'",
+                       Squid.WARNING)
+            else:
+                width = 32 if family == 4 else 128
+                bits = ALL_BITS ^ ((1 << (width - cidr)) - 1)
+                addresses = [a for a in (low, high) if a is not None]
+                if any(_masked(value, size, cidr) for value, size in addresses):
+                    _event(events, d, index, f"/{cidr} masks away part of the address in "
+                           f"'{text}': Squid warns and matches the whole network",
+                           Squid.WARNING)
         elif numeric_address(mask) is not None:
             _event(events, d, index, f"netmask '{mask}' in '{text}': Squid warns that netmasks "
                    "are deprecated and converts it to a CIDR length, which for anything but an "
                    "IPv4 netmask is nonsense (a wrong mask can match every address); write "
                    "/LENGTH", Squid.WARNING)
-            return
+            return None
         else:
             _event(events, d, index, f"'{mask}' in '{text}' is not a mask: Squid stops "
                    "('unknown netmask')", Squid.FATAL)
-            return
-        addresses = [a for a in (low, high) if a is not None]
-        if any(_masked(value, size, cidr) for value, size in addresses):
-            _event(events, d, index, f"/{cidr} masks away part of the address in '{text}': "
-                   "Squid warns and matches the whole network", Squid.WARNING)
+            return None
     if high is not None and low[1] == high[1] and high[0] < low[0]:
         _event(events, d, index, f"the range '{text}' runs backwards (its first address is "
                "above its last): Squid accepts it without a word", Squid.SILENT)
+    if not family:
+        return None  # "neither" addresses: not modelled in the tree
+    top = _mapped(*high) & bits if high is not None else 0
+    return IpEntry(_mapped(*low) & bits, top or None, bits, text)
 
 
 def _masked(value: int, bits: int, cidr: int) -> bool:
@@ -431,6 +479,53 @@ def _time_spec(d: Directive, index: int, events: list[ReadEvent]) -> None:
     elif h1 * 60 + m1 > h2 * 60 + m2:
         _event(events, d, index, f"time range '{text}' runs backwards (a range cannot cross "
                "midnight: write two): Squid stops", Squid.FATAL)
+
+
+ALL_BITS = (1 << 128) - 1  # Ip::Address::setNoAddr: a mask keeping every bit
+_V4_MAPPED = 0xFFFF << 32  # Ip::Address keeps IPv4 as ::ffff:a.b.c.d
+
+
+class IpEntry(NamedTuple):
+    """An ``acl_ip_data``: addresses as Squid stores them (IPv4 mapped into IPv6), masked."""
+
+    low: int
+    high: int | None
+    """The range's last address; None for one address or network (``addr2`` is any)."""
+    mask: int
+    text: str
+
+
+def _mapped(value: int, bits: int) -> int:
+    return value | _V4_MAPPED if bits == 32 else value
+
+
+def _network_compare(p: IpEntry, q: IpEntry) -> int:
+    """``aclIpAddrNetworkCompare(p, q)``: p's address under q's mask against q."""
+    a = p.low & q.mask
+    if q.high is not None and q.low <= a <= q.high:
+        return 0
+    return (a > q.low) - (a < q.low)
+
+
+class IpSplay(Splay[IpEntry]):
+    """An address ACL's value tree (src/acl/Ip.cc ``acl_ip_data::NetworkCompare``): an entry
+    inside another compares equal, and the later of the two is dropped with a WARNING, whether
+    it is the narrower or the wider one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.overlaps: list[tuple[IpEntry, bool, IpEntry]] = []
+        """(the new entry, whether it is the wider one, the entry already there)."""
+
+    def compare(self, new: IpEntry, old: IpEntry) -> int:
+        ret = _network_compare(old, new)
+        wider = True
+        if ret != 0:
+            wider = False
+            ret = _network_compare(new, old)
+        if ret == 0 and (new, wider, old) not in self.overlaps:
+            self.overlaps.append((new, wider, old))
+        return ret
 
 
 DOMAIN_TYPES = frozenset({"dstdomain", "srcdomain"})  # ACLDomainData (src/AclRegs.cc)
@@ -647,7 +742,6 @@ Checker = Callable[[Directive, int, bool, list[ReadEvent]], None]
 # The types whose values are checked (the others' values are regular expressions, domains,
 # names... that Squid takes as they come).
 _VALUE_CHECKERS: dict[str, Checker] = {
-    "src": _ip_values, "dst": _ip_values, "localip": _ip_values,
     "port": _port_ranges, "localport": _port_ranges,
     "maxconn": _maxconn, "max_user_ip": _max_user_ip, "time": _time_specs,
     "hier_code": _hier_codes, "random": _random,

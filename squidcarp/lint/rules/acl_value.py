@@ -20,9 +20,12 @@ After the name and type, Squid reads an ``acl`` line in three steps, and each ca
 - a ``proxy_auth`` ACL above every ``auth_param SCHEME program`` line: Squid checks for a
   configured scheme when it reads the ACL, so the order of the lines matters.
 
-Warnings: a host name in an address ACL (Squid resolves it through DNS once, while it reads the
-config: start-up waits for DNS and a name that fails to resolve stops Squid), a netmask written
-as an address or a ``/N`` that masks away part of the address, ``0.0.0.0/0`` for ``all``, day
+Warnings: an address ACL entry that overlaps one listed before it (Squid keeps the first and
+drops the later one, so ``src 10.0.0.1 10.0.0.0/8`` matches 10.0.0.1 only), a ``/0`` mask (Squid
+reads it as no mask: ``10.0.0.0/0`` is that one address, not everything), a host name in an
+address ACL (Squid resolves it through DNS once, while it reads the config: start-up waits for
+DNS and a name that fails to resolve stops Squid), a netmask written as an address or a ``/N``
+that masks away part of the address, ``0.0.0.0/0`` for ``all``, day
 letters ``time`` does not know (lower case included), text Squid ignores after an address, a
 range that runs backwards, extra ``maxconn`` values, a domain already covered by a wildcard
 listed before it (Squid drops it), and an ACL with no values, which never matches.
@@ -30,12 +33,14 @@ listed before it (Squid drops it), and an ACL with no values, which never matche
 Bad::
 
     acl office src 10.1.2.0/33
+    acl lan src 10.1.2.9 10.1.0.0/16
     acl sites dstdomain -i .example.com
     acl hours time MTWHF 18:00-08:00
 
 Good::
 
     acl office src 10.1.2.0/24
+    acl lan src 10.1.0.0/16
     acl sites dstdomain .example.com
     acl hours time MTWHF 18:00-24:00
 """
