@@ -12,7 +12,12 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from squidcarp.conf.acl import DomainSplay, DomainValues, _DomainClash, match_domain_name
+from squidcarp.conf.acl.domains import (
+    DomainSplay,
+    DomainValues,
+    _DomainClash,
+    match_domain_name,
+)
 
 
 def test_match_domain_name_cases() -> None:

@@ -1,0 +1,33 @@
+"""What the acl checks share: the state carried between lines, and how they report."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.model import Directive
+
+if TYPE_CHECKING:
+    from squidcarp.conf.acl.addresses import IpSplay
+    from squidcarp.conf.acl.domains import DomainValues
+
+
+class AclState:
+    """What ACL parsing carries from one line to the next."""
+
+    def __init__(self) -> None:
+        self.auth_configured = False
+        """Whether an ``auth_param SCHEME program ...`` line has been read (proxy_auth needs it)."""
+        self.ips: dict[str, IpSplay | None] = {}
+        """Lower-cased ACL name -> its address tree (None once a value is not plain addresses)."""
+        self.domains: dict[str, DomainValues | tuple[str, ...] | None] = {}
+        """Lower-cased ACL name -> its domain values: just the words while nothing overlaps,
+        None once a value came from a file."""
+
+
+def report(events: list[ReadEvent], d: Directive, index: int, message: str,
+           squid: Squid) -> None:
+    """Report on the word ``d.words[index]`` (its token made only now, to point at it)."""
+    tok = d.args[index]
+    events.append(ReadEvent(Kind.ACL_VALUE, tok.pos, f"acl {d.words[0]}: {message}", squid,
+                            tok.pos.column + len(tok.raw_or_text), tok.text))
