@@ -14,7 +14,6 @@ and do not follow them.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from collections.abc import Callable
@@ -128,6 +127,8 @@ def _glob(pattern: str, base: str) -> list[str]:
     like ``[!...]``. Translate those, and glob under ``root_dir`` so that ``base`` is not read
     as a pattern.
     """
+    import glob  # (here: only configs with include lines need it)
+
     out: list[str] = []
     i, n = 0, len(pattern)
     while i < n:
