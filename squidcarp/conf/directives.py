@@ -394,7 +394,12 @@ def _acl(d: Directive, acls: AclNames, events: list[ReadEvent]) -> None:
         return
     first = check_acl_line(d, kind, new, events, acls.state)
     if kind in ("all-of", "any-of"):  # Acl::InnerNode::lineParse: names of ACLs defined above
-        _acl_names(d, first, acls, events)
+        if new:  # ParseAclLine lists a new ACL only after parsing it: it cannot name itself
+            del acls.names[key]
+            _acl_names(d, first, acls, events)
+            acls.names[key] = kind
+        else:
+            _acl_names(d, first, acls, events)
 
 
 def _acl_names(d: Directive, first: int, acls: AclNames, events: list[ReadEvent]) -> None:

@@ -800,6 +800,16 @@ CASES: tuple[Case, ...] = (
           "WARNING: because of this '10.1.0.0/16' is ignored to keep splay tree searching",
           "WARNING: You should probably remove '10.1.0.0/16' from the ACL named 'x'"],
          [("acl-value", "squid.conf:1:40")], []),
+    case("acl-any-of-itself", "acl x any-of x\n", 1,
+         ["ACL not found: x",
+          "FATAL: Bungled squid.conf line 1: acl x any-of x"],
+         [("bad-value", "squid.conf:1:14")], [("SC003", "squid.conf:1:14")]),
+    case("acl-all-of-appended-names-itself",
+         "acl a src 10.0.0.1\n"
+         "acl x all-of a\n"
+         "acl x all-of x\n", 0,
+         [],
+         [], []),
 )
 
 

@@ -245,7 +245,7 @@ def _inet_aton_part(part: str) -> int | None:
         return None
     try:
         if part[:2] in ("0x", "0X"):
-            return int(part[2:], 16) if part[2:] else 0
+            return int(part[2:], 16) if part[2:] else None  # a bare "0x" is refused
         if part.startswith("0") and len(part) > 1:
             return int(part[1:], 8)
         return int(part, 10) if part.isdigit() else None
