@@ -133,8 +133,8 @@ def _time_spec(d: Directive, index: int, events: list[ReadEvent]) -> None:
 Checker = Callable[[Directive, int, bool, list[ReadEvent]], None]
 
 
-# The types whose values are checked (the others' values are regular expressions, domains,
-# names... that Squid takes as they come).
+# The types whose values this module checks (addresses and domains have modules of their own;
+# the other types' values, regular expressions, names..., Squid takes as they come).
 VALUE_CHECKERS: dict[str, Checker] = {
     "port": _port_ranges, "localport": _port_ranges,
     "maxconn": _maxconn, "max_user_ip": _max_user_ip, "time": _time_specs,
