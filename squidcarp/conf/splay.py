@@ -11,6 +11,7 @@ comparison (and record what it reports).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -25,14 +26,16 @@ class _Node(Generic[T]):
         self.right: _Node[T] | None = None
 
 
-class Splay(Generic[T]):
-    """``Splay<V>`` with its ``insert``; :meth:`compare` is ``compare(new, old)``."""
+class Splay(ABC, Generic[T]):
+    """``Splay<V>`` with its ``insert``; each kind of tree supplies its own :meth:`compare`."""
 
     def __init__(self) -> None:
         self.head: _Node[T] | None = None
 
+    @abstractmethod
     def compare(self, new: T, old: T) -> int:
-        raise NotImplementedError  # each tree has its own order (see the subclasses)
+        """Squid's comparison function called as ``compare(new, old)``: below, at or above 0,
+        with whatever it reports as a side effect."""
 
     def insert(self, value: T) -> bool:
         """``Splay::insert``: ``find`` (one splay), then ``SplayNode::insert`` (another).
