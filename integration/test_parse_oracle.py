@@ -12,7 +12,7 @@ from integration.harness import SquidParser
 from integration.harness.pytest_plugin import require
 from integration.harness.render import REPO_ROOT
 
-CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "parse-verdicts"
+CORPUS = REPO_ROOT / "tests" / "corpus" / "parse-verdicts"
 VERDICTS = CORPUS / "verdicts.jsonl"
 
 

@@ -1,4 +1,4 @@
-"""Shared test paths. ``shared/`` (the recorded Squid corpus) sits beside the repository."""
+"""Shared test paths: the recorded Squid 5.7 corpus lives in the repository (tests/corpus/)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
+CORPUS = REPO / "tests" / "corpus"
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,8 @@ import pytest
 
 from squidcarp.carp.array import CarpArray, Member
 from squidcarp.cli.main import IO, main
+from tests.conftest import CORPUS
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-CORPUS = SHARED / "corpus"
 ROUTING = CORPUS / "carp-routing"
 VERDICTS = CORPUS / "parse-verdicts" / "verdicts.jsonl"
 

@@ -1,4 +1,4 @@
-"""Every record Squid 5.7 produced (../shared/corpus) against the library.
+"""Every record Squid 5.7 produced (tests/corpus) against the library.
 
 For each URL sent through a real frontend: the parent that served it is :meth:`CarpArray.owner`,
 and for each member, in Squid's evaluation order, the key bytes and the combined hash in Squid's

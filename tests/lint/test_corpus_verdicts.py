@@ -1,6 +1,6 @@
 """Differential check against recorded ``squid -k parse`` verdicts (Debian Squid 5.7).
 
-``shared/corpus/parse-verdicts/verdicts.jsonl`` holds, for each config in ``cases/``, Squid's exit
+``tests/corpus/parse-verdicts/verdicts.jsonl`` holds, for each config in ``cases/``, Squid's exit
 status, its ERROR/WARNING/FATAL lines and the ``Processing:`` echo of every logical line it read.
 For each case:
 

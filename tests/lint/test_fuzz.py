@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,9 +10,11 @@ from squidcarp.conf.render import render
 from squidcarp.lint.engine import LintOptions, lint
 from squidcarp.lint.formats import FORMATS
 from squidcarp.lint.rules import RULES
+from tests.conftest import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "parse-verdicts" / "cases"
-SEEDS = sorted(p.read_bytes() for p in CORPUS.glob("*.conf")) or [b"http_port 3128\n"]
+CASES = CORPUS / "parse-verdicts" / "cases"
+SEEDS = sorted(p.read_bytes() for p in CASES.glob("*.conf"))
+assert SEEDS, f"no seed configs under {CASES}"
 
 WORDS = [b"cache_peer", b"parent", b"sibling", b"multicast", b"carp", b"weight=", b"name=",
          b"carp-key=", b"host,port", b"if", b"else", b"endif", b"include", b"true", b"0", b"=",
