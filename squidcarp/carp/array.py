@@ -290,9 +290,10 @@ class CarpArray:
 
     # --- routing -------------------------------------------------------------------------------
 
-    def evaluate(self, request: Request | bytes | str) -> tuple[Uri, tuple[Score, ...]]:
-        """Score every member for ``request`` in evaluation order (raises NotRoutable)."""
-        uri = parse(request)
+    def evaluate(self, request: Request | bytes | str | Uri) -> tuple[Uri, tuple[Score, ...]]:
+        """Score every member for ``request`` (or a URI already parsed) in evaluation order
+        (raises NotRoutable)."""
+        uri = request if isinstance(request, Uri) else parse(request)
         u = 0
         keys: dict[KeySpec, bytes] = {}
         scores = []
@@ -308,7 +309,7 @@ class CarpArray:
         return uri, tuple(scores)
 
     def ranking(
-        self, request: Request | bytes | str, down: frozenset[str] = frozenset()
+        self, request: Request | bytes | str | Uri, down: frozenset[str] = frozenset()
     ) -> Ranking:
         """All members for ``request``, owner first, in Squid's fall-back order.
 
