@@ -4,8 +4,8 @@
 
 1. *May Squid go direct?* ``always_direct`` (allow: only DIRECT), else ``never_direct`` (allow:
    never DIRECT), else an accelerated request on a port without ``allow-direct`` (never), else a
-   forwarding loop (only DIRECT), else netdb (a measured RTT to the origin within
-   ``minimum_direct_rtt`` sends it direct: only when the pinger runs), else "maybe".
+   forwarding loop (only DIRECT), else netdb (an RTT to the origin within ``minimum_direct_rtt``
+   sends it direct; see below), else "maybe".
 2. *The list*, in Squid's order: DIRECT first with ``prefer_direct on``; parents when direct is
    not forced and the request is hierarchical or ``nonhierarchical_direct off``: one chosen by
    ``selectSomeParent`` (sourcehash, userhash, CARP, round-robin, weighted round-robin, first up
@@ -26,7 +26,14 @@ connections; connection limits (``max-conn`` is assumed free); DNS failures.
 
 State kept between requests: round-robin counters (``rr_count``: the first cache_peer line
 starts at 1 and the others at 0 after a start, all at 0 after a reconfigure, all reset to 1 every
-five minutes and when a dead peer revives) and the hosts netdb has pinged.
+five minutes and when a dead peer revives) and netdb. Every request Squid forwards (to a parent
+or direct, CONNECT too) makes netdb look its host up and add an entry for it (src/FwdState.cc,
+src/tunnel.cc ``netdbPingSite``); Squid 5.7 starts an entry's RTT at 1 ms (src/icmp/net_db.h
+``netdbEntry::rtt``) whether or not a pinger ever measures it (``pinger_enable off`` included).
+So from the second request to a host on, ``checkNetdbDirect`` finds "RTT 1 ms <=
+minimum_direct_rtt (400 ms)" and sends it DIRECT, unless always_direct/never_direct decided
+first: seen on Debian's 5.7 (built with ICMP). With the pinger on, the RTT is measured and the
+answer depends on it; a ``netdb_filename`` state file may hold entries from an earlier run.
 """
 
 from __future__ import annotations
@@ -68,7 +75,9 @@ class RouterState:
     rr_uncertain_since: int | None = None
     """Index of the request after which the counters are no longer known."""
     pinged: set[str] = field(default_factory=set)
-    """Hosts netdb has sent an ICMP ping to (one per forwarded request)."""
+    """Hosts netdb has an entry for (each forwarded request adds its host, if it resolves)."""
+    maybe_pinged: set[str] = field(default_factory=set)
+    """Hosts forwarded earlier whose name only DNS could resolve: they may have an entry."""
     first_when: float | None = None
     served: int = 0
 
@@ -91,13 +100,15 @@ class Router:
     ``down`` names peers to treat as down (``neighborUp`` false: dead, unreachable, or marked
     DEAD after connect-fail-limit failures). ``hosts`` answers name look-ups (else the config's
     ``hosts_file`` when it can be read). ``rr_start`` is ``"start"`` (Squid just started),
-    ``"reconfigure"`` or ``"reset"`` (the five-minute reset has run).
+    ``"reconfigure"`` or ``"reset"`` (the five-minute reset has run). ``netdb_hosts`` are hosts
+    netdb already has entries for (netdb survives a reconfigure: a Router for the new config of
+    the same running Squid takes the old Router's ``state.pinged``).
     """
 
     def __init__(self, config: SquidConfig, *, down: Iterable[str] = (),
                  hosts: HostsTable | None = None, rr_start: str = "start",
                  signed_char: bool = True, cwd: str | None = None,
-                 aliases: dict[str, str] | None = None) -> None:
+                 aliases: dict[str, str] | None = None, netdb_hosts: Iterable[str] = ()) -> None:
         self.config = config
         self.signed_char = signed_char
         self.acls = AclEvaluator(acl_definitions(config, cwd))
@@ -141,9 +152,12 @@ class Router:
         self.relaxed_methods = relaxed is not False
         self.pinger = config.setting_value("pinger_enable", True) is not False
         netdb_file = config.setting_value("netdb_filename", "stdio:/var/log/squid/netdb.state")
-        self.netdb_saved = self.pinger and str(netdb_file) != "none"
+        self.netdb_saved = str(netdb_file) != "none"
+        rtt = config.setting_value("minimum_direct_rtt", 400)
+        self.minimum_direct_rtt = rtt if isinstance(rtt, int) else 400
         self.notes_possible = _notes_possible(config)
-        self.state = RouterState(rr_count=_rr_start(self.peers, rr_start))
+        self.state = RouterState(rr_count=_rr_start(self.peers, rr_start),
+                                 pinged=set(netdb_hosts))
         self._rr_mode = rr_start
 
     # --- names ---------------------------------------------------------------------------------
@@ -205,8 +219,14 @@ class Router:
         elif len(increments) == 1:
             for name, step in dict(next(iter(increments))).items():
                 state.rr_count[name] = state.rr_count.get(name, 0) + step
-        if any(r.result.hops for r in runs):
-            state.pinged.add(uri.host.decode("latin-1"))
+        if all(r.result.hops for r in runs):
+            host = uri.host.decode("latin-1")
+            from squidcarp.forward.hosts import canonical
+
+            if canonical(host) is not None or self.hosts.addresses(host) is not None:
+                state.pinged.add(host)
+            else:
+                state.maybe_pinged.add(host)
         state.served += 1
 
     def decide_all(self, requests: Iterable[ForwardRequest]) -> Iterable[Decision]:
@@ -381,17 +401,32 @@ class _Run:
                          "allow-direct", port.pos
         if self.request.loop:
             return "yes", "forwarding loop detected (Via names this Squid)", None
-        if r.pinger:
-            host = self.uri.host.decode("latin-1")
-            if r.netdb_saved or host in r.state.pinged:
-                source = ("netdb_filename may hold a saved RTT" if r.netdb_saved else
-                          "an earlier request was forwarded there, so the pinger measured it")
-                if self.chooser.choose(
-                        f"netdb RTT of {host}", f"pinger_enable on and {source}", None,
-                        (f"netdb has an RTT to {host} within minimum_direct_rtt",
-                         f"netdb has no RTT to {host} within minimum_direct_rtt")):
-                    return "yes", "netdb: the origin is closer than minimum_direct_rtt", None
+        verdict = self.netdb()
+        if verdict is not None:
+            return "yes", verdict, None
         return "maybe", "", None
+
+    def netdb(self) -> str | None:
+        """``checkNetdbDirect``: why netdb sends the request direct, or None."""
+        r = self.r
+        if r.minimum_direct_rtt < 1:
+            return None  # "myrtt && myrtt <= minimum_direct_rtt" never holds
+        host = self.uri.host.decode("latin-1")
+        rule = f"within minimum_direct_rtt ({r.minimum_direct_rtt} ms)"
+        if host in r.state.pinged and not r.pinger:
+            return (f"netdb: an earlier request was forwarded to {host}, and Squid 5.7 starts "
+                    f"every netdb entry with an RTT of 1 ms, {rule}")
+        if host in r.state.pinged or host in r.state.maybe_pinged or r.netdb_saved:
+            why = ("the pinger measures its RTT" if host in r.state.pinged else
+                   "only DNS says whether the earlier request to it made a netdb entry"
+                   if host in r.state.maybe_pinged else
+                   "netdb_filename may hold an entry for it from an earlier run")
+            if self.chooser.choose(
+                    f"netdb RTT of {host}", why, None,
+                    (f"netdb has an RTT to {host} {rule}",
+                     f"netdb has no RTT to {host} {rule}")):
+                return f"netdb: its RTT to {host} is {rule}"
+        return None
 
     def neighbor_queries(self, direct: str) -> None:
         """``selectSomeNeighbor``: cache digests and ICP/HTCP queries come before every method
