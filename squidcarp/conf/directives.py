@@ -9,7 +9,6 @@ when Squid looks.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 
 from squidcarp.conf import known
@@ -28,13 +27,9 @@ from squidcarp.conf.model import (
     SquidConfig,
     Token,
 )
-from squidcarp.conf.peer import (
-    parse_c_int0,
-    parse_c_long,
-    parse_cache_peer,
-    parse_short,
-)
+from squidcarp.conf.peer import parse_cache_peer
 from squidcarp.conf.port import parse_port_line
+from squidcarp.libc import get_integer, xatof, xatoll, xatos, xatoui
 
 HELPER_PROGRAMS = {
     "url_rewrite_program": "url_rewrite",
@@ -56,7 +51,6 @@ LIST_FIRST = {"acl": 2, "cache_peer_access": 2, **ACL_LIST_FIRST}
 # Helper::ChildConfig::parseConfig (src/helper/ChildConfig.cc @ SQUID_5_7), strncmp prefixes.
 HELPER_CHILD_OPTIONS = ("startup=", "idle=", "concurrency=", "queue-size=",
                         "on-persistent-overload=", "reservation-timeout=")
-UINT_MAX = 2**32 - 1
 ALIASES = {"udp_port": "icp_port", "redirect_program": "url_rewrite_program",
            "redirect_children": "url_rewrite_children"}
 ACCESS_LISTS = ("always_direct", "never_direct")
@@ -71,11 +65,6 @@ TIME_TYPES = {"time_t": 1.0, "time_msec": 1e-3}  # parseTimeLine<seconds / milli
 BYTES_UNITS = (("bytes", 1), ("KB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30))
 BYTES_TYPES = {"b_size_t": 1, "b_int64_t": 1, "b_ssize_t": 1, "kb_int64_t": 1 << 10,
                "kb_size_t": 1 << 10}
-# strtod: decimal with optional exponent, hex floats, inf/infinity, nan (no blanks inside a token)
-# (a pattern string: re compiles and caches it on first use)
-_C_DOUBLE = (r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-             r"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?"
-             r"|(?i:inf(?:inity)?|nan))")
 ACL_NAME_SZ = 64  # src/acl/forward.h: names must be shorter
 # ACL::ParseAclLine @ SQUID_5_7: old type names it renames (with an UPGRADE note) before comparing.
 ACL_TYPE_RENAMES = {"myip": "localip", "myport": "localport",
@@ -221,7 +210,7 @@ def obsolete_fatal_reason(name: str, args: Sequence[Token]) -> str | None:
     """How ``parse_obsolete()`` stops Squid on this obsolete line, or None if it does not."""
     if name in OBSOLETE_ALWAYS_FATAL:
         return "stops ('Bungled'): parse_obsolete() rejects this line whatever it says"
-    if name in OBSOLETE_INT_VALUE and (not args or parse_c_int0(args[0].text).value is None):
+    if name in OBSOLETE_INT_VALUE and (not args or get_integer(args[0].text).value is None):
         return "stops ('Bungled'): parse_obsolete() still reads an integer here"
     if name in OBSOLETE_ONOFF_VALUE and (not args or args[0].text not in known.ONOFF_WORDS):
         return "stops ('Bungled'): parse_obsolete() still reads an on/off value here"
@@ -262,7 +251,7 @@ def _scalar_reads(d: Directive, squid_type: str) -> int:
     if squid_type in ONE_TOKEN_TYPES:
         return 1
     if squid_type in TIME_TYPES or squid_type in BYTES_TYPES:
-        value = _c_double(d.args[0].text) if d.args else None
+        value = xatof(d.args[0].text) if d.args else None
         return 1 if value == 0 or (d.args and d.args[0].text in ("none", "-1")) else 2
     return len(d.args)
 
@@ -472,7 +461,7 @@ def _children(d: Directive, kind: str, events: list[ReadEvent]) -> HelperChildre
     count: int | None = None
     opts: dict[str, int | str | None] = {}
     if d.args:
-        count, error = _c_uint(d.args[0].text)
+        count, error = xatoui(d.args[0].text)
         if error is None and count is not None and count < 1:
             error = "the maximum number of processes cannot be less than 1"
         if error is not None:
@@ -488,7 +477,7 @@ def _children(d: Directive, kind: str, events: list[ReadEvent]) -> HelperChildre
                     Kind.BAD_VALUE, tok.pos, f"{d.keyword}: on-persistent-overload is ERR or die, "
                     f"not '{value}': Squid stops here", Squid.FATAL))
         elif key is not None:
-            number, error = _c_uint(value)
+            number, error = xatoui(value)
             opts[key[:-1].replace("-", "_")] = number
             if error is not None:
                 events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
@@ -515,18 +504,6 @@ def _children(d: Directive, kind: str, events: list[ReadEvent]) -> HelperChildre
         concurrency=_int_or_none(opts.get("concurrency")),
         queue_size=_int_or_none(opts.get("queue_size")),
         on_persistent_overload=_str_or_none(opts.get("on_persistent_overload")))
-
-
-def _c_uint(text: str) -> tuple[int | None, str | None]:
-    """``xatoui`` (src/Parsing.cc): a decimal that fits an unsigned int."""
-    result = parse_c_long(text)
-    if result.value is None:
-        return None, result.error
-    if result.value < 0:
-        return None, f"'{text}' cannot be less than 0"
-    if result.value > UINT_MAX:
-        return None, f"'{text}' is larger than the type 'unsigned int'"
-    return result.value, None
 
 
 def _int_or_none(v: object) -> int | None:
@@ -618,13 +595,11 @@ def _scalar(d: Directive, squid_type: str, events: list[ReadEvent]) -> Setting:
         _bytes_value(d, BYTES_TYPES[squid_type], events)
     if squid_type in ("int", "u_short", "int64_t"):
         if squid_type == "int":  # parse_int -> GetInteger: strtoll base 0, C int
-            result = parse_c_int0(tok.text)
-            value, error = result.value, result.error
+            value, error = get_integer(tok.text)
         elif squid_type == "int64_t":  # parse_int64_t -> GetInteger64: strtoll base 10
-            result = parse_c_long(tok.text)
-            value, error = result.value, result.error
+            value, error = xatoll(tok.text)
         else:  # parse_u_short -> GetShort -> xatos: decimal 0..65535, no service names
-            value, error = parse_short(tok.text)
+            value, error = xatos(tok.text)
         if error:
             events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, f"{d.keyword}: {error}",
                                     Squid.FATAL))
@@ -632,19 +607,12 @@ def _scalar(d: Directive, squid_type: str, events: list[ReadEvent]) -> Setting:
     return Setting(d, " ".join(t.text for t in d.args))
 
 
-def _c_double(text: str) -> float | None:
-    """``xatof``: ``strtod`` over the whole token (None where Squid stops)."""
-    if not re.fullmatch(_C_DOUBLE, text):
-        return None  # (the pattern also keeps out what float() takes and strtod not: "1_0")
-    return float.fromhex(text) if "x" in text.lower() else float(text)
-
-
 def _time_value(d: Directive, minimal: float, events: list[ReadEvent]) -> float | None:
     """``parseTimeLine<Unit>``: a number, then (unless it is 0) a unit word, case-insensitive and
     matched by prefix (``seconds``, ``minutes``, not ``sec`` or ``min``), no smaller than the
     directive's unit; the result must be at least 1 of that unit. Returns seconds."""
     tok = d.args[0]
-    value = _c_double(tok.text)
+    value = xatof(tok.text)
     if value is None:
         _fatal_value(d, tok, f"'{tok.text}' is not a number", events)
         return None
@@ -684,7 +652,7 @@ def _bytes_value(d: Directive, unit: int, events: list[ReadEvent]) -> float | No
     signed = known.SCALAR_TYPES.get(d.keyword) == "b_ssize_t"
     if tok.text in ("none", "-1") or (signed and tok.text.startswith("-")):
         return -1.0
-    value = _c_double(tok.text)
+    value = xatof(tok.text)
     if value is None:
         _fatal_value(d, tok, f"'{tok.text}' is not a number", events)
         return None
@@ -705,7 +673,7 @@ def _bytes_value(d: Directive, unit: int, events: list[ReadEvent]) -> float | No
             return None
         multiplier = found
     amount = multiplier * value / unit
-    if abs(amount) >= 2**63 or float(int(amount)) != amount:
+    if not abs(amount) < 2**63 or float(int(amount)) != amount:  # (NaN fails too)
         _fatal_value(d, tok, f"'{tok.text}' is not a whole number of "
                      f"{'KB' if unit == 1024 else 'bytes'} (or overflows)", events)
         return None
