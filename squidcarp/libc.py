@@ -40,13 +40,26 @@ C_SPACE = " \t\n\v\f\r"  # isspace() in the C locale
 
 # glibc strtol(text, &end, base): blanks, a sign, then digits of the base; base 16 (and base 0)
 # skip a "0x"/"0X" only when a hex digit follows it ("0x" alone reads as 0, end after the "0").
-_NUMBER: dict[int, Callable[[str], re.Match[str] | None]] = {
-    10: re.compile(r"[ \t\n\v\f\r]*([+-]?)([0-9]+)").match,
-    8: re.compile(r"[ \t\n\v\f\r]*([+-]?)([0-7]+)").match,
-    16: re.compile(r"[ \t\n\v\f\r]*([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)").match,
+# (Pattern strings, compiled on first use: importing this module must stay cheap.)
+_PATTERNS: dict[int, str] = {
+    10: r"[ \t\n\v\f\r]*([+-]?)([0-9]+)",
+    8: r"[ \t\n\v\f\r]*([+-]?)([0-7]+)",
+    16: r"[ \t\n\v\f\r]*([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)",
+    0: r"[ \t\n\v\f\r]*([+-]?)(?:0[xX](?=[0-9a-fA-F])([0-9a-fA-F]+)|0([0-7]*)|([1-9][0-9]*))",
 }
-_BASE0 = re.compile(
-    r"[ \t\n\v\f\r]*([+-]?)(?:0[xX](?=[0-9a-fA-F])([0-9a-fA-F]+)|0([0-7]*)|([1-9][0-9]*))").match
+_MATCHERS: dict[int, Callable[[str], re.Match[str] | None]] = {}
+
+
+def _matcher(base: int) -> Callable[[str], re.Match[str] | None]:
+    match = _MATCHERS.get(base)
+    if match is None:
+        pattern = _PATTERNS.get(base)
+        if pattern is None:
+            raise ValueError(f"base {base} is not one Squid uses (0, 8, 10 or 16)")
+        match = _MATCHERS[base] = re.compile(pattern).match
+    return match
+
+
 # Digits (after leading zeros) that can still fit 64 bits; a longer run overflows whatever it is.
 _FITS_64 = {10: 20, 8: 22, 16: 16}
 
@@ -63,8 +76,8 @@ class Conversion(NamedTuple):
 
 def _digits(text: str, base: int) -> tuple[int, str, int, int] | None:
     """(sign, digits, radix, end) of the number ``strtol(text, &end, base)`` reads, or None."""
+    m = _matcher(base)(text)
     if base == 0:
-        m = _BASE0(text)
         if m is None:
             return None
         hexa, octal, decimal = m.group(2), m.group(3), m.group(4)
@@ -75,10 +88,6 @@ def _digits(text: str, base: int) -> tuple[int, str, int, int] | None:
         else:
             digits, radix = decimal, 10
         return (-1 if m.group(1) == "-" else 1), digits, radix, m.end()
-    match = _NUMBER.get(base)
-    if match is None:
-        raise ValueError(f"base {base} is not one Squid uses (0, 8, 10 or 16)")
-    m = match(text)
     if m is None:
         return None
     return (-1 if m.group(1) == "-" else 1), m.group(2), base, m.end()
@@ -211,11 +220,11 @@ def get_integer(text: str) -> Checked:
 
 # glibc strtod: blanks, then a hex float, a decimal with optional exponent, inf/infinity or nan
 # (nan(chars) too); the words case-insensitive. (Hex first: "0x1p3" is not the decimal "0".)
-_DOUBLE = re.compile(
+_DOUBLE = (
     r"[ \t\n\v\f\r]*(?P<sign>[+-]?)(?:"
     r"0[xX](?P<hex>[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP](?P<hexp>[+-]?[0-9]+))?"
     r"|(?P<dec>[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE](?P<decp>[+-]?[0-9]+))?"
-    r"|(?P<inf>(?i:inf(?:inity)?))|(?P<nan>(?i:nan)(?:\([0-9A-Za-z_]*\))?))").match
+    r"|(?P<inf>(?i:inf(?:inity)?))|(?P<nan>(?i:nan)(?:\([0-9A-Za-z_]*\))?))")
 # A decimal exponent past these is already inf or 0 for a double, however many digits come first.
 _EXPONENT_LIMIT = 100_000
 
@@ -226,7 +235,7 @@ def strtod(text: str) -> tuple[float, int]:
     Out-of-range values are what C gives: ±inf above the largest double, 0 (or the nearest
     subnormal) below the smallest, however long the text (``1e5000``, ``1e-999999999``).
     """
-    m = _DOUBLE(text)
+    m = re.match(_DOUBLE, text)
     if m is None:
         return 0.0, 0
     sign = -1.0 if m.group("sign") == "-" else 1.0
