@@ -11,6 +11,9 @@ round-trips, and a peer name's bytes (which CARP hashes) can be recovered exactl
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Iterable
 from itertools import repeat
 from typing import NamedTuple
@@ -18,6 +21,36 @@ from typing import NamedTuple
 FGETS_CHUNK = 8191  # BUFSIZ (8192) minus the terminating NUL: src/cache_cf.cc parseOneConfigFile
 
 BLANKS = " \t\n\r\v\f"  # xisspace() in the C locale
+
+
+MAX_FILE_BYTES = 256 << 20  # our bound on one file (a 1M-line squid.conf is ~60 MiB)
+MAX_DEVICE_BYTES = 1 << 20  # our bound on a device (/dev/null gives nothing, /dev/zero no end)
+
+
+def read_file(path: str) -> bytes:
+    """A config file's bytes, or OSError with a reason Squid would understand.
+
+    Regular files are read up to :data:`MAX_FILE_BYTES`, devices up to
+    :data:`MAX_DEVICE_BYTES` (``/dev/null`` is an empty file to Squid too, but ``fgets`` on
+    ``/dev/zero`` never ends); a FIFO is refused, since Squid's ``fopen`` would wait for a
+    writer. Nothing here blocks or fills memory.
+    """
+    info = os.stat(path)
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        raise OSError(errno.EINVAL, "is a FIFO or socket, not a regular file: Squid would wait "
+                      "for a writer", path)
+    limit = MAX_FILE_BYTES if stat.S_ISREG(mode) else MAX_DEVICE_BYTES
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        what = ("a device that reads on and on (like /dev/zero): Squid would never finish "
+                "reading it" if not stat.S_ISREG(mode) else
+                f"larger than {MAX_FILE_BYTES >> 20} MiB, more than squidcarp reads")
+        raise OSError(errno.EFBIG, f"is {what}", path)
+    return data
 
 
 def decode(data: bytes) -> str:

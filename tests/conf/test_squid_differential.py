@@ -439,8 +439,10 @@ CASES: tuple[Case, ...] = (
          'request_header_add X-Foo "bar" all\nnote foo "bar" all\n', 0),
     case("list-file-missing", 'acl a dstdomain "nosuch.txt"\nhttp_access allow "nosuch2.txt"\n', 0,
          ["ERROR: Can not open file nosuch.txt for reading",
-          "ERROR: Can not open file nosuch2.txt for reading"],
-         [("acl-file-missing", "squid.conf:1:17"), ("acl-file-missing", "squid.conf:2:19")]),
+          "ERROR: Can not open file nosuch2.txt for reading",
+          "aclParseAccessLine: Access line contains no ACL's, skipping"],
+         [("acl-file-missing", "squid.conf:1:17"), ("acl-file-missing", "squid.conf:2:19"),
+          ("bad-value", "squid.conf:2:13")]),
     # Tokens are checked only when a directive parser asks for them (ConfigParser::NextToken).
     case("quoted-values-unread-tokens",
          "configuration_includes_quoted_values on\nprefer_direct on a*b\n"
@@ -872,7 +874,7 @@ def test_quoted_tokens_with_quoted_values_off_are_one_word() -> None:
                       b'url_rewrite_extras "%>a %un"\n', "squid.conf")
     [helper] = read.config.helpers
     assert [t.text for t in helper.argv] == ["/bin/cat", "a b", 'x"y']
-    assert read.config.setting_value("url_rewrite_extras", None) == "%>a %un"
+    assert read.config.setting_value("url_rewrite_extras") == "%>a %un"
     eacl_read = read_bytes(b'external_acl_type e ttl=5 %SRC %DST /bin/x "a b"\n', "squid.conf")
     [eacl] = eacl_read.config.external_acl_types
     assert [t.text for t in eacl.argv] == ["/bin/x", "a b"]
