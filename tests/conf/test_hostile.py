@@ -3,9 +3,14 @@ clear event and never a traceback."""
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 import pytest
 
-from squidcarp.conf import read_bytes
+from squidcarp.conf import ReadResult, read_bytes, read_config
+from squidcarp.conf.preprocess import MAX_INCLUDED_FILES
 
 N = "9" * 5000  # longer than Python's int-string limit (4300 digits)
 
@@ -65,3 +70,57 @@ def test_huge_if_operands_clamp_to_long_max() -> None:
     assert [d.keyword for d in read.config.directives] == ["http_port"]
     read = read_bytes(f"if 1 = {N}\nhttp_port 1\nendif\n".encode(), "t.conf")
     assert read.config.directives == () and read.events == ()
+
+
+# --- files Squid would never finish reading ----------------------------------------------------
+
+
+def _events(read: ReadResult) -> list[tuple[str, str, str]]:
+    return [(e.kind.value, str(e.pos), e.message) for e in read.events
+            if e.kind.value != "include-relative"]
+
+
+def test_fifo_and_endless_devices_are_refused_not_read(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo("fifo")
+    Path("s.conf").write_text(f"include {tmp_path}/fifo\ninclude /dev/zero\ninclude /dev/null\n"
+                              "configuration_includes_quoted_values on\n"
+                              'http_port parameters("/dev/zero")\n')
+    read = read_config("s.conf")
+    assert _events(read) == [
+        ("include-unreadable", "s.conf:1:9", f"unable to open configuration file: {tmp_path}/fifo: "
+         "is a FIFO or socket, not a regular file: Squid would wait for a writer"),
+        ("include-unreadable", "s.conf:2:9", "unable to open configuration file: /dev/zero: is a "
+         "device that reads on and on (like /dev/zero): Squid would never finish reading it"),
+        ("bad-value", "s.conf:5:1", "http_port needs a port: Squid stops ('Bungled')"),
+        ("parameters-error", "s.conf:5:11", "cannot open parameters file '/dev/zero': is a device "
+         "that reads on and on (like /dev/zero): Squid would never finish reading it"),
+    ]
+    with pytest.raises(OSError, match="is a FIFO or socket"):
+        read_config("fifo")
+
+
+def test_glob_self_includes_are_cycles_and_fan_out_is_bounded(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    for i in range(10):  # every file includes all ten: Squid recurses to depth 16 and stops
+        (tmp_path / "d" / f"f{i}.conf").write_text(f"include {tmp_path}/d/*.conf\n")
+    Path("s.conf").write_text(f"include {tmp_path}/d/*.conf\n")
+    started = time.monotonic()
+    read = read_config("s.conf")
+    assert time.monotonic() - started < 20
+    kinds = {(e.kind.value, e.pos.file) for e in read.events}
+    assert ("include-cycle", "d/f0.conf") in kinds
+    assert ("include-depth", "d/f0.conf") in kinds  # the fan-out bound
+    cycle = next(e for e in read.events if e.kind.value == "include-cycle")
+    assert cycle.message == (f"include cycle: '{tmp_path}/d/*.conf' includes itself again; Squid "
+                             "would recurse until 'nested too deeply (>16)'")
+    bound = next(e for e in read.events if e.kind.value == "include-depth")
+    assert bound.message == (f"more than {MAX_INCLUDED_FILES} files included (the includes fan "
+                             f"out): squidcarp reads no more of them, from '{tmp_path}/d/*.conf' "
+                             "on")
+    # each event once, however often its file was included
+    assert len(read.events) == len({(e.kind, e.pos, e.message) for e in read.events})
