@@ -292,7 +292,12 @@ class Reader:
                             "a file name", Squid.FATAL)
                 continue
             base = includer_dir if self.options.include_base == "includer" else self._cwd()
-            if not os.path.isabs(word):
+            if not os.path.isabs(word) and self.options.include_base == "includer":
+                self._event(Kind.INCLUDE_RELATIVE, pos,
+                            f"relative include '{word}' is read from the including file's folder "
+                            f"({base}) as --include-base includer asks; Squid itself resolves it "
+                            "against its working directory", Squid.SILENT)
+            elif not os.path.isabs(word):
                 self._event(Kind.INCLUDE_RELATIVE, pos,
                             f"relative include '{word}' is resolved against Squid's working "
                             f"directory, not the including file (here: {base})", Squid.SILENT)
