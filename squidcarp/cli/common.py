@@ -7,6 +7,7 @@ import os
 
 from squidcarp.cli.main import IO, UsageError
 from squidcarp.conf import ReadOptions, ReadResult, read_bytes, read_config
+from squidcarp.conf.source import MAX_FILE_BYTES
 
 
 def add_read_options(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +40,11 @@ def read_one(path: str, options: ReadOptions, io: IO) -> ReadResult:
     """Read ``path`` (``-`` = stdin). Unreadable input is a usage error (exit 3)."""
     try:
         if path == "-":
-            return read_bytes(io.stdin.read(), "<stdin>", options)
+            data = io.stdin.read(MAX_FILE_BYTES + 1)  # bounded, like every file read
+            if len(data) > MAX_FILE_BYTES:
+                raise UsageError(f"squidcarp: stdin: more than {MAX_FILE_BYTES >> 20} MiB, more "
+                                 "than squidcarp reads")
+            return read_bytes(data, "<stdin>", options)
         return read_config(path, options)
     except IsADirectoryError as exc:
         raise UsageError(f"squidcarp: {path}: is a directory") from exc
