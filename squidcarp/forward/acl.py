@@ -19,12 +19,12 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from squidcarp.carp.url import Uri, numeric_host
+from squidcarp.carp.url import Uri
 from squidcarp.forward.choices import Chooser
 from squidcarp.forward.hosts import HostsTable, canonical
 from squidcarp.forward.posix import PatternError, PosixRegex, PosixUnavailable
 from squidcarp.forward.view import AclDef, Value
-from squidcarp.libc import rfc1738_unescape
+from squidcarp.libc import numeric_host, rfc1738_unescape
 
 # src/anyp/ProtocolType.h: the names the proto ACL compares with strcasecmp; CONNECT requests
 # have no scheme (PROTO_NONE).
@@ -229,7 +229,7 @@ def _domain_values_match(acl: AclDef, host: str) -> bool:
 
 
 def _address(text: str) -> int | None:
-    raw = numeric_host(text.strip("[]").encode("latin-1", "replace"))
+    raw = numeric_host(text.strip("[]"))
     return None if raw is None else int.from_bytes(raw, "big")
 
 

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from squidcarp.carp.array import CarpArray, Member, Ranking, load_factors, load_multipliers
 from squidcarp.carp.hash import accumulate, combine, peer_hash
 from squidcarp.carp.url import NotRoutable, Uri, parse
-from squidcarp.conf.model import CachePeer, PeerType, Position, SquidConfig
+from squidcarp.conf.model import AccessLine, CachePeer, PeerType, Position, SquidConfig
 from squidcarp.forward import decision as hier
 from squidcarp.forward.acl import AclEvaluator, Facts, domain_match
 from squidcarp.forward.choices import Chooser, Explored, TooManyUnknowns, explore
@@ -58,7 +58,7 @@ from squidcarp.forward.request import (
     ports,
     receiving_port,
 )
-from squidcarp.forward.view import AccessLine, access_lines, acl_definitions
+from squidcarp.forward.view import access_lines, acl_definitions
 
 RR_RESET_SECONDS = 300.0  # src/neighbors.cc peerClearRRLoop: every 5 minutes
 
@@ -111,7 +111,7 @@ class Router:
                  aliases: dict[str, str] | None = None, netdb_hosts: Iterable[str] = ()) -> None:
         self.config = config
         self.signed_char = signed_char
-        self.acls = AclEvaluator(acl_definitions(config, cwd))
+        self.acls = AclEvaluator(acl_definitions(config))
         self.always_direct = access_lines(config, "always_direct")
         self.never_direct = access_lines(config, "never_direct")
         per_peer: dict[str, list[AccessLine]] = {}
@@ -143,17 +143,14 @@ class Router:
                                        and p.peer.type is PeerType.PARENT], signed_char)
         self.userhash = _HashMethod([p for p in self.peers if p.peer.userhash
                                      and p.peer.type is PeerType.PARENT], signed_char)
-        self.prefer_direct = config.setting_value("prefer_direct", False) is True
-        self.nonhierarchical_direct = config.setting_value("nonhierarchical_direct",
-                                                           True) is not False
-        tries = config.setting_value("forward_max_tries", 25)
+        self.prefer_direct = config.setting_value("prefer_direct") is True
+        self.nonhierarchical_direct = config.setting_value("nonhierarchical_direct") is not False
+        tries = config.setting_value("forward_max_tries")
         self.forward_max_tries = tries if isinstance(tries, int) and tries > 0 else 25
-        relaxed = config.setting_value("relaxed_header_parser", True)
-        self.relaxed_methods = relaxed is not False
-        self.pinger = config.setting_value("pinger_enable", True) is not False
-        netdb_file = config.setting_value("netdb_filename", "stdio:/var/log/squid/netdb.state")
-        self.netdb_saved = str(netdb_file) != "none"
-        rtt = config.setting_value("minimum_direct_rtt", 400)
+        self.relaxed_methods = config.setting_value("relaxed_header_parser") is not False
+        self.pinger = config.setting_value("pinger_enable") is not False
+        self.netdb_saved = str(config.setting_value("netdb_filename")) != "none"
+        rtt = config.setting_value("minimum_direct_rtt")
         self.minimum_direct_rtt = rtt if isinstance(rtt, int) else 400
         self.notes_possible = _notes_possible(config)
         self.state = RouterState(rr_count=_rr_start(self.peers, rr_start),
@@ -235,7 +232,7 @@ class Router:
 
 
 def _config_hosts(config: SquidConfig) -> HostsTable:
-    path = config.setting_value("hosts_file", "/etc/hosts")
+    path = config.setting_value("hosts_file")
     if not isinstance(path, str) or path == "none":
         return HostsTable()
     from squidcarp.forward.hosts import load_hosts
@@ -313,10 +310,10 @@ class _Run:
         for line in lines:
             if all(self.r.acls.matches(ref.name, self.facts, self.chooser, fast) != ref.negated
                    for ref in line.acls):
-                return line.allow, line
+                return line.action == "allow", line
         if not lines:
             return empty, None
-        return not lines[-1].allow, None
+        return lines[-1].action != "allow", None
 
     # --- peers -----------------------------------------------------------------------------
 
@@ -338,12 +335,12 @@ class _Run:
         ok, line = self.check(p.access, True, True)
         if line is None:
             last = p.access[-1]
+            where = last.directive.pos
             why = (f"no cache_peer_access line for {peer.name} matches: the implicit rule is the "
-                   f"opposite of the last line's '{last.action}' ({last.pos.file}:"
-                   f"{last.pos.line})")
-            return ok, why, last.pos
+                   f"opposite of the last line's '{last.action}' ({where.file}:{where.line})")
+            return ok, why, last.directive.pos
         return ok, f"cache_peer_access {peer.name} {line.action} " + " ".join(
-            ("!" if a.negated else "") + a.name for a in line.acls), line.pos
+            ("!" if a.negated else "") + a.name for a in line.acls), line.directive.pos
 
     def okay(self, p: _Peer) -> bool:
         """``peerHTTPOkay``: allowed and up (connection slots are assumed free)."""
@@ -660,13 +657,13 @@ class _Run:
 
 def _rule_text(line: AccessLine | None, lines: tuple[AccessLine, ...]) -> str:
     if line is not None:
-        return f"{line.directive} {line.action} " + " ".join(
+        return f"{line.name} {line.action} " + " ".join(
             ("!" if a.negated else "") + a.name for a in line.acls)
     last = lines[-1]
-    return (f"{last.directive}: no line matches, so the implicit rule is the opposite of the "
+    return (f"{last.name}: no line matches, so the implicit rule is the opposite of the "
             f"last line's '{last.action}'")
 
 
 def _pos(line: AccessLine | None, lines: tuple[AccessLine, ...]) -> Position:
-    return line.pos if line is not None else lines[-1].pos
+    return (line if line is not None else lines[-1]).directive.pos
 

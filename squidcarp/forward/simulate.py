@@ -71,7 +71,8 @@ def fast_path(router: Router) -> str | None:
     nd = router.never_direct
     if nd:
         first = nd[0]
-        if first.allow and all(_trivially_true(router, a.name) != a.negated for a in first.acls):
+        if first.action == "allow" and all(_trivially_true(router, a.name) != a.negated
+                                           for a in first.acls):
             return "all"
         return None
     if router.prefer_direct or router.pinger:
