@@ -268,6 +268,11 @@ class CarpArray:
         after the usable ones, exactly as Squid skips them.
         """
         uri, evaluation = self.evaluate(request)
+        return self.ranking_of(uri, evaluation, down)
+
+    def ranking_of(self, uri: Uri, evaluation: tuple[Score, ...],
+                   down: frozenset[str] = frozenset()) -> Ranking:
+        """:meth:`ranking` from scores :meth:`evaluate` already computed for ``uri``."""
         marked = tuple(replace(s, down=s.member.label in down) for s in evaluation)
 
         def order(s: Score) -> tuple[int, float, int]:

@@ -140,8 +140,7 @@ def load_router(args: argparse.Namespace, io: IO) -> Router:
                              f"{exc.strerror or exc}") from exc
     down = [name for item in args.down for name in item.split(",") if name]
     try:
-        return Router(result.config, down=down, hosts=hosts, rr_start=args.rr_start,
-                      cwd=options.cwd)
+        return Router(result.config, down=down, hosts=hosts, rr_start=args.rr_start)
     except UnknownPeer as exc:
         raise UsageError(f"squidcarp: --down: {exc.args[0]}") from None
     except ValueError as exc:  # CARP names Squid refuses (empty, given twice)

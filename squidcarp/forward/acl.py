@@ -170,7 +170,7 @@ class AclEvaluator:
                  else _domain_values_match(acl, host))
         if found is True or "-n" in acl.options:
             return found
-        if canonical(host) is None:
+        if not (host[:1].isdigit() or host[:1] in "[:") or canonical(host) is None:
             return found  # a name: Squid trusts the first answer
         name = f.hosts.name_of(host)
         if name is not None:

@@ -107,7 +107,7 @@ class Router:
 
     def __init__(self, config: SquidConfig, *, down: Iterable[str] = (),
                  hosts: HostsTable | None = None, rr_start: str = "start",
-                 signed_char: bool = True, cwd: str | None = None,
+                 signed_char: bool = True,
                  aliases: dict[str, str] | None = None, netdb_hosts: Iterable[str] = ()) -> None:
         self.config = config
         self.signed_char = signed_char
@@ -294,6 +294,7 @@ class _Run:
         self.chooser = chooser
         self.hops: list[Hop] = []
         self.caveats: list[Caveat] = []
+        self._okay: dict[int, bool] = {}
         self.direct_reason = ""
         self.direct_at: Position | None = None
         self.ranking: Ranking | None = None
@@ -343,8 +344,12 @@ class _Run:
             ("!" if a.negated else "") + a.name for a in line.acls), line.directive.pos
 
     def okay(self, p: _Peer) -> bool:
-        """``peerHTTPOkay``: allowed and up (connection slots are assumed free)."""
-        return self.allowed(p)[0] and p.name not in self.r.down
+        """``peerHTTPOkay``: allowed and up (connection slots are assumed free). Squid checks
+        a peer several times per request; the answer is the same each time, so it is kept."""
+        known = self._okay.get(p.index)
+        if known is None:
+            known = self._okay[p.index] = self.allowed(p)[0] and p.name not in self.r.down
+        return known
 
     def add(self, p: _Peer | None, code: str, reason: str, at: Position | None = None) -> None:
         name = None if p is None else p.name
@@ -480,7 +485,7 @@ class _Run:
             if label not in unusable and not self.okay(r._carp_peers[label]):
                 unusable.add(label)
         self.carp_owner = best
-        self.ranking = r.carp.ranking(self.uri, frozenset(unusable))
+        self.ranking = r.carp.ranking_of(self.uri, evaluation, frozenset(unusable))
         self.carp_skipped = [r._carp_peers[e.member.label] for e in self.ranking.entries
                              if e.eligible and e.down and (best is None or e.score > high)]
 
