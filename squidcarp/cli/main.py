@@ -79,6 +79,7 @@ COMMANDS = {
     "migrate": "squidcarp.cli.migrate",
     "route": "squidcarp.cli.route",
     "simulate": "squidcarp.cli.simulate",
+    "generate": "squidcarp.cli.generate",
 }
 
 
@@ -92,7 +93,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             "  squidcarp parse squid.conf --json   the typed model, for other tools\n"
             "  squidcarp migrate squid.conf        carp-load-factor= -> carp weight=\n"
             "  squidcarp route URL --config F      which CARP parent owns a URL\n"
-            "  squidcarp simulate --urls F ...     distribution and disruption over many URLs"
+            "  squidcarp simulate --urls F ...     distribution and disruption over many URLs\n"
+            "  squidcarp generate array.yaml       every member's squid.conf, a CARP PAC"
         ),
         epilog=EXIT_CODES,
         formatter_class=HelpFormatter,
