@@ -145,63 +145,97 @@ def array_from_text(text: bytes | str, path: str) -> ArraySpec:
         doc = load_yaml(text, path)
     except YamlError as exc:
         raise ArrayFileError([exc.problem]) from None
-    problems = schema_problems(doc)
-    if problems:
-        raise ArrayFileError(problems)
-    return _Checker(doc).spec()
+    broken = schema_problems(doc)
+    checker = _Checker(doc, {path for path, _ in broken})
+    try:
+        return checker.spec([problem for _, problem in broken])
+    except _NotAnArray:
+        raise ArrayFileError([problem for _, problem in broken]) from None
 
 
-def schema_problems(doc: YamlDoc) -> list[Problem]:
-    """Every place ``doc`` breaks the JSON Schema (jsonschema, loaded only here)."""
+def schema_problems(doc: YamlDoc) -> list[tuple[tuple[str | int, ...], Problem]]:
+    """Every place ``doc`` breaks the JSON Schema (jsonschema, loaded only here), with the
+    key path of each."""
     import jsonschema  # type: ignore[import-untyped]  # (no stubs are published)
 
     validator = jsonschema.Draft202012Validator(SCHEMA)
     out = []
     for error in validator.iter_errors(doc.data):
         path = tuple(error.absolute_path)
-        message = error.message
         if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
             allowed = set(error.schema.get("properties", {}))
             for key in error.instance:
                 if key not in allowed:
-                    out.append(doc.problem((*path, key), "unknown key (expected one of "
-                                           f"{', '.join(sorted(allowed))})"))
+                    out.append(((*path, key), doc.problem(
+                        (*path, key), f"unknown key (expected one of "
+                                      f"{', '.join(sorted(allowed))})")))
             continue
-        out.append(doc.problem(path, message))
+        out.append((path, doc.problem(path, error.message)))
     return out
+
+
+class _NotAnArray(Exception):
+    """The document is too far from an array file for any check beyond the schema's."""
 
 
 class _Checker:
     """What a schema cannot check, over data the schema has accepted."""
 
-    def __init__(self, doc: YamlDoc) -> None:
+    def __init__(self, doc: YamlDoc,
+                 broken: frozenset[tuple[str | int, ...]] | set[tuple[str | int, ...]]
+                 = frozenset()) -> None:
+        """``broken``: where the schema found problems; checks that would read those values
+        are skipped (their problems are already reported), the others still run."""
         self.doc = doc
-        self.data: dict[str, Any] = doc.data
+        self.data: dict[str, Any] = doc.data if isinstance(doc.data, dict) else {}
         self.problems: list[Problem] = []
+        self.broken = broken
+        self.bad_members = {p[1] for p in broken
+                            if len(p) > 1 and p[0] == "members" and isinstance(p[1], int)}
+
+    def sound(self, *prefix: str | int) -> bool:
+        """No schema problem at or below ``prefix`` (nor at the top level)."""
+        n = len(prefix)
+        return not any(p[:n] == prefix or len(p) < 1 for p in self.broken)
 
     def fail(self, path: tuple[str | int, ...], message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
 
-    def spec(self) -> ArraySpec:
+    def spec(self, problems: list[Problem] | None = None) -> ArraySpec:
+        self.problems = list(problems or [])
         data = self.data
+        members_ok = isinstance(data.get("members"), list) and (
+            ("members",) not in self.broken) and all(
+            isinstance(m, dict) for m in data.get("members", ()))
+        shaky = (not members_ok or not self.sound("defaults") or not self.sound("topology")
+                 or not self.sound("intra_port"))
+        if shaky and self.problems:
+            raise _NotAnArray
         defaults = data.get("defaults", {})
         roles = {m.get("role") for m in data["members"]}
         topology = data.get("topology") or (
             "two-layer" if roles & {"frontend", "parent"} else "flat")
-        members = self._members(defaults, topology)
-        self._roles(members, topology)
-        self._unique(members, topology, data.get("intra_port", DEFAULT_INTRA_PORT))
-        members = self._weights(members, topology)
-        loose = self._loose(members, topology)
-        exceptions, found = exceptions_from_doc(self.doc)
-        self.problems += found
+        good = self._members(defaults, topology)
+        self._unique(good, topology, data.get("intra_port", DEFAULT_INTRA_PORT))
+        members = list(good.values())
+        loose = LooseCoupling()
+        if not self.bad_members:  # these look at all members together
+            self._roles(members, topology)
+            members = self._weights(members, topology)
+            if self.sound("loose_coupling"):
+                loose = self._loose(members, topology)
+        exceptions = CarpExceptions()
+        if self.sound("exceptions"):
+            exceptions, found = exceptions_from_doc(self.doc)
+            self.problems += found
         allow = tuple(data.get("allow_clients", DEFAULT_ALLOW))
-        for i, net in enumerate(allow):
-            why = network_problem(net)
-            if why is not None:
-                self.fail(("allow_clients", i), why)
+        if self.sound("allow_clients"):
+            for i, net in enumerate(allow):
+                why = network_problem(net)
+                if why is not None:
+                    self.fail(("allow_clients", i), why)
         helper = None
-        if "helper" in data:
+        if "helper" in data and self.sound("helper"):
             h = data["helper"]
             if not h["program"].startswith("/"):
                 self.fail(("helper", "program"), "must be an absolute path (Squid runs it as "
@@ -217,11 +251,14 @@ class _Checker:
             connect=data.get("connect", "direct"), allow_clients=allow, loose=loose,
             exceptions=exceptions, helper=helper, extra=defaults.get("extra", ""))
 
-    def _members(self, defaults: dict[str, Any], topology: str) -> list[Member]:
-        out = []
+    def _members(self, defaults: dict[str, Any], topology: str) -> dict[int, Member]:
+        """The members the schema accepted, by their index in the file."""
+        out: dict[int, Member] = {}
         for i, m in enumerate(self.data["members"]):
+            if i in self.bad_members:
+                continue
             role = m.get("role", "member" if topology == "flat" else None)
-            out.append(Member(
+            out[i] = (Member(
                 name=m["name"], address=m["address"], role=role or "",
                 http_port=m.get("http_port", defaults.get("http_port", DEFAULT_HTTP_PORT)),
                 icp_port=m.get("icp_port", defaults.get("icp_port", 0)),
@@ -251,10 +288,10 @@ class _Checker:
         if self.data.get("intra_port") is not None and topology != "flat":
             self.fail(("intra_port",), "intra_port is for flat arrays only")
 
-    def _unique(self, members: list[Member], topology: str, intra: int) -> None:
+    def _unique(self, members: dict[int, Member], topology: str, intra: int) -> None:
         names: dict[str, int] = {}
         listens: dict[tuple[str, int], int] = {}
-        for i, m in enumerate(members):
+        for i, m in members.items():
             first = names.setdefault(m.name.lower(), i)
             if first != i:
                 self.fail(("members", i, "name"), f"{m.name!r} is given twice (first as "
