@@ -194,6 +194,8 @@ class _Message:
         if not 0 <= response <= 15:
             raise EncodeError(f"RESPONSE {response} does not fit in 4 bits")
         data_length = DATA_HEADER_SIZE + len(op_data)
+        if data_length > MAX_U16:
+            raise EncodeError(f"a {data_length}-byte DATA does not fit its 16-bit LENGTH")
         if self.minor == OLD_MINOR:
             b2 = (response << 4) | opcode
             b3 = (OLD_F1 if f1 else 0) | (OLD_RR if rr else 0)

@@ -199,21 +199,35 @@ def encode(message: Message) -> bytes:
     return message.encode()
 
 
-def _url(data: bytes, start: int, what: str) -> tuple[bytes, int]:
+def _url(data: bytes, start: int, opcode: Opcode) -> tuple[bytes, int]:
     """The NUL-terminated URL at ``start`` and the offset just after its NUL."""
     nul = data.find(b"\0", start)
     if nul < 0:
-        raise DecodeError(len(data), f"{what}: the URL is not NUL-terminated (Squid answers a "
-                                     "query like that with ERR)")
+        raise DecodeError(len(data), f"{opcode.name}: the URL is not NUL-terminated"
+                                     f"{_SQUID_ERR if opcode is Opcode.QUERY else ''}")
     return data[start:nul], nul + 1
+
+
+def _nothing_after(data: bytes, end: int, opcode: Opcode) -> None:
+    if end != len(data):
+        raise DecodeError(end, f"{opcode.name}: {plural(len(data) - end, 'byte')} after the "
+                               f"URL's NUL{_SQUID_ERR if opcode is Opcode.QUERY else ''}")
+
+
+_SQUID_ERR = " (Squid answers such a query with ERR)"
+
+
+def plural(count: int, word: str) -> str:
+    """``1 byte``, ``2 bytes``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def decode(data: bytes) -> Message:
     """The message in one ICP datagram; :class:`DecodeError` if Squid would not take it."""
     size = len(data)
     if size < HEADER_SIZE:
-        raise DecodeError(size, f"{size} bytes: shorter than the {HEADER_SIZE}-byte ICP header "
-                                "(Squid drops it)")
+        raise DecodeError(size, f"{plural(size, 'byte')}: shorter than the {HEADER_SIZE}-byte "
+                                "ICP header (Squid drops it)")
     if size > MAX_MESSAGE:
         raise DecodeError(MAX_MESSAGE, f"{size} bytes: RFC 2186 allows at most {MAX_MESSAGE}")
     raw_opcode, version, length, reqnum, flags, option_data, _ = HEADER.unpack_from(data)
@@ -236,11 +250,11 @@ def decode(data: bytes) -> Message:
         if size < HEADER_SIZE + 4:
             raise DecodeError(size, f"a {size}-byte QUERY has no room for the 4-byte requester "
                                     "address")
-        url, end = _url(data, HEADER_SIZE + 4, "QUERY")
-        _nothing_after(data, end, "URL")
+        url, end = _url(data, HEADER_SIZE + 4, opcode)
+        _nothing_after(data, end, opcode)
         return Query(reqnum=reqnum, url=url, flags=flags, option_data=option_data,
                      sender=sender, version=version, requester=_address_text(data[20:24]))
-    url, end = _url(data, HEADER_SIZE, opcode.name)
+    url, end = _url(data, HEADER_SIZE, opcode)
     if opcode is Opcode.HIT_OBJ:
         if size < end + 2:
             raise DecodeError(size, "HIT_OBJ: no room for the 16-bit object size after the URL")
@@ -248,16 +262,11 @@ def decode(data: bytes) -> Message:
         body = data[end + 2 :]
         if len(body) > object_size:
             raise DecodeError(end + 2 + object_size,
-                              f"HIT_OBJ: {len(body) - object_size} bytes after the "
-                              f"{object_size}-byte object")
+                              f"HIT_OBJ: {plural(len(body) - object_size, 'byte')} after the "
+                              f"{plural(object_size, 'byte')} of object")
         return HitObject(reqnum=reqnum, url=url, flags=flags, option_data=option_data,
                          sender=sender, version=version, object_size=object_size, data=body)
-    _nothing_after(data, end, "URL")
+    _nothing_after(data, end, opcode)
     return Reply(opcode=opcode, reqnum=reqnum, url=url, flags=flags, option_data=option_data,
                  sender=sender, version=version)
 
-
-def _nothing_after(data: bytes, end: int, what: str) -> None:
-    if end != len(data):
-        raise DecodeError(end, f"{len(data) - end} bytes after the {what}'s NUL (Squid answers "
-                               "a query like that with ERR)")
