@@ -36,7 +36,7 @@ import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from squidcarp.proto.errors import DecodeError, EncodeError
+from squidcarp.proto.errors import DecodeError, EncodeError, plural
 
 # src/PeerDigest.h StoreDigestCBlock: short current, short required, int capacity, int count,
 # int del_count, int mask_size, uchar bits_per_entry, uchar hash_func_count, then a reserved
@@ -102,7 +102,7 @@ class ControlBlock:
     hash_func_count: int = HASH_FUNC_COUNT
     current: int = CURRENT_VERSION
     required: int = REQUIRED_VERSION
-    reserved: bytes = bytes(RESERVED_SIZE)  # the reserved short at 22 and ints from 24
+    reserved: bytes = field(default=bytes(RESERVED_SIZE), repr=False)  # short at 22, ints from 24
 
     def encode(self) -> bytes:
         if len(self.reserved) != RESERVED_SIZE:
@@ -119,8 +119,8 @@ class ControlBlock:
     @classmethod
     def decode(cls, data: bytes) -> ControlBlock:
         if len(data) < CBLOCK_SIZE:
-            raise DecodeError(len(data), f"{len(data)} bytes: a digest starts with a "
-                                         f"{CBLOCK_SIZE}-byte control block")
+            raise DecodeError(len(data), f"{plural(len(data), 'byte')}: a digest starts with "
+                                         f"a {CBLOCK_SIZE}-byte control block")
         current, required, capacity, count, dels, mask_size, bpe, hashes = (
             CBLOCK_HEAD.unpack_from(data))
         return cls(capacity=capacity, count=count, mask_size=mask_size, del_count=dels,
@@ -211,18 +211,67 @@ def decode(data: bytes) -> Digest:
     shorter than its control block says is truncated, a longer one has bytes Squid 5.7 would
     copy past the end of its mask buffer."""
     control = ControlBlock.decode(data)
-    if control.mask_size <= 0:
-        raise DecodeError(16, f"mask_size {control.mask_size}: a digest has at least one mask "
-                              "byte")
+    _check_mask_size(control)
     body = len(data) - CBLOCK_SIZE
     if body < control.mask_size:
         raise DecodeError(len(data), f"the mask is cut short: {body} of {control.mask_size} "
                                      "bytes (Squid: \"premature end of digest\")")
-    if body > control.mask_size:
-        raise DecodeError(CBLOCK_SIZE + control.mask_size,
-                          f"{body - control.mask_size} bytes after the {control.mask_size}-byte "
-                          "mask (Squid 5.7 would write them past its mask buffer)")
+    _check_no_excess(len(data), control)
     return Digest(control, bytes(data[CBLOCK_SIZE:]))
+
+
+def _check_mask_size(control: ControlBlock) -> None:
+    if control.mask_size <= 0:
+        raise DecodeError(16, f"mask_size {control.mask_size}: a digest has at least one mask "
+                              "byte")
+
+
+def _check_no_excess(size: int, control: ControlBlock) -> None:
+    expected = CBLOCK_SIZE + control.mask_size
+    if size > expected:
+        raise DecodeError(expected, f"{plural(size - expected, 'byte')} after the "
+                                    f"{control.mask_size}-byte mask (Squid 5.7 would write "
+                                    "them past its mask buffer)")
+
+
+class DigestReader:
+    """Incremental :func:`decode` for a body arriving in chunks (an HTTP download).
+
+    ``feed(chunk)`` any number of times, then ``close()`` for the :class:`Digest`. The control
+    block is checked as soon as its 128 bytes are in (Squid reads it first and gives up on a
+    bad one before reading the mask), so a body that is not a digest fails early; bytes past
+    the mask fail at the offset of the first one.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._control: ControlBlock | None = None
+
+    @property
+    def control(self) -> ControlBlock | None:
+        """The control block, once it has arrived."""
+        return self._control
+
+    @property
+    def expected_size(self) -> int | None:
+        """The whole body's size, once the control block says it."""
+        return None if self._control is None else CBLOCK_SIZE + self._control.mask_size
+
+    @property
+    def received(self) -> int:
+        return len(self._buffer)
+
+    def feed(self, chunk: bytes) -> None:
+        self._buffer += chunk
+        if self._control is None and len(self._buffer) >= CBLOCK_SIZE:
+            control = ControlBlock.decode(bytes(self._buffer[:CBLOCK_SIZE]))
+            _check_mask_size(control)
+            self._control = control
+        if self._control is not None:
+            _check_no_excess(len(self._buffer), self._control)
+
+    def close(self) -> Digest:
+        return decode(bytes(self._buffer))
 
 
 def squid_verdict(digest: Digest) -> Verdict:

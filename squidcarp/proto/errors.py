@@ -20,3 +20,8 @@ class DecodeError(ValueError):
 
 class EncodeError(ValueError):
     """This message cannot be encoded (the caller's mistake, not the peer's)."""
+
+
+def plural(count: int, word: str) -> str:
+    """``1 byte``, ``2 bytes``: for error messages."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

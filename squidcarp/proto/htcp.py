@@ -33,7 +33,7 @@ import struct
 from dataclasses import dataclass
 from enum import IntEnum
 
-from squidcarp.proto.errors import DecodeError, EncodeError
+from squidcarp.proto.errors import DecodeError, EncodeError, plural
 
 MAJOR = 0  # RFC 2756 §2.6; src/htcp.cc drops any other major version
 MINOR = 1  # src/htcp.cc htcpBuildPacket: Squid sends 0.1 (0.0 selects its old layout)
@@ -466,7 +466,8 @@ def decode(data: bytes) -> Message:
     """The message in one HTCP datagram; :class:`DecodeError` if Squid would not take it."""
     size = len(data)
     if size < HEADER_SIZE:
-        raise DecodeError(size, f"{size} bytes: shorter than the {HEADER_SIZE}-byte HTCP header")
+        raise DecodeError(size, f"{plural(size, 'byte')}: shorter than the {HEADER_SIZE}-byte "
+                                "HTCP header")
     length, major, minor = struct.unpack_from("!HBB", data)
     if length != size:
         raise DecodeError(0, f"LENGTH says {length} bytes but the datagram has {size} (Squid "

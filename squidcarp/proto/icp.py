@@ -32,7 +32,7 @@ import struct
 from dataclasses import dataclass
 from enum import IntEnum, IntFlag
 
-from squidcarp.proto.errors import DecodeError, EncodeError
+from squidcarp.proto.errors import DecodeError, EncodeError, plural
 
 VERSION = 2  # RFC 2186 §1; src/defines.h ICP_VERSION_CURRENT
 VERSION_3 = 3  # src/defines.h ICP_VERSION_3: accepted by Squid, never sent by squidcarp
@@ -215,11 +215,6 @@ def _nothing_after(data: bytes, end: int, opcode: Opcode) -> None:
 
 
 _SQUID_ERR = " (Squid answers such a query with ERR)"
-
-
-def plural(count: int, word: str) -> str:
-    """``1 byte``, ``2 bytes``."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def decode(data: bytes) -> Message:

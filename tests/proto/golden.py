@@ -46,8 +46,9 @@ def _value(module: ModuleType, hint: str, value: Any) -> Any:
         return value.encode("latin-1")
     for part in hint.replace(" ", "").split("|"):
         enum_cls = getattr(module, part, None)
-        if isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum) and isinstance(value, str):
-            return enum_cls[value]
+        is_enum = isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum)
+        if is_enum and isinstance(value, str):
+            return enum_cls[value]  # type: ignore[index]
     return value
 
 
