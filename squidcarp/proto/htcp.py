@@ -373,6 +373,20 @@ class Refusal(_Message):
 Request = NopRequest | TstRequest | MonRequest | SetRequest | ClrRequest
 Reply = NopReply | TstReply | MonReply | SetReply | ClrReply | Refusal
 Message = Request | Reply
+REQUEST_TYPES = (NopRequest, TstRequest, MonRequest, SetRequest, ClrRequest)
+REPLY_TYPES = (NopReply, TstReply, MonReply, SetReply, ClrReply, Refusal)
+_OPCODES: dict[type, Opcode] = {
+    NopRequest: Opcode.NOP, NopReply: Opcode.NOP, TstRequest: Opcode.TST, TstReply: Opcode.TST,
+    MonRequest: Opcode.MON, MonReply: Opcode.MON, SetRequest: Opcode.SET, SetReply: Opcode.SET,
+    ClrRequest: Opcode.CLR, ClrReply: Opcode.CLR,
+}
+
+
+def opcode_of(message: Message) -> Opcode:
+    """The OPCODE a message carries."""
+    if isinstance(message, Refusal):
+        return message.opcode
+    return _OPCODES[type(message)]
 
 
 def encode(message: Message) -> bytes:
