@@ -120,10 +120,9 @@ def test_100k_random_and_mutated_inputs(check: Callable[[bytes], bool], seeds: l
     rng = random.Random(0x5C1D)
     decoded = 0
     for i in range(RUNS):
-        if i % 5 == 0:
-            data = _random_input(rng, max_size)
-        else:
-            data = _mutate(rng, rng.choice(seeds), fix)
+        random_input = i % 5 == 0
+        data = _random_input(rng, max_size) if random_input else _mutate(rng, rng.choice(seeds),
+                                                                         fix)
         decoded += check(data)
     # the mutations must reach the message parsers, not only the header checks
     assert decoded > RUNS // 50
