@@ -82,7 +82,7 @@ def parse_carp(text: str) -> tuple[CarpRow, ...]:
 class PeerStatus:
     """One peer block of ``mgr:server_list``."""
 
-    kind: str  # Parent, Sibling, Multicast
+    kind: str  # Parent, Sibling, Multicast Group (Non-Peer on mgr:non_peers)
     name: str
     host: str
     http_port: int
@@ -102,7 +102,10 @@ class PeerStatus:
         return next((v for k, v in self.fields if k == name), None)
 
 
-PEER_KINDS = ("Parent", "Sibling", "Multicast")  # src/neighbors.cc neighborTypeStr
+# src/neighbors.cc dump_peers prints neighborTypeStr() as "%-11.11s": "Multicast Group" comes out
+# cut to "Multicast G".
+PEER_KINDS = {"Parent": "Parent", "Sibling": "Sibling", "Multicast G": "Multicast Group",
+              "Non-Peer": "Non-Peer"}
 
 
 def parse_server_list(text: str) -> tuple[PeerStatus, ...]:
@@ -131,7 +134,7 @@ def _peer_block(block: list[tuple[int, int, str]]) -> PeerStatus | None:
             continue
         key, value = key.strip(), value.strip()
         if key in PEER_KINDS and not kind:
-            kind, name = key, value
+            kind, name = PEER_KINDS[key], value
             continue
         if key == "Host" and host_line is None:
             host_line = (number, offset, value)
