@@ -103,6 +103,20 @@ def test_parse_server_list_recorded() -> None:
                             "tls-disable")
 
 
+def test_parse_server_list_with_a_multicast_group() -> None:
+    group, one, two, three = cachemgr.parse_server_list(page("server_list_multicast.txt"))
+    assert (group.kind, group.name, group.host, group.http_port, group.icp_port) == (
+        "Multicast Group", "239.255.42.7", "239.255.42.7", 3128, 3130)
+    assert (group.status, group.field("LAST REPLY"), group.up) == ("Down", "none received", False)
+    assert group.flags == ("no-digest", "no-netdb-exchange", "ttl=1", "connection-auth=auto",
+                           "tls-disable")
+    assert group.field("Last failed connect() at") == "02/Dec/2026:07:10:29 +0000"
+    assert [(p.kind, p.name, p.up) for p in (one, two, three)] == [
+        ("Sibling", "member1", True), ("Sibling", "member2", True), ("Sibling", "member3", True)]
+    assert "multicast-responder" in one.flags and "multicast-responder" not in three.flags
+    assert one.field("PINGS ACKED") == "0   0%"
+
+
 def test_parse_server_list_bad_host_line() -> None:
     text = SERVER_LIST.replace("127.0.0.22/52039/0", "127.0.0.22/x/0")
     with pytest.raises(CacheManagerError) as caught:
