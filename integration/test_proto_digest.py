@@ -1,17 +1,20 @@
 """Cache digests against a real Squid 5.7 with a ufs cache_dir.
 
 Squid rebuilds its digest every ``digest_rebuild_period`` and rewrites the served copy every
-``digest_rewrite_period`` (both a few seconds here). The test notes the digest's entry count
-before caching anything, caches 150 URLs, and waits until a served digest counts them; then
-every cached URL must be "probably cached", and on 10,000 URLs Squid never saw the measured
-false-hit rate must be within one point of the rate predicted from the mask.
+``digest_rewrite_period`` (both 2 s here); a rewrite serves the mask of the last finished
+rebuild (src/store_digest.cc). The test caches 150 URLs and waits for a digest written two
+rebuild periods after the last of them (its Last-Modified says when); then every cached URL
+must be "probably cached", and on 10,000 URLs Squid never saw the measured false-hit rate must
+be within one point of the rate predicted from the mask.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import time
 from collections.abc import Callable, Iterator
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -27,13 +30,14 @@ from squidcarp.proto.fetch import FetchError, fetch_digest
 BODY = """
 cache_dir ufs {{ node.workdir }}/cache 20 4 4
 digest_generation on
-digest_rebuild_period 3 seconds
-digest_rewrite_period 3 seconds
+digest_rebuild_period {{ period }} seconds
+digest_rewrite_period {{ period }} seconds
 cache_peer {{ origin.host }} parent {{ origin.port }} 0 originserver no-query no-digest name=origin
 never_direct allow all
 """
 CACHED = [f"http://origin.test/cacheable/digest-{i}" for i in range(150)]
 UNCACHED = [f"http://origin.test/cacheable/never-{i}".encode() for i in range(10_000)]
+PERIOD = 2  # seconds between digest rebuilds, and between rewrites
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +46,7 @@ def node(harness_tools: NodeTools) -> Iterator[SquidNode]:
     factory = SquidFactory(harness_tools)
     try:
         made = factory(BODY, label="digested", hosts={"origin.test": origin.host},
-                       origin=origin, start=False)
+                       origin=origin, period=PERIOD, start=False)
         made.create_cache_dirs()
         yield made.start()
     finally:
@@ -50,35 +54,37 @@ def node(harness_tools: NodeTools) -> Iterator[SquidNode]:
         origin.stop()
 
 
-def served(node: SquidNode) -> digest.Digest | None:
-    try:
-        return fetch_digest(f"{node.address}:{node.port}", timeout=5).digest
-    except FetchError:  # 404 while the first digest is being built
-        return None
-
-
-def wait_for(node: SquidNode, enough: int, timeout: float = 40.0) -> digest.Digest:
+def written_after(node: SquidNode, moment: float, timeout: float = 40.0) -> digest.Digest:
+    """The first digest Squid serves whose Last-Modified is at or after ``moment``."""
     deadline = time.monotonic() + timeout
+    last = None
     while True:
-        d = served(node)
-        if d is not None and d.control.count >= enough:
-            return d
+        try:
+            fetched = fetch_digest(f"{node.address}:{node.port}", timeout=5)
+        except FetchError as exc:  # 404 while the first digest is being built
+            last = str(exc)
+        else:
+            assert fetched.last_modified is not None
+            written = parsedate_to_datetime(fetched.last_modified).timestamp()
+            if written >= moment:
+                return fetched.digest
+            last = f"written at {fetched.last_modified}"
         if time.monotonic() > deadline:
-            pytest.fail(f"no digest with {enough} entries after {timeout}s; last: "
-                        f"{d.control if d else None}\n{node.cache_log()[-2000:]}")
+            pytest.fail(f"no digest written after {moment} within {timeout}s (last: {last})\n"
+                        f"{node.cache_log()[-2000:]}")
         time.sleep(0.25)
 
 
 def test_a_fetched_digest_holds_every_cached_url_and_predicts_its_false_hits(
     node: SquidNode, tmp_path: Path, harness_note: Callable[[str], None]
 ) -> None:
-    before = wait_for(node, 1)  # Squid's own entries (icons...) are in it from the start
-    baseline = before.control.count
     for url in CACHED:
         response = exchange(node.address, node.port, build_request(
             "GET", url, [("Host", "origin.test"), ("Connection", "close")]))
         assert response.status == 200
-    d = wait_for(node, baseline + len(CACHED))
+    # Last-Modified has whole seconds; one more period covers a rebuild already under way
+    d = written_after(node, math.ceil(time.time()) + 2 * PERIOD)
+    assert d.control.count > len(CACHED)  # and Squid's own entries (icons...)
 
     # through the CLI: fetch and save, then look the cached URLs up in the saved file
     saved = tmp_path / "peer.digest"

@@ -79,15 +79,25 @@ def _u32(name: str, value: int) -> None:
         raise EncodeError(f"{name} {value} does not fit in 32 bits")
 
 
+_ZERO_ADDRESS = "0.0.0.0"  # RFC 2186 §1-2: all zero = unspecified (what Squid sends)
+_ADDRESS_BYTES: dict[str, bytes] = {_ZERO_ADDRESS: bytes(4)}
+
+
 def _address_bytes(name: str, text: str) -> bytes:
+    cached = _ADDRESS_BYTES.get(text)
+    if cached is not None:
+        return cached
     parts = text.split(".")
     if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts):
         raise EncodeError(f"{name} {text!r} is not a dotted-quad IPv4 address")
-    return bytes(int(p) for p in parts)
+    raw = bytes(int(p) for p in parts)
+    if len(_ADDRESS_BYTES) < 256:
+        _ADDRESS_BYTES[text] = raw
+    return raw
 
 
 def _address_text(raw: bytes) -> str:
-    return ".".join(str(b) for b in raw)
+    return _ZERO_ADDRESS if raw == b"\0\0\0\0" else ".".join(str(b) for b in raw)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,7 +108,7 @@ class _Common:
     url: bytes
     flags: int = 0
     option_data: int = 0  # Squid's ``pad``: (hops << 16) | rtt_ms with SRC_RTT
-    sender: str = "0.0.0.0"  # RFC 2186 §1 "Sender Host Address": Squid writes 0, never reads it
+    sender: str = _ZERO_ADDRESS  # RFC 2186 §1 "Sender Host Address": Squid writes 0, never reads it
     version: int = VERSION
 
     def _check(self) -> None:
@@ -137,7 +147,7 @@ class Query(_Common):
     """``ICP_OP_QUERY``: is ``url`` cached? ``requester`` is the address of the client that
     caused the query (RFC 2186 §2; all zero = unspecified, what Squid sends)."""
 
-    requester: str = "0.0.0.0"
+    requester: str = _ZERO_ADDRESS
 
     @property
     def opcode(self) -> Opcode:
@@ -192,6 +202,7 @@ class HitObject(_Common):
 
 
 Message = Query | Reply | HitObject
+_OPCODES = {o.value: o for o in Opcode}
 
 
 def encode(message: Message) -> bytes:
@@ -232,11 +243,10 @@ def decode(data: bytes) -> Message:
     if length != size:
         raise DecodeError(2, f"length field says {length} bytes but the datagram has {size} "
                              "(Squid drops it)")
-    try:
-        opcode = Opcode(raw_opcode)
-    except ValueError:
+    opcode = _OPCODES.get(raw_opcode)
+    if opcode is None:
         raise DecodeError(0, f"opcode {raw_opcode} is not an ICP opcode (RFC 2186 §2: unused "
-                             "opcodes are ignored)") from None
+                             "opcodes are ignored)")
     if opcode is Opcode.INVALID:
         raise DecodeError(0, "opcode 0 is ICP_OP_INVALID, the mark of a zero-filled or "
                              "malformed message")

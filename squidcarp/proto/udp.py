@@ -199,22 +199,26 @@ class IcpClient:
                 emit += 1
 
     def _wait(self, outstanding: dict[int, _Pending], done: dict[int, IcpResult]) -> None:
-        now = self._clock()
-        deadline = min(p.sent_at + self.options.timeout for p in outstanding.values())
-        readable, _, _ = select.select([self._sock], [], [], max(0.0, deadline - now))
+        # ``outstanding`` is in the order of the last send, so its first entry times out first.
+        first = next(iter(outstanding.values()))
+        wait = first.sent_at + self.options.timeout - self._clock()
+        readable, _, _ = select.select([self._sock], [], [], max(0.0, wait))
         if readable:
             self._receive(outstanding, done)
         now = self._clock()
-        for p in list(outstanding.values()):
+        while outstanding:
+            p = next(iter(outstanding.values()))
             if now < p.sent_at + self.options.timeout:
-                continue
+                break
+            del outstanding[p.reqnum]
             if p.attempts <= self.options.retries:
                 self._send(p)
+                outstanding[p.reqnum] = p  # to the end: sent last
             else:
-                del outstanding[p.reqnum]
                 done[p.index] = IcpResult(p.url, TIMEOUT, p.reqnum, p.attempts)
 
     def _receive(self, outstanding: dict[int, _Pending], done: dict[int, IcpResult]) -> None:
+        target = self.target
         while True:
             try:
                 data, peer = self._sock.recvfrom(MAX_DATAGRAM)
@@ -223,7 +227,7 @@ class IcpClient:
             except OSError:  # e.g. ECONNREFUSED from an ICMP port unreachable: keep waiting
                 return
             arrived = self._clock()
-            if not _same_source(self.target, peer):
+            if not _same_source(target, peer):
                 self.ignored += 1
                 continue
             try:
@@ -236,10 +240,9 @@ class IcpClient:
                 self.ignored += 1
                 continue
             del outstanding[p.reqnum]
-            status = message.opcode.name
             if message.opcode is icp.Opcode.DENIED:
                 self.denied += 1
-            done[p.index] = IcpResult(p.url, status, p.reqnum, p.attempts,
+            done[p.index] = IcpResult(p.url, message.opcode.name, p.reqnum, p.attempts,
                                       round((arrived - p.sent_at) * 1000.0, 3), message)
 
 
