@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+import socket
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -19,9 +21,10 @@ from integration.harness import OriginServer, SquidFactory, SquidNode
 from integration.harness.client import build_request, exchange
 from integration.harness.local import NodeTools
 from integration.harness.ports import free_udp_port
-from integration.harness.topology import Endpoint
+from integration.harness.topology import AccessLogEntry, Endpoint
 from squidcarp.cli.main import IO, main
 from squidcarp.proto import htcp, icp, udp
+from tests.proto.golden import load
 
 BODY = """
 icp_port {{ icp_port }}
@@ -80,6 +83,18 @@ def probed(harness_tools: NodeTools) -> Iterator[Probed]:
         origin.stop()
 
 
+def logged(node: SquidNode, keep: Callable[[AccessLogEntry], bool], count: int,
+           timeout: float = 10.0) -> list[AccessLogEntry]:
+    """The access log entries ``keep`` selects, once there are ``count`` of them (Squid writes
+    its log a moment after answering) or ``timeout`` passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        entries = [e for e in node.access_entries() if keep(e)]
+        if len(entries) >= count or time.monotonic() > deadline:
+            return entries
+        time.sleep(0.02)
+
+
 def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), IO(out, err, io.BytesIO()))
@@ -122,9 +137,8 @@ def test_icp_hit_for_a_cached_url_and_miss_otherwise(probed: Probed) -> None:
         result = client.query(cached.encode())
     assert result.reply == icp.Reply(opcode=icp.Opcode.HIT, reqnum=result.reqnum,
                                      url=cached.encode())
-    logged = [(e.client, e.result, e.method) for e in probed.node.access_entries()
-              if e.url == cached and e.method == "ICP_QUERY"]
-    assert logged == [(probed.allowed, "UDP_HIT/000", "ICP_QUERY")] * 3
+    entries = logged(probed.node, lambda e: e.url == cached and e.method == "ICP_QUERY", 3)
+    assert [(e.client, e.result) for e in entries] == [(probed.allowed, "UDP_HIT/000")] * 3
 
 
 def test_icp_denied_from_an_address_not_in_icp_access(probed: Probed) -> None:
@@ -137,9 +151,8 @@ def test_icp_denied_from_an_address_not_in_icp_access(probed: Probed) -> None:
     assert err == (f"squidcarp: {probed.icp} answered DENIED 2 time(s) and stopped asking: "
                    "this address is not allowed by its icp_access (Squid goes silent for an "
                    "hour for an address whose replies are 95% DENIED)\n")
-    logged = [(e.client, e.result) for e in probed.node.access_entries()
-              if e.method == "ICP_QUERY" and e.url in urls]
-    assert logged == [(probed.denied, "UDP_DENIED/000")] * 2
+    entries = logged(probed.node, lambda e: e.method == "ICP_QUERY" and e.url in urls, 2)
+    assert [(e.client, e.result) for e in entries] == [(probed.denied, "UDP_DENIED/000")] * 2
 
 
 def test_htcp_tst_hit_miss_and_clr_removing_the_object(probed: Probed) -> None:
@@ -172,9 +185,8 @@ def test_htcp_tst_hit_miss_and_clr_removing_the_object(probed: Probed) -> None:
     assert probed.get(url) == (200, "MISS from probed")
     after = len(probed.origin.find(lambda r: r.target.endswith("/cacheable/htcp-a")))
     assert after == before + 1
-    http_results = [e.result for e in probed.node.access_entries()
-                    if e.url == url and e.method == "GET"]
-    assert http_results == ["TCP_MISS/200", "TCP_MEM_HIT/200", "TCP_MISS/200"]
+    entries = logged(probed.node, lambda e: e.url == url and e.method == "GET", 3)
+    assert [e.result for e in entries] == ["TCP_MISS/200", "TCP_MEM_HIT/200", "TCP_MISS/200"]
 
     code, out, _ = run("htcp", "clr", "--source", probed.allowed, probed.htcp,
                        "http://origin.test/cacheable/htcp-absent")
@@ -200,6 +212,48 @@ def test_htcp_from_a_denied_address_gets_no_reply(probed: Probed) -> None:
     assert code == 1
     assert out.startswith(f"NO REPLY  {url}  (no reply from {probed.htcp} to 1 attempt of "
                           "0.5 s: ")
-    denied = [(e.client, e.result, e.method) for e in probed.node.access_entries()
-              if e.url == url and e.method == "HTCP_TST" and e.client == probed.denied]
-    assert denied == [(probed.denied, "UDP_DENIED/000", "HTCP_TST")]
+    entries = logged(probed.node, lambda e: e.url == url and e.method == "HTCP_TST"
+                     and e.client == probed.denied, 1)
+    assert [e.result for e in entries] == ["UDP_DENIED/000"]
+
+
+def _exchange(source: str, target: tuple[str, int], datagram: bytes) -> bytes | None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind((source, 0))
+        sock.settimeout(2.0)
+        sock.sendto(datagram, target)
+        try:
+            return sock.recvfrom(65535)[0]
+        except TimeoutError:
+            return None
+
+
+def _golden(table: str, name: str) -> bytes:
+    return bytes.fromhex(next(e["hex"] for e in load(table)["messages"] if e["name"] == name))
+
+
+def test_live_replies_are_the_golden_table_bytes(probed: Probed) -> None:
+    """The golden tables' captured replies, asked again of this Squid: byte for byte."""
+    assert probed.get("http://origin.test/cacheable/0")[0] == 200
+    icp_target = (probed.node.address, probed.icp_port)
+    for name, url, source, reqnum in [
+        ("hit", b"http://origin.test/cacheable/0", probed.allowed, 7),
+        ("miss", b"http://origin.test/other", probed.allowed, 7),
+        ("err-escaped-url", b"a b", probed.allowed, 7),
+        ("err-relative-url", b"/rel", probed.allowed, 7),
+        ("err-empty-url", b"", probed.allowed, 7),
+        ("denied", b"http://origin.test/x", probed.denied, 0x01020304),
+        ("miss-allowed", b"http://origin.test/x", probed.allowed, 0x01020305),
+    ]:
+        query = icp.Query(reqnum=reqnum, url=url).encode()
+        assert _exchange(source, icp_target, query) == _golden("icp.json", name), name
+
+    htcp_target = (probed.node.address, probed.htcp_port)
+    spec = htcp.Specifier(b"GET", b"http://origin.test/htcp-golden-nothing")
+    for name, request in [
+        ("tst-miss", htcp.TstRequest(trans_id=0x1234, specifier=spec)),
+        ("clr-not-present", htcp.ClrRequest(trans_id=0x56, specifier=spec)),
+        ("old-tst-miss", htcp.TstRequest(trans_id=0x55, specifier=spec, minor=0)),
+    ]:
+        assert _exchange(probed.allowed, htcp_target, request.encode()) == _golden(
+            "htcp.json", name), name
