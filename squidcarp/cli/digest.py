@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -12,8 +13,9 @@ from squidcarp.cli.main import IO, HelpFormatter, UsageError
 from squidcarp.cli.probe import positive, show, url_bytes, write_json
 
 COMMON = """\
-SOURCE is a file (a digest saved by `digest fetch -o`, '-' for stdin) or a peer: HOST[:PORT]
-(the http_port, 3128 by default) or a full URL (a cache_peer's digest-url=). A peer's digest is
+SOURCE is a file (a digest saved by `digest fetch -o`, '-' for stdin) or a peer: HOST:PORT (its
+http_port) or a full URL (a cache_peer's digest-url=); `digest fetch` also takes a bare HOST
+(port 3128). A peer's digest is
 fetched with GET /squid-internal-periodic/store_digest, which Squid serves to any client its
 http_access allows (a Squid without a cache_dir, or still building, answers 404). Proxy settings
 from the environment are not used.
@@ -121,13 +123,15 @@ class Loaded:
     expires: str | None = None
 
 
+_PEER = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):\d{1,5}")
+
+
 def _is_peer(source: str) -> bool:
+    """A URL, or HOST:PORT that is not an existing file; anything else is a file name (so a
+    mistyped file name is never looked up as a host)."""
     if "://" in source:
         return True
-    if os.path.exists(source) or source == "-":
-        return False
-    host = source.rsplit(":", 1)[0] if source.count(":") == 1 else source
-    return bool(host) and "/" not in source and all(c.isalnum() or c in ".-[]:" for c in host)
+    return not os.path.exists(source) and _PEER.fullmatch(source) is not None
 
 
 def load(args: argparse.Namespace, io: IO) -> Loaded:

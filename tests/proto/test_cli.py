@@ -400,5 +400,11 @@ def test_digest_bad_files(cli: Runner, tmp_path: Path) -> None:
     assert (r.code, r.err) == (3, f"squidcarp digest: {junk}: not a cache digest: offset 150: "
                                   "the mask is cut short: 22 of 38 bytes (Squid: \"premature "
                                   "end of digest\")\n")
-    r = cli(["digest", "fetch", "127.0.0.1:1", "-o", str(tmp_path / "no" / "dir" / "x")])
-    assert r.code == 3
+    r = cli(["digest", "show", "peer.example"])  # not HOST:PORT: a file name, never a lookup
+    assert (r.code, r.err) == (3, "squidcarp digest: cannot read peer.example: No such file or "
+                                  "directory\n")
+    target = tmp_path / "no" / "dir" / "x"
+    with FakeHttp({digest.DIGEST_PATH: (200, {}, BODY)}) as http:
+        r = cli(["digest", "fetch", f"127.0.0.1:{http.port}", "-o", str(target)])
+    assert (r.code, r.out) == (3, "")
+    assert r.err == f"squidcarp digest: cannot write {target}: No such file or directory\n"
