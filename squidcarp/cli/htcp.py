@@ -120,6 +120,11 @@ def run(args: argparse.Namespace, io: IO) -> int:
     spec = htcp.Specifier(args.method.encode("latin-1", "replace"), url,
                           args.http_version.encode("latin-1", "replace"),
                           _headers(args.header))
+    size = len(htcp.TstRequest(trans_id=0, specifier=spec).encode()) + (2 if args.op == "CLR"
+                                                                          else 0)
+    if size > htcp.SQUID_MAX_RECEIVE:
+        raise UsageError(f"squidcarp htcp {args.op.lower()}: a {size}-byte request: Squid reads "
+                         f"at most {htcp.SQUID_MAX_RECEIVE} bytes of an HTCP datagram")
     options = udp.HtcpOptions(timeout=args.timeout, retries=args.retries, source=args.source)
     try:
         with udp.HtcpClient(host, port, options) as client:

@@ -131,7 +131,7 @@ def run(args: argparse.Namespace, io: IO) -> int:
     if args.parallel < 1:
         raise UsageError("squidcarp icp query: --parallel must be at least 1")
     host, port = host_port(args.words[0], ICP_PORT)
-    urls = prepare([url_bytes(u) for u in args.words[1:]], args.raw)
+    urls = _fitting(prepare([url_bytes(u) for u in args.words[1:]], args.raw), icp)
     options = udp.IcpOptions(timeout=args.timeout, retries=args.retries,
                              max_denied=args.max_denied, window=args.parallel,
                              source=args.source, flags=flags)
@@ -159,6 +159,17 @@ def run(args: argparse.Namespace, io: IO) -> int:
         ignored = client.ignored
     _notes(io, urls, args.raw, peer, denied, args.max_denied, ignored)
     return 1 if failed else 0
+
+
+def _fitting(urls: list[Url], icp: Any) -> list[Url]:
+    """Refuse URLs whose QUERY Squid could not even read (it reads 16383 bytes at most)."""
+    room = icp.SQUID_MAX_RECEIVE - icp.HEADER_SIZE - 5  # requester address and the NUL
+    for url in urls:
+        if len(url.sent) > room:
+            raise UsageError(f"squidcarp icp query: a URL of {len(url.sent)} bytes makes a QUERY "
+                             f"Squid cannot read (it reads at most {icp.SQUID_MAX_RECEIVE} bytes "
+                             f"of a datagram; URLs over {icp.MAX_URL} bytes get ERR anyway)")
+    return urls
 
 
 def _result_line(url: Url, result: Any, args: argparse.Namespace) -> str:
@@ -219,7 +230,9 @@ def _multicast(args: argparse.Namespace, io: IO, udp: Any, flags: int) -> int:
     group, port = host_port(args.group, ICP_PORT, "--group ADDRESS[:PORT]")
     if args.ttl > 255:
         raise UsageError("squidcarp icp query: --ttl must be 0..255")
-    urls = prepare([url_bytes(u) for u in args.words], args.raw)
+    from squidcarp.proto import icp
+
+    urls = _fitting(prepare([url_bytes(u) for u in args.words], args.raw), icp)
     short = 0
     for i, url in enumerate(urls):
         try:

@@ -255,7 +255,7 @@ class InfoPage:
         v = self.value(key)
         if v is None:
             return None
-        m = re.fullmatch(r"5min: *(-?[\d.]+)%, 60min: *(-?[\d.]+)%", v.strip())
+        m = re.fullmatch(r"5min: *(-?\d+(?:\.\d+)?)%, 60min: *(-?\d+(?:\.\d+)?)%", v.strip())
         return (float(m.group(1)), float(m.group(2))) if m else None
 
 
@@ -397,18 +397,19 @@ class StoreDigestReport:
 
 # One pattern per line of the report, in order (src/CacheDigest.cc cacheDigestReport, then
 # src/store_digest.cc storeDigestReport).
-_STORE_DIGEST_LINES = tuple(re.compile(p) for p in (
+_DECIMAL = r"\d+(?:\.\d+)?"
+_STORE_DIGEST_LINES = tuple(re.compile(p.replace("DECIMAL", _DECIMAL)) for p in (
     r"store digest: size: (?P<size_bytes>\d+) bytes",
     r"\t entries: count: (?P<count>\d+) capacity: (?P<capacity>\d+) "
     r"util: (?P<entries_util_percent>-?\d+)%",
     r"\t deletion attempts: (?P<deletion_attempts>\d+)",
     r"\t bits: per entry: (?P<bits_per_entry>\d+) on: (?P<bits_on>\d+) "
     r"capacity: (?P<bit_capacity>\d+) util: (?P<bits_util_percent>-?\d+)%",
-    r"\t bit-seq: count: (?P<bit_sequences>\d+) avg\.len: (?P<bit_sequence_avg_length>[\d.]+)",
-    r"\t added: (?P<added>\d+) rejected: (?P<rejected>\d+) \( (?P<rejected_percent>[\d.]+) %\) "
+    r"\t bit-seq: count: (?P<bit_sequences>\d+) avg\.len: (?P<bit_sequence_avg_length>DECIMAL)",
+    r"\t added: (?P<added>\d+) rejected: (?P<rejected>\d+) \( (?P<rejected_percent>DECIMAL) %\) "
     r"del-ed: (?P<deleted>\d+)",
-    r"\t collisions: on add: (?P<add_collision_percent>[\d.]+) % "
-    r"on rej: (?P<reject_collision_percent>[\d.]+) %",
+    r"\t collisions: on add: (?P<add_collision_percent>DECIMAL) % "
+    r"on rej: (?P<reject_collision_percent>DECIMAL) %",
 ))
 STORE_DIGEST_DISABLED = "store digest: disabled."  # src/store_digest.cc storeDigestReport
 

@@ -247,6 +247,16 @@ def test_htcp_clr(cli: Runner, htcp_peer: FakeUdpPeer) -> None:
         "CLR", "REMOVED", "unspecified", 0)
 
 
+def test_oversized_requests_are_refused_before_sending(cli: Runner) -> None:
+    r = cli(["icp", "query", "127.0.0.1:9", "http://a/" + "x" * 16400])
+    assert (r.code, r.err) == (3, "squidcarp icp query: a URL of 16409 bytes makes a QUERY Squid "
+                                  "cannot read (it reads at most 16383 bytes of a datagram; URLs "
+                                  "over 8192 bytes get ERR anyway)\n")
+    r = cli(["htcp", "clr", "127.0.0.1:9", "http://a/" + "x" * 8200])
+    assert (r.code, r.err) == (3, "squidcarp htcp clr: a 8244-byte request: Squid reads at most "
+                                  "8191 bytes of an HTCP datagram\n")
+
+
 def test_htcp_usage_errors(cli: Runner) -> None:
     r = cli(["htcp", "tst", "--header", "NoColon", "127.0.0.1", "http://a/"])
     assert (r.code, r.err) == (3, "squidcarp htcp: bad --header 'NoColon': write 'Name: "

@@ -7,6 +7,7 @@ message (ICP version 3 excepted: it is never encoded).
 
 from __future__ import annotations
 
+import contextlib
 import random
 import struct
 from collections.abc import Callable
@@ -15,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from squidcarp.proto import digest, htcp, icp
+from squidcarp.proto import cachemgr, digest, htcp, icp
 from squidcarp.proto.errors import DecodeError, EncodeError
-from tests.proto.golden import load
+from tests.proto.golden import GOLDEN, load
 
 RUNS = 100_000
 
@@ -126,6 +127,31 @@ def test_100k_random_and_mutated_inputs(check: Callable[[bytes], bool], seeds: l
         decoded += check(data)
     # the mutations must reach the message parsers, not only the header checks
     assert decoded > RUNS // 50
+
+
+PAGES = {name: (GOLDEN / "cachemgr" / f"{name}.txt").read_text(encoding="utf-8")
+         for name in ("info", "counters", "store_digest", "server_list", "server_list_multicast")}
+PARSERS = {"info": cachemgr.parse_info, "counters": cachemgr.parse_counters,
+           "store_digest": cachemgr.parse_store_digest, "server_list": cachemgr.parse_server_list,
+           "server_list_multicast": cachemgr.parse_server_list}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_cache_manager_parsers_on_mutated_pages(name: str) -> None:
+    """Pages cut, spliced and garbled: a record or a CacheManagerError, nothing else."""
+    rng = random.Random(name)
+    text = PAGES[name]
+    alphabet = "\t\n :=%./()-0123456789abcXYZé"
+    for _ in range(3000):
+        chars = list(text)
+        for _ in range(rng.randint(1, 5)):
+            pos = rng.randrange(len(chars) + 1)
+            if rng.random() < 0.5:
+                chars.insert(pos, rng.choice(alphabet))
+            else:
+                del chars[pos : pos + rng.randint(1, 40)]
+        with contextlib.suppress(cachemgr.CacheManagerError):
+            PARSERS[name]("".join(chars))
 
 
 def test_digest_reader_on_mutated_bodies() -> None:
