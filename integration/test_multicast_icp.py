@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -126,8 +127,7 @@ SILENT_ICP_PORT = ICP_PORT + 1
 
 @pytest.fixture(scope="module")
 def mesh(harness_tools: NodeTools, harness_ledger: Ledger) -> Iterator[Mesh]:
-    import os
-
+    """The mesh (``harness_tools`` first: without Squid this skips, or fails under CI)."""
     require(os.geteuid() == 0, "network namespaces need root")
     with bridged_mesh(3, harness_ledger) as made:
         yield made

@@ -128,8 +128,8 @@ def run(args: argparse.Namespace, io: IO) -> int:
     if len(args.words) < 2:
         raise UsageError("squidcarp icp query: give HOST[:PORT] and at least one URL "
                          "(or --group ADDRESS with URLs)")
-    if args.parallel < 1:
-        raise UsageError("squidcarp icp query: --parallel must be at least 1")
+    if args.parallel < 1 or args.max_denied < 1:
+        raise UsageError("squidcarp icp query: --parallel and --max-denied must be at least 1")
     host, port = host_port(args.words[0], ICP_PORT)
     urls = _fitting(prepare([url_bytes(u) for u in args.words[1:]], args.raw), icp)
     options = udp.IcpOptions(timeout=args.timeout, retries=args.retries,
