@@ -216,7 +216,7 @@ class _Checker:
         topology = data.get("topology") or (
             "two-layer" if roles & {"frontend", "parent"} else "flat")
         good = self._members(defaults, topology)
-        self._unique(good, topology, data.get("intra_port", DEFAULT_INTRA_PORT))
+        self._unique(topology, data.get("intra_port", DEFAULT_INTRA_PORT), defaults)
         members = list(good.values())
         loose = LooseCoupling()
         if not self.bad_members:  # these look at all members together
@@ -288,21 +288,29 @@ class _Checker:
         if self.data.get("intra_port") is not None and topology != "flat":
             self.fail(("intra_port",), "intra_port is for flat arrays only")
 
-    def _unique(self, members: dict[int, Member], topology: str, intra: int) -> None:
+    def _unique(self, topology: str, intra: int, defaults: dict[str, Any]) -> None:
+        """Names and listeners, from every member whose name, address and port are usable
+        (the other keys of a member may be wrong: this check does not need them)."""
         names: dict[str, int] = {}
         listens: dict[tuple[str, int], int] = {}
-        for i, m in members.items():
-            first = names.setdefault(m.name.lower(), i)
-            if first != i:
-                self.fail(("members", i, "name"), f"{m.name!r} is given twice (first as "
-                          f"members[{first}].name; Squid compares peer names "
-                          "case-insensitively)")
-            if topology == "flat" and intra == m.http_port:
-                self.fail(("members", i, "http_port"), f"{m.http_port} is also the intra_port")
-            key = (m.address.lower(), m.http_port)
-            other = listens.setdefault(key, i)
+        for i, raw in enumerate(self.data["members"]):
+            name, address = raw.get("name"), raw.get("address")
+            port = raw.get("http_port", defaults.get("http_port", DEFAULT_HTTP_PORT))
+            if isinstance(name, str) and name and ("members", i, "name") not in self.broken:
+                first = names.setdefault(name.lower(), i)
+                if first != i:
+                    self.fail(("members", i, "name"), f"{name!r} is given twice (first as "
+                              f"members[{first}].name; Squid compares peer names "
+                              "case-insensitively)")
+            if not isinstance(address, str) or type(port) is not int or \
+                    ("members", i, "http_port") in self.broken:
+                continue
+            if topology == "flat" and intra == port:
+                self.fail(("members", i, "http_port"), f"{port} is also the intra_port")
+            other = listens.setdefault((address.lower(), port), i)
             if other != i:
-                self.fail(("members", i, "http_port"), f"{m.listen} is also where "
+                listen = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+                self.fail(("members", i, "http_port"), f"{listen} is also where "
                           f"members[{other}] listens")
 
     def _weights(self, members: list[Member], topology: str) -> list[Member]:
@@ -314,9 +322,12 @@ class _Checker:
                     self.fail(("members", i), "give every CARP member a load_factor, or none "
                                               "(weights and legacy factors do not mix)")
             return members
-        for i in carp:
-            if "weight" in self.data["members"][i] and "load_factor" in self.data["members"][i]:
-                self.fail(("members", i), "give weight or load_factor, not both")
+        both = [i for i in carp if "weight" in self.data["members"][i]
+                and "load_factor" in self.data["members"][i]]
+        for i in both:
+            self.fail(("members", i), "give weight or load_factor, not both")
+        if both:
+            return members
         if legacy:
             from squidcarp.conf.migrate import smallest_weights
 
@@ -358,6 +369,7 @@ class _Checker:
             self.fail(("loose_coupling",), "a flat array has no loose coupling: a member would "
                       "query its siblings before CARP (ICP and digests come first in Squid's "
                       "peer selection); use a two-layer array")
+            return LooseCoupling()
         carp = [m for m in members if m.role in ("parent", "member")]
         multicast = None
         if "multicast" in lc:

@@ -81,7 +81,7 @@ def write_all(root: str, files: Mapping[str, bytes]) -> list[Difference]:
     for rel, data in everything.items():
         target = os.path.join(root, _safe(rel))
         if os.path.isdir(target):
-            raise IsADirectoryError(21, "is a directory", target)
+            raise IsADirectoryError(21, "Is a directory", target)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         targets[target] = data
     replace_files(targets)
