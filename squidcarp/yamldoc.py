@@ -34,12 +34,31 @@ class Problem(NamedTuple):
         return f"{self.file}:{self.line}: {self.path}: {self.message}"
 
 
-class YamlError(ValueError):
+class ProblemsError(ValueError):
+    """A file cannot be used; ``problems`` lists every reason, in file and line order."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        ordered = tuple(sorted(problems, key=lambda p: (p.file, p.line)))
+        super().__init__("\n".join(str(p) for p in ordered))
+        self.problems = ordered
+
+
+class YamlError(ProblemsError):
     """The text is not one well-formed YAML document (or repeats a key)."""
 
     def __init__(self, file: str, line: int, message: str, path: str = "(file)") -> None:
         self.problem = Problem(file, line, path, message)
-        super().__init__(str(self.problem))
+        super().__init__([self.problem])
+
+
+def read_yaml(path: str) -> YamlDoc:
+    """:func:`load_yaml` of a file; raises :class:`YamlError` (line 0) when it cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise YamlError(path, 0, f"cannot read: {exc.strerror or exc}") from None
+    return load_yaml(text, path)
 
 
 def dotted(path: Sequence[str | int]) -> str:

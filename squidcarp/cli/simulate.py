@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from squidcarp.carp.analysis import AddMember, Change, RemoveMember, Rename, Reweight
+from squidcarp.carp.analysis import AddMember, Change, Disruption, RemoveMember, Rename, Reweight
 from squidcarp.carp.inputs import requests_for, target_lines
 from squidcarp.cli.common import read_bytes_arg, show
 from squidcarp.cli.main import IO, HelpFormatter, UsageError
@@ -15,10 +15,10 @@ from squidcarp.cli.route import access_log_requests, add_config_options, load_ro
 from squidcarp.forward import ForwardRequest, Router
 from squidcarp.forward.simulate import (
     Destinations,
-    Disruption,
     Item,
     Share,
     apply_changes,
+    carp_weights,
     destinations,
     disruption,
     spread,
@@ -199,7 +199,8 @@ def run(args: argparse.Namespace, io: IO) -> int:
                               aliases=changed.aliases)
         second = _run_router(router_after, requests, io, "after   ")
         after = spread(router_after, second)
-        moved = disruption(first, second, changed.identity)
+        moved = disruption(first, second, changed.identity, carp_weights(router),
+                           carp_weights(router_after))
     labels = [show(str(c)) for c in changes]
     if plot is not None:
         from squidcarp.forward.plot import MissingExtra, write_plot
@@ -219,7 +220,8 @@ def run(args: argparse.Namespace, io: IO) -> int:
             "after": None if after is None else {"destinations": _shares_json(after)},
             "moved": None if moved is None else {
                 "requests": moved.requests, "count": moved.moved, "share": moved.moved_share,
-                "minimum": moved.minimum, "minimum_share": moved.minimum_share},
+                "minimum": moved.minimum, "minimum_share": moved.minimum_share,
+                "ideal_share": moved.ideal_share},
         }
         io.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
         return 0
@@ -231,7 +233,7 @@ def run(args: argparse.Namespace, io: IO) -> int:
         _table(after, out)
         out.write(f"\nmoved: {moved.moved:,} of {moved.requests:,} requests "
                   f"({moved.moved_share:.2%}); the minimum is {moved.minimum:,} "
-                  f"({moved.minimum_share:.2%})\n")
+                  f"({moved.minimum_share:.2%}); by weights {moved.ideal_share:.2%}\n")
     if plot is not None:
         out.write(f"\nchart written to {show(plot)}\n")
     return 0

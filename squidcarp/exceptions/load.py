@@ -17,7 +17,7 @@ Every problem is collected (not just the first) as ``file:line: key.path: messag
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from squidcarp.exceptions.model import (
@@ -31,7 +31,7 @@ from squidcarp.exceptions.model import (
     overlapping_networks,
     regex_problem,
 )
-from squidcarp.yamldoc import Path, Problem, YamlDoc, YamlError, load_yaml
+from squidcarp.yamldoc import Path, Problem, ProblemsError, YamlDoc, YamlError, read_yaml
 
 SECTION = "exceptions"
 KEYS = ("domains", "url_regex", "clients")
@@ -39,13 +39,8 @@ REGEX_KEYS = ("pattern", "ignore_case")
 ARRAY_FILE_MARK = "members"  # a top-level key only array files have (issue 10's array file)
 
 
-class ExceptionsError(ValueError):
+class ExceptionsError(ProblemsError):
     """The rules could not be read; ``problems`` lists every one, in file and line order."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        ordered = tuple(sorted(problems, key=lambda p: (p.file, p.line)))
-        super().__init__("\n".join(str(p) for p in ordered))
-        self.problems = ordered
 
 
 def exceptions_from_doc(doc: YamlDoc,
@@ -150,15 +145,9 @@ def load_exceptions(path: str) -> CarpExceptions:
     """The exceptions of an array file or a rules file; raises :class:`ExceptionsError` listing
     every problem (unreadable file, bad YAML, bad entries)."""
     try:
-        with open(path, "rb") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise ExceptionsError([Problem(path, 0, "(file)",
-                                       f"cannot read: {exc.strerror or exc}")]) from None
-    try:
-        doc = load_yaml(text, path)
+        doc = read_yaml(path)
     except YamlError as exc:
-        raise ExceptionsError([exc.problem]) from None
+        raise ExceptionsError(exc.problems) from None
     problems: list[Problem] = []
     if doc.data is None:
         return CarpExceptions()

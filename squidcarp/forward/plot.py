@@ -7,7 +7,8 @@ import os
 import textwrap
 from collections.abc import Sequence
 
-from squidcarp.forward.simulate import Disruption, Share
+from squidcarp.carp.analysis import Disruption
+from squidcarp.forward.simulate import Share
 
 
 class MissingExtra(RuntimeError):

@@ -17,7 +17,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
-from squidcarp.carp.analysis import AddMember, Change, RemoveMember, Rename, Reweight
+from squidcarp.carp.analysis import (
+    AddMember,
+    Change,
+    Disruption,
+    RemoveMember,
+    Rename,
+    Reweight,
+)
 from squidcarp.carp.url import Request
 from squidcarp.conf.model import CachePeer, SquidConfig
 from squidcarp.forward.request import ForwardRequest
@@ -251,10 +258,7 @@ def spread(router: Router, dest: Destinations) -> tuple[Share, ...]:
     members); expected shares are the members' weights over the array's total."""
     counts = dest.counts()
     total = len(dest) or 1
-    weights: dict[str, int] = {}
-    if router.carp is not None:
-        for m in router.carp.members:
-            weights[router._carp_peers[m.label].name] = m.weight
+    weights = carp_weights(router)
     whole = sum(weights.values())
     out = []
     for label in dest.labels:
@@ -266,26 +270,12 @@ def spread(router: Router, dest: Destinations) -> tuple[Share, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class Disruption:
-    requests: int
-    moved: int
-    minimum: int
-    """The fewest requests any scheme must move to reach the new spread (total variation)."""
-
-    @property
-    def moved_share(self) -> float:
-        return self.moved / self.requests if self.requests else 0.0
-
-    @property
-    def minimum_share(self) -> float:
-        return self.minimum / self.requests if self.requests else 0.0
-
-
-def disruption(before: Destinations, after: Destinations,
-               identity: dict[str, str]) -> Disruption:
+def disruption(before: Destinations, after: Destinations, identity: dict[str, str],
+               weights_before: dict[str, int] | None = None,
+               weights_after: dict[str, int] | None = None) -> Disruption:
     """Requests whose first destination changes (a renamed peer is the same cache); requests
-    rejected or undecided on either side are left out."""
+    rejected or undecided on either side are left out. With the CARP weights of both sides,
+    ``ideal_share`` is the least the change itself asks to move."""
     import numpy as np
 
     after_index = {label: i for i, label in enumerate(after.labels)}
@@ -304,6 +294,23 @@ def disruption(before: Destinations, after: Destinations,
     keep = ~(np.isin(b, list(skip)) | np.isin(a, list(skip)))
     b, a = b[keep], a[keep]
     moved = int(np.count_nonzero(b != a))
-    buckets = extra
-    diff = np.bincount(b, minlength=buckets) - np.bincount(a, minlength=buckets)
-    return Disruption(int(keep.sum()), moved, int(np.abs(diff).sum()) // 2)
+    diff = np.bincount(b, minlength=extra) - np.bincount(a, minlength=extra)
+    ideal = 0.0
+    if weights_before is not None and weights_after is not None:
+        total_b = sum(weights_before.values()) or 1
+        total_a = sum(weights_after.values()) or 1
+        shares: dict[str, float] = {}
+        for name, w in weights_before.items():
+            key = identity.get(name, f"(gone) {name}")
+            shares[key] = shares.get(key, 0.0) + w / total_b
+        for name, w in weights_after.items():
+            shares[name] = shares.get(name, 0.0) - w / total_a
+        ideal = sum(abs(v) for v in shares.values()) / 2
+    return Disruption(int(keep.sum()), moved, int(np.abs(diff).sum()) // 2, ideal)
+
+
+def carp_weights(router: Router) -> dict[str, int]:
+    """The CARP members' weights by peer name."""
+    if router.carp is None:
+        return {}
+    return {router._carp_peers[m.label].name: m.weight for m in router.carp.members}

@@ -15,7 +15,7 @@ from a file with problems.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -25,7 +25,7 @@ from squidcarp.exceptions import CarpExceptions
 from squidcarp.exceptions.load import exceptions_from_doc
 from squidcarp.exceptions.model import network_problem
 from squidcarp.generate.schema import INT_MAX, SCHEMA
-from squidcarp.yamldoc import Problem, YamlDoc, YamlError, load_yaml
+from squidcarp.yamldoc import Problem, ProblemsError, YamlDoc, YamlError, load_yaml, read_yaml
 
 DEFAULT_HTTP_PORT = 3128  # Squid's http_port default (src/cf.data.pre)
 DEFAULT_ICP_PORT = 3130  # IANA icp, src/cf.data.pre icp_port example
@@ -36,13 +36,8 @@ MULTICAST_V4 = ipaddress.ip_network("224.0.0.0/4")  # RFC 5771
 DEFAULT_TTL = 1  # one hop: the group stays on the local network (Squid's own default is 0)
 
 
-class ArrayFileError(ValueError):
+class ArrayFileError(ProblemsError):
     """The file cannot be used; ``problems`` holds every one, in line order."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        ordered = tuple(sorted(problems, key=lambda p: (p.file, p.line)))
-        super().__init__("\n".join(str(p) for p in ordered))
-        self.problems = ordered
 
 
 @dataclass(frozen=True)
@@ -132,19 +127,19 @@ class ArraySpec:
 def load_array(path: str) -> ArraySpec:
     """Read and check an array file; raises :class:`ArrayFileError` with every problem."""
     try:
-        with open(path, "rb") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise ArrayFileError([Problem(path, 0, "(file)",
-                                      f"cannot read: {exc.strerror or exc}")]) from None
-    return array_from_text(text, path)
+        return array_from_doc(read_yaml(path))
+    except YamlError as exc:
+        raise ArrayFileError(exc.problems) from None
 
 
 def array_from_text(text: bytes | str, path: str) -> ArraySpec:
     try:
-        doc = load_yaml(text, path)
+        return array_from_doc(load_yaml(text, path))
     except YamlError as exc:
-        raise ArrayFileError([exc.problem]) from None
+        raise ArrayFileError(exc.problems) from None
+
+
+def array_from_doc(doc: YamlDoc) -> ArraySpec:
     broken = schema_problems(doc)
     checker = _Checker(doc, {path for path, _ in broken})
     try:

@@ -54,7 +54,8 @@ def test_text(cli: Runner, conf: str) -> None:
         "cache4.example.net          113   37.54%    40.00%\n"
         "(400)                         1    0.33%         -\n"
         "\n"
-        "moved: 218 of 300 requests (72.67%); the minimum is 113 (37.67%)\n"
+        "moved: 218 of 300 requests (72.67%); the minimum is 113 (37.67%); by weights "
+        "40.00%\n"
     )
 
 
