@@ -347,6 +347,49 @@ def test_the_es3_check_can_fail(tmp_path: Path) -> None:
     assert engines.es3_problem(path) is not None  # a reserved word as a property name
 
 
+def test_the_node_context_has_no_es5_built_ins() -> None:
+    probe = ("function a() { return [1, 2].indexOf(2); }\n"
+             "function b() { return Math.imul(3, 5); }\n"
+             "function c() { return \" x \".trim(); }\n"
+             "function d() { return isInNet(myIpAddress(), \"10.0.0.0\", \"255.0.0.0\") + \" \" + "
+             "shExpMatch(\"www.example.com\", \"*.example.*\") + \" \" + "
+             "dnsDomainIs(\"a.example.com\", \".example.com\"); }\n")
+    got = engines.node_calls(probe, [("a",), ("b",), ("c",), ("d",)], my_ip="10.9.8.7")
+    assert [g["error"].split(":")[0] for g in got[:3]] == ["TypeError"] * 3
+    assert got[3] == "true true true"
+
+
+def test_the_node_helpers_agree_with_pacparsers() -> None:
+    """The standard functions the PAC calls, on IP literals only (nothing is resolved)."""
+    rng = random.Random(3)
+    checks = []
+    for _ in range(200):
+        ip = ".".join(str(rng.choice((10, 1, 0, 255, rng.randrange(256)))) for _ in range(4))
+        net = ipaddress.ip_network(f"{ip}/{rng.randint(0, 32)}", strict=False)
+        other = ".".join(str(rng.randrange(256)) for _ in range(4))
+        checks.append((rng.choice((ip, other)), str(net.network_address), str(net.netmask)))
+    pac = ("var CHECKS = [" + ", ".join("[" + ", ".join(map(js_string, c)) + "]" for c in checks)
+           + "];\nfunction FindProxyForURL(url, host) { var c = CHECKS[parseInt(host, 10)]; "
+           "return isInNet(c[0], c[1], c[2]) ? \"PROXY in:1\" : \"DIRECT\"; }\n")
+    calls = [f"http://x/{i}" for i in range(len(checks))]
+    want = ["PROXY in:1" if ipaddress.ip_address(a) in ipaddress.ip_network(f"{p}/{m}")
+            else "DIRECT" for a, p, m in checks]
+    assert 20 < want.count("DIRECT") < 180
+    got_node = engines.node_calls(pac, [("FindProxyForURL", u, str(i))
+                                        for i, u in enumerate(calls)])
+    import pacparser  # type: ignore[import-untyped]
+
+    pacparser.init()
+    try:
+        pacparser.setmyip("127.0.0.1")
+        pacparser.parse_pac_string(pac)
+        got_pacparser = [pacparser.find_proxy(u, str(i)) for i, u in enumerate(calls)]
+    finally:
+        pacparser.cleanup()
+    assert got_node == want
+    assert got_pacparser == want
+
+
 def test_same_input_same_bytes() -> None:
     case = CASES[4]
     again = pac_script(case.array, dict(reversed(list(case.proxies.items()))), case.exceptions,
