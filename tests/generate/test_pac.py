@@ -286,6 +286,16 @@ def test_what_the_browser_sends(url: str, method: str, target: bytes) -> None:
     assert browser_request(url) == Request(target, method)
 
 
+def test_lone_surrogates_become_u_fffd_in_both() -> None:
+    sample = ["http://h/\ud83dA", "http://h/\udc00\ud800", "http://h/\ud800\ud800\udc00",
+              "http://h/a\udfff", "http://h/\ud83d\ude00"]
+    got = engines.node_calls(CASES[0].pac, [("scUtf8", u) for u in sample])
+    assert [g.encode("latin-1") for g in got] == [browser_request(u).url for u in sample] == [
+        b"http://h/\xef\xbf\xbdA", b"http://h/\xef\xbf\xbd\xef\xbf\xbd",
+        b"http://h/\xef\xbf\xbd\xf0\x90\x80\x80", b"http://h/a\xef\xbf\xbd",
+        b"http://h/\xf0\x9f\x98\x80"]
+
+
 def test_the_key_is_what_squid_hashes() -> None:
     cases = {
         "HTTP://User:pw@WWW.Example.COM.:80/a b?q#f": b"http://www.example.com/ab?q#f",
@@ -337,6 +347,10 @@ def test_the_text_is_plain_es3(case: Case, tmp_path: Path) -> None:
     path = tmp_path / "proxy.pac"
     path.write_text(pac, encoding="ascii")
     assert engines.es3_problem(path) is None
+
+
+def test_the_test_helpers_are_es3_too() -> None:
+    assert engines.es3_problem(engines.JS / "pac_helpers.js") is None
 
 
 def test_the_es3_check_can_fail(tmp_path: Path) -> None:
