@@ -1,4 +1,5 @@
-// Parse a JavaScript file as ECMAScript 3 with the acorn parser bundled in Node.
+// Parse a JavaScript file as ECMAScript 3 with the acorn parser bundled in Node, as strictly as
+// old Internet Explorer did: no reserved word or keyword as a property name either.
 // usage: node --expose-internals es3_check.js FILE   (exit 0: ES3; 1: not, with line:column)
 "use strict";
 
@@ -12,7 +13,7 @@ try {
 }
 const file = process.argv[2];
 try {
-    acorn.parse(fs.readFileSync(file, "utf8"), {ecmaVersion: 3, locations: true});
+    acorn.parse(fs.readFileSync(file, "utf8"), {ecmaVersion: 3, allowReserved: "never", locations: true});
 } catch (err) {
     process.stdout.write(`${file}:${err.loc ? err.loc.line + ":" + (err.loc.column + 1) : "?"}: ` +
                          `${err.message}\n`);
