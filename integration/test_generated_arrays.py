@@ -83,7 +83,7 @@ def write_array(path: Path, name: str, nodes: list[Node], topology: str,
             lines.append(f"    weight: {weights[node.role][carp_index]}")
             carp_index += 1
         lines.append(f"    extra: {yaml_block(isolation(node), 6)}")
-    lines += ["exceptions:", f"  domains: [.direct.test]"]
+    lines += ["exceptions:", "  domains: [.direct.test]"]
     path.write_text("\n".join(lines) + "\n")
 
 

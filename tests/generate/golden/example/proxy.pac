@@ -146,15 +146,16 @@ function scKey(r, parts) {
     return out === "" ? r.effective : out;
 }
 
-// u += ROTATE_LEFT(u, 19) + (char) b for every byte, modulo 2^32 (src/carp.cc).
+// u += ROTATE_LEFT(u, 19) + (char) b for every byte, modulo 2^32 (src/carp.cc). u is kept as
+// a signed 32-bit value (the same bits), which engines compute faster than an unsigned one.
 function scAccumulate(key, u) {
     var i, b, n = key.length;
     for (i = 0; i < n; i++) {
         b = key.charCodeAt(i);
-        if (b >= 128 && SC_SIGNED_CHAR) {
+        if (b > 127 && SC_SIGNED_CHAR) {
             b -= 256;
         }
-        u = (u + ((u << 19) | (u >>> 13)) + b) >>> 0;
+        u = (u + ((u << 19) | (u >>> 13)) + b) | 0;
     }
     return u;
 }
