@@ -131,13 +131,14 @@ class NotRoutable(ValueError):
 
 class LocalAddressUnknown(NotRoutable):
     """The URL Squid builds holds the address the client connected to, which is not known here
-    (the port listens on every address, or on a host name): give it as :attr:`Accel.local`.
+    (the port listens on every address; an ``http_port NAME:PORT`` line has the name as its
+    defaultsite, so it never gets here): give it as :attr:`Accel.local`.
 
     Squid does not refuse such a request (``status`` is 0): the prediction lacks a fact."""
 
     def __init__(self, target: bytes) -> None:
         super().__init__("Squid completes this URL with the address the client connected to, "
-                         "which the port does not name (a wildcard or a host name): say which "
+                         "which a port listening on every address does not name: say which "
                          "(the request's local address)", target, 0)
 
 

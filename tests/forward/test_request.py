@@ -120,8 +120,8 @@ def test_router_completes_targets_as_the_port_does(ports_: str, request_: Forwar
     ("http_port 80 accel no-vhost\n", ForwardRequest(b"/f1", host=b"foo.example"),
      "accelerated request on a port without vhost, defaultsite or vport"),
     ("http_port 3132 accel vport\n", ForwardRequest(b"/w"),
-     "Squid completes this URL with the address the client connected to, which the port does "
-     "not name (a wildcard or a host name): say which (the request's local address)"),
+     "Squid completes this URL with the address the client connected to, which a port "
+     "listening on every address does not name: say which (the request's local address)"),
     ("http_port 80 accel defaultsite=\n", ForwardRequest(b"/p"), "missing hostname"),
 ])
 def test_router_refuses_what_the_port_refuses(ports_: str, request_: ForwardRequest,
