@@ -12,6 +12,7 @@ IP literal, because the parent connects there itself.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ class Case:
         if self.port == "accel":
             if accel is None:
                 raise ValueError("an accelerator case needs the accel port's settings")
-            return Request(self.target, self.method, Accel(self.host, accel.defaultsite))
+            return Request(self.target, self.method, dataclasses.replace(accel, host=self.host))
         return Request(self.target, self.method)
 
     def describe(self) -> str:
@@ -267,6 +268,10 @@ _V6_FORMS = (
     "[::FFFF:7f00:1]",
     "[::]",
     "[fe80::1%1]",
+    "[fe80::1%lo]",  # a zone naming an interface: [fe80::1]
+    "[fe80::1%25lo]",  # RFC 6874's escape, not decoded: a host name
+    "[fe80::1%nosuch]",
+    "[2001:db8::1%lo]",  # names count for link-local addresses only
     "[::127.0.0.1]",
     "[2001:db8::]",
     "[1:2:3:4:5:6:7:8]",
@@ -373,6 +378,13 @@ def _rejected() -> tuple[Case, ...]:
         Case("rejected", "CONNECT", b"origin.test:0"),
         Case("rejected", "GET", b"/a", port="accel", host=b""),
         Case("rejected", "GET", b"/b", port="accel", host=b"www.example.com:"),
+        # the HTTP parser refuses NUL, the other controls and DEL anywhere in the request line
+        Case("rejected", "GET", b"http://www.example.com/nul\x00x"),
+        Case("rejected", "GET", b"http://www\x00.example.com/"),
+        Case("rejected", "GET", b"http://www.example.com/soh\x01"),
+        Case("rejected", "GET", b"http://www.example.com/del\x7f"),
+        Case("rejected", "CONNECT", b"origin.test:443\x00"),
+        Case("rejected", "GET", b"/nul\x00", port="accel", host=b"www.example.com"),
         Case("rejected", "CONNECT", b"origin.test:25", denied="CONNECT port not in SSL_ports"),
         Case("rejected", "CONNECT", b"origin.test:80", denied="CONNECT port not in SSL_ports"),
     )

@@ -185,10 +185,11 @@ def _host_ok(s: _Sorted, host: npt.NDArray[np.int64], ok: npt.NDArray[np.bool_],
 
 
 def _no_odd_bytes(s: _Sorted, ok: npt.NDArray[np.bool_]) -> None:
-    """Blanks, controls, NUL or ".." anywhere in a key send it to the full parser."""
+    """Blanks, controls, NUL, DEL or ".." anywhere in a key send it to the full parser."""
     buf = s.buffer
     dot = buf == 0x2E
-    odd = np.concatenate((np.flatnonzero(buf <= 0x20), np.flatnonzero(dot[1:] & dot[:-1])))
+    odd = np.concatenate((np.flatnonzero((buf <= 0x20) | (buf == 0x7F)),
+                          np.flatnonzero(dot[1:] & dot[:-1])))
     if odd.size:
         ok[s.rows_at(odd)] = False
 

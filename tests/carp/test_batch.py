@@ -115,6 +115,7 @@ def test_fast_path_equals_scalar(array: CarpArray, items: list[bytes]) -> None:
 @example(b"http://a./x")
 @example(b"http://1.2.3.4/")
 @example(b"http://a/\x00")
+@example(b"http://a/\x7f")
 def test_canonical_means_squid_keeps_it(url: bytes) -> None:
     if bool(_canonical(_sort_keys([url]))[0]):
         assert parse(url).effective == url
@@ -147,7 +148,7 @@ def test_canonical_accepts_ordinary_urls() -> None:
     bad = [b"http://Www.example.com/", b"http://www.example.com", b"http://h:8080/",
            b"http://127.0.0.1/", b"http://a..b/", b"https://h:443/", b"http://h/ x",
            b"http://" + b"a" * 256 + b"/", b"ftp://h/", b"http:/h/", b"HTTP://h/", b"http://h./",
-           b"http://.h/", b"http:///", b"http://u@h/", b"httpx://h/"]
+           b"http://.h/", b"http:///", b"http://u@h/", b"httpx://h/", b"http://h/\x7f"]
     assert _canonical(_sort_keys(bad)).tolist() == [False] * len(bad)
 
 

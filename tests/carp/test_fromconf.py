@@ -7,8 +7,10 @@ import pytest
 from squidcarp.carp.fromconf import (
     NoCarpMembers,
     accel_from_config,
+    accel_of_port,
     array_from_config,
     array_from_description,
+    listening_address,
 )
 from squidcarp.carp.url import Accel
 from squidcarp.conf import read_bytes
@@ -94,3 +96,25 @@ def test_bad_descriptions(bad: dict[str, object]) -> None:
 def test_empty_description() -> None:
     with pytest.raises(NoCarpMembers):
         array_from_description({"members": []})
+
+
+def test_accel_of_the_first_accel_port() -> None:
+    conf = (b"http_port 3128\n"
+            b"https_port 127.0.0.8:8443 accel vport tls-cert=/c.pem tls-key=/k.pem\n"
+            b"http_port 80 accel defaultsite=www.example.com\n")
+    config = read_bytes(conf).config
+    assert accel_from_config(config, b"h") == Accel(b"h", None, b"https", True, 8443,
+                                                    b"127.0.0.8")
+    assert accel_from_config(config, None, b"[::1]") == Accel(None, None, b"https", True, 8443,
+                                                              b"[::1]")
+    second = config.http_ports[2]
+    assert accel_of_port(second) == Accel(None, b"www.example.com")
+
+
+@pytest.mark.parametrize(("address", "printed"), [
+    (None, None), ("127.0.0.5", b"127.0.0.5"), ("127.1", b"127.0.0.1"), ("::1", b"[::1]"),
+    ("[0:0::1]", b"[::1]"), ("::ffff:127.0.0.1", b"127.0.0.1"), ("0.0.0.0", None), ("::", None),
+    ("localhost", None),
+])
+def test_listening_address_as_squid_prints_it(address: str | None, printed: bytes | None) -> None:
+    assert listening_address(address) == printed

@@ -125,8 +125,11 @@ def test_an_accelerator_port_forbids_direct_unless_allow_direct() -> None:
     d = decide(conf.replace("defaultsite=www.example.com", "defaultsite=www.example.com "
                             "allow-direct"), b"/index.html?lang=en")
     assert [h for _, h in hops(d)][-1] == "HIER_DIRECT"
-    assert decide(conf, b"/x", port="3128").error == (
-        "accelerated request without Host and no defaultsite")
+    # Squid 5.7 answers an origin-form target on a forward-proxy port with 400 "Invalid URL",
+    # Host header or not (seen live; integration/test_accel_keys_vs_squid.py checks it).
+    assert decide(conf, b"/x", port="3128", host=b"www.example.com").error == (
+        "origin-form target on the forward-proxy port 3128 (only accelerator and intercepting "
+        "ports complete one)")
 
 
 def test_a_forwarding_loop_goes_direct() -> None:
