@@ -225,15 +225,18 @@ def apply_changes(config: SquidConfig, changes: Sequence[Change]) -> Changed:
             i = find(change.old)
             new = _text(change.new)
             old = peers[i].name
+            if any(p.name.lower() == new.lower() for j, p in enumerate(peers) if j != i):
+                raise ValueError(f"cannot rename {old!r}: a cache_peer named {new!r} exists "
+                                 "already")
             peers[i] = replace(peers[i], name=new, explicit_name=new)
             for k, v in identity.items():
                 if v == old:
                     identity[k] = new
-            renamed[old.lower()] = new
-    for old, new in list(renamed.items()):  # a chain of renames: the first name maps to the last
-        while new.lower() in renamed:
-            new = renamed[new.lower()]
-        renamed[old] = new
+            # every earlier name of this peer now maps to its newest name
+            for k, v in renamed.items():
+                if v == old:
+                    renamed[k] = new
+            renamed.setdefault(old.lower(), new)
     return Changed(replace(config, peers=tuple(peers)), identity, renamed)
 
 

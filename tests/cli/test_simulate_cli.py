@@ -115,6 +115,21 @@ def test_a_renamed_member_keeps_its_rules(cli: Runner, conf: str, tmp_path: Path
     assert _counts({"destinations": obj["after"]["destinations"]})["renamed"] == 0
 
 
+def test_renaming_onto_another_member_is_refused(cli: Runner, conf: str) -> None:
+    r = cli(["simulate", "--config", conf, "--urls", "urls.txt", "--rename",
+             "cache1.example.net:CACHE2.example.net"])
+    assert (r.code, r.out) == (3, "")
+    assert r.err == ("squidcarp simulate: cannot rename 'cache1.example.net': a cache_peer "
+                     "named 'CACHE2.example.net' exists already\n")
+
+
+def test_renaming_back_and_forth_is_the_same_cache(cli: Runner, conf: str) -> None:
+    obj = json.loads(cli(["simulate", "--config", conf, "--urls", "urls.txt", "--json",
+                          "--rename", "cache1.example.net:tmp", "--rename",
+                          "tmp:cache1.example.net"]).out)
+    assert obj["moved"]["count"] == 0
+
+
 def test_plot_is_written_atomically(cli: Runner, conf: str, tmp_path: Path) -> None:
     r = cli(["simulate", "--config", conf, "--urls", "urls.txt", "--rename",
              "cache1.example.net:cacheA", "--plot", "chart.png"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,16 @@ class FakeUdpPeer:
         self._thread.join(timeout=5)
         self.sock.close()
         self.other.close()
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> tuple[bytes, tuple[str, int]]:
+        """The COUNT-th datagram received (1-based), waiting for the serving thread to
+        record it: a client that expects no reply returns before the thread has run."""
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(self.received)} datagrams received, wanted {count}")
+            time.sleep(0.005)
+        return self.received[count - 1]
 
     @property
     def address(self) -> str:

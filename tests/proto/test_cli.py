@@ -235,11 +235,12 @@ def test_htcp_clr(cli: Runner, htcp_peer: FakeUdpPeer) -> None:
     r = cli(["htcp", "clr", htcp_peer.address, "http://origin.test/absent"])
     assert rtt(r.out) == (f"NOT_PRESENT  http://origin.test/absent  ( T ms from "
                           f"{htcp_peer.address}: Squid had nothing under this URL)\n")
+    sent_before = len(htcp_peer.received)
     r = cli(["htcp", "clr", "--no-reply", "--reason", "gone", htcp_peer.address,
              "http://origin.test/x"])
     assert (r.code, r.out) == (0, f"SENT  http://origin.test/x  (to {htcp_peer.address} with "
                                   "RD=0: Squid purges without replying)\n")
-    last = htcp.decode(htcp_peer.received[-1][0])
+    last = htcp.decode(htcp_peer.wait_for(sent_before + 1)[0])
     assert isinstance(last, htcp.ClrRequest) and (last.rd, last.reason) == (False, 1)
     r = cli(["htcp", "clr", "--json", htcp_peer.address, "http://origin.test/hit"])
     obj = json.loads(r.out)
