@@ -304,3 +304,58 @@ def test_first_forwarding_entry_is_what_squid_used(backend: LocalCarpArray, fron
                  f"{ARRAYS} random arrays; Squid logged {dict(sorted(counts.items()))}")
     assert not failures, (f"{agree}/{total} agree; {len(failures)} arrays disagree:\n"
                           + "\n\n".join(failures[:5]))
+
+
+def test_what_squid_answers_itself_is_never_forwarded(backend: LocalCarpArray,
+                                                      frontend: Frontend) -> None:
+    """The cache manager, Squid's own ``/squid-internal-`` URLs (by name and port, relative, and
+    every host's ``/squid-internal-static``) are answered with HIER_NONE; a peer's internal URL
+    and an internal URL on another port are forwarded like any other."""
+    assert backend.placement is not None
+    origin = backend.placement.origin
+    node = frontend.node
+    from integration.harness.local import node_context
+
+    context = node_context("fwd-frontend", node.workdir, type(origin)(node.address, node.port))
+    parents = list(backend.placement.parents)[:3]
+    body = "".join(f"cache_peer {p.host} parent {p.port} 0 carp name=m{i} no-query no-digest\n"
+                   for i, p in enumerate(parents))
+    body += "minimum_direct_rtt 0\nserver_persistent_connections off\n"
+    node.write(frontend.tools.renderer.node(context, body),
+               "".join(f"{origin.host} {h}\n" for h in HOSTS))
+    if node.running():
+        reconfigure(node, frontend.tools.squid)
+    else:
+        node.start()
+        frontend.started = time.monotonic()
+    wait_peers(node, [f"m{i}" for i in range(len(parents))])
+    router = Router(read_config(node.conf_path).config, netdb_hosts=())
+    me = f"{node.address}:{node.port}".encode()
+    cases = [
+        Sent("get", b"cache_object://" + node.address.encode() + b"/info", None),
+        Sent("get", b"http://fwd-frontend:%d/squid-internal-mgr/info" % node.port, None),
+        Sent("get", b"http://www.shop.test:%d/squid-internal-static/icons/SN.png" % origin.port,
+             None),
+        Sent("get", b"http://fwd-frontend:%d/squid-internal-mgr/info" % (node.port + 1), None),
+        Sent("get", b"http://news.test:%d/squid-internal-periodic/store_digest" % origin.port,
+             None),
+        Sent("get", b"/squid-internal-static/icons/SN.png", None),
+    ]
+    seen = []
+    for n, sent in enumerate(cases):
+        d = router.decide(ForwardRequest(sent.target, client="127.0.0.1"))
+        predicted = ("HIER_NONE", "-:-") if d.local else (
+            (d.first.hier, f"{parents[int(d.first.peer[1:])].host}:"
+                           f"{parents[int(d.first.peer[1:])].port}")
+            if d.first is not None and d.first.peer else ("?", "?"))
+        headers: list[tuple[str, str | bytes]] = [
+            ("Host", sent.target.split(b"/")[2] if b"://" in sent.target else me),
+            ("Connection", "close"), (HARNESS_ID_HEADER, f"local{n}")]
+        exchange(node.address, node.port, build_request("GET", sent.target, headers))
+        entry = node.wait_access(f"local{n}", 10.0)
+        seen.append((sent.target, bool(d.local), predicted,
+                     (entry.hierarchy, f"{entry.server_address}:{entry.server_port}")))
+    assert [(t, local) for t, local, _, _ in seen] == [
+        (cases[0].target, True), (cases[1].target, True), (cases[2].target, True),
+        (cases[3].target, False), (cases[4].target, False), (cases[5].target, True)]
+    assert [p for _, _, p, _ in seen] == [s for _, _, _, s in seen], seen

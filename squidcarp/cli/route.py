@@ -289,6 +289,8 @@ def decision_json(d: Decision, rank: bool) -> dict[str, Any]:
     }
     if d.error is not None:
         obj["error"] = d.error
+        obj["status"] = d.status or None
+    obj["local"] = show(d.local) if d.local else None
     forwarding = d.forwarding
     obj["forwarding"] = None if forwarding is None else [hop_json(h) for h in forwarding]
     first = d.outcomes[0] if d.certain else None
@@ -351,7 +353,13 @@ def _rank_text(d: Decision, io: IO) -> None:
 def decision_text(d: Decision, rank: bool, io: IO) -> None:
     io.stdout.write(_label(d) + "\n")
     if d.error is not None:
-        io.stdout.write(f"  not routable: {d.error} (Squid answers 400)\n")
+        if d.status:
+            io.stdout.write(f"  not routable: {d.error} (Squid answers {d.status})\n")
+        else:
+            io.stdout.write(f"  cannot predict: {d.error}\n")
+        return
+    if d.local:
+        io.stdout.write(f"  answered by Squid itself, HIER_NONE: {show(d.local)}\n")
         return
     if d.certain:
         outcome = d.outcomes[0]
@@ -378,7 +386,10 @@ def brief_text(decisions: list[Decision], io: IO) -> None:
     rows = []
     for d in decisions:
         if d.error is not None:
-            first, code, tail = "(400)", "", f"  # not routable: {d.error}"
+            first, code = (f"({d.status})", "") if d.status else ("(unknown)", "")
+            tail = f"  # {'not routable' if d.status else 'cannot predict'}: {d.error}"
+        elif d.local:
+            first, code, tail = "(Squid)", "HIER_NONE", f"  # answered by Squid: {show(d.local)}"
         elif not d.certain:
             first, code = "(depends)", ""
             tail = "  # depends on " + ", ".join(show(a.subject) for a in d.depends)

@@ -27,7 +27,9 @@ from squidcarp.forward.simulate import (
 DESCRIPTION = """\
 Send many requests through the forwarding decision of a squid.conf (the same answers as
 `squidcarp route`) and count where they go first: each parent, DIRECT, "(depends)" when an
-unknowable ACL decides, "(nowhere)" when Squid has no path, "(400)" for targets Squid rejects.
+unknowable ACL decides, "(nowhere)" when Squid has no path, "(refused)" for targets Squid
+rejects (400, 405, 414), "(Squid itself)" for what it answers itself (cache_object:, its own
+/squid-internal- URLs).
 CARP members show the share their weight asks for. Requests whose decision is just "the CARP
 owner" go through the numpy batch engine (millions per second); the rest are decided one by one.
 

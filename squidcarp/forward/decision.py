@@ -76,6 +76,9 @@ class Outcome:
     direct: str = ""
     """How Squid settled whether it may go direct (``always_direct allow x``...), or ""."""
     direct_at: Position | None = None
+    local: str = ""
+    """Why Squid answers the request itself (its own URL, the cache manager...), forwarding
+    nothing; "" when it forwards (src/FwdState.cc ``FwdState::Start``)."""
 
 
 @dataclass(frozen=True)
@@ -87,13 +90,17 @@ class Decision:
     uri: Uri | None
     """The request URI as Squid parsed it (None when Squid rejects it before selection)."""
     error: str | None = None
-    """Why Squid rejects the request (HTTP 400) before peer selection, or None."""
+    """Why Squid rejects the request before peer selection (or why it cannot be predicted: a
+    fact is missing), or None."""
     outcomes: tuple[Outcome, ...] = ()
     ranking: Ranking | None = None
     """The CARP ranking for this request (members denied or down marked), or None."""
     carp_owner: Member | None = field(default=None)
     """The member ``carpSelectParent`` returns for this request (access rules and down peers
     honoured), None when it returns none."""
+    status: int = 0
+    """With ``error``: the HTTP status Squid answers with (400, 405, 414); 0 when Squid does not
+    refuse the request but the prediction lacks a fact."""
 
     @property
     def certain(self) -> bool:
@@ -103,6 +110,12 @@ class Decision:
     def forwarding(self) -> tuple[Hop, ...] | None:
         """The forwarding list when it does not depend on anything unknown, else None."""
         return self.outcomes[0].forwarding if self.certain else None
+
+    @property
+    def local(self) -> str:
+        """Why Squid answers the request itself ("" when it forwards it or when that depends on
+        something unknown)."""
+        return self.outcomes[0].local if self.certain else ""
 
     @property
     def first(self) -> Hop | None:

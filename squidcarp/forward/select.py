@@ -1,6 +1,8 @@
 """Squid 5.7's peer selection for one request: the forwarding list and why (src/peer_select.cc).
 
-``Router(config).decide(request)`` follows ``PeerSelector::selectMore``:
+``Router(config).decide(request)`` first sets aside what Squid answers itself (the cache
+manager, its own ``/squid-internal-`` URLs: :mod:`squidcarp.forward.local`), then follows
+``PeerSelector::selectMore``:
 
 1. *May Squid go direct?* ``always_direct`` (allow: only DIRECT), else ``never_direct`` (allow:
    never DIRECT), else an accelerated request on a port without ``allow-direct`` (never), else a
@@ -50,6 +52,7 @@ from squidcarp.forward.acl import AclEvaluator, Facts, domain_match
 from squidcarp.forward.choices import Chooser, Explored, TooManyUnknowns, explore
 from squidcarp.forward.decision import Assumption, Caveat, Decision, Hop, Outcome
 from squidcarp.forward.hosts import HostsTable
+from squidcarp.forward.local import identity, origin_form_internal, served_locally
 from squidcarp.forward.request import (
     ForwardRequest,
     Port,
@@ -132,6 +135,7 @@ class Router:
         self._by_name = {p.name.lower(): p for p in reversed(self.peers)}
         self.down = frozenset(self._resolve(n).name for n in down)
         self.ports = ports(config)
+        self.identity = identity(config, self.ports)
         self.hosts = hosts if hosts is not None else _config_hosts(config)
         carp_peers = [p for p in self.peers if p.peer.is_carp_member]
         self.carp = (CarpArray(tuple(Member(p.peer.name_bytes, p.peer.weight,
@@ -175,10 +179,14 @@ class Router:
         """The forwarding decision for ``request``; with ``remember`` (the default) the state
         Squid keeps (round-robin counters, netdb) is updated as Squid would."""
         port = receiving_port(self.ports, request)
+        own = origin_form_internal(request.target, port)
+        if own:
+            self.state.served += 1
+            return Decision(request.target, request.method, None, None, (Outcome((), local=own),))
         try:
             uri = parse(carp_request(request, port))
         except NotRoutable as exc:
-            return Decision(request.target, request.method, None, exc.reason)
+            return Decision(request.target, request.method, None, exc.reason, status=exc.status)
         facts = Facts(request.method, uri, request.client,
                       port.number if port else None, port.address if port else None,
                       port.name if port else None, request.at,
@@ -197,11 +205,13 @@ class Router:
                                              c.phrases[0] if c.value else c.phrases[1])
                                   for c in e.choices),
                             tuple(e.result.caveats), e.result.direct_reason,
-                            e.result.direct_at) for e in runs]
-        if len({tuple((h.peer, h.hier) for h in o.forwarding) for o in outcomes}) == 1:
+                            e.result.direct_at, e.result.local) for e in runs]
+        if len({(tuple((h.peer, h.hier) for h in o.forwarding), bool(o.local))
+                for o in outcomes}) == 1:
             # the unknowns do not change where the request goes (only, maybe, why)
             only = outcomes[0]
-            outcomes = [Outcome(only.forwarding, (), only.caveats, only.direct, only.direct_at)]
+            outcomes = [Outcome(only.forwarding, (), only.caveats, only.direct, only.direct_at,
+                                only.local)]
         first = runs[0].result
         decision = Decision(request.target, request.method, uri, None, tuple(outcomes),
                             first.ranking, first.carp_owner)
@@ -302,6 +312,7 @@ class _Run:
         self.carp_owner: Member | None = None
         self.carp_skipped: list[_Peer] = []
         self.rr_increments: dict[str, int] = {}
+        self.local = ""
 
     # --- access lists ----------------------------------------------------------------------
 
@@ -362,6 +373,9 @@ class _Run:
 
     def go(self) -> _Run:
         r = self.r
+        self.local = served_locally(self.uri, r.identity, self.chooser)
+        if self.local:
+            return self
         direct, why, at = self.direct()
         self.direct_reason, self.direct_at = why, at
         self.carp_pick()

@@ -37,8 +37,12 @@ if TYPE_CHECKING:
 DIRECT = "DIRECT"
 DEPENDS = "(depends)"
 NOWHERE = "(nowhere)"
-REJECTED = "(400)"
-SPECIAL = (DIRECT, DEPENDS, NOWHERE, REJECTED)
+REJECTED = "(refused)"
+LOCAL = "(Squid itself)"
+SPECIAL = (DIRECT, DEPENDS, NOWHERE, REJECTED, LOCAL)
+# Words in a URL that may make Squid answer it itself (squidcarp.forward.local): such URLs take
+# the whole decision instead of the batch engine.
+_MAYBE_LOCAL = (b"squid-internal-", b"cache_object:", b"urn:")
 
 Progress = Callable[[int, int], None]
 
@@ -48,7 +52,7 @@ class Destinations:
     """The first forwarding entry of every request, as indexes into ``labels``."""
 
     labels: tuple[str, ...]
-    """Peers in config order, then DIRECT, (depends), (nowhere), (400)."""
+    """Peers in config order, then DIRECT, (depends), (nowhere), (refused), (Squid itself)."""
     codes: npt.NDArray[np.int32]
     fast: int = 0
     """How many requests the batch engine answered."""
@@ -100,20 +104,26 @@ def _forward(item: Item) -> ForwardRequest:
     return item if isinstance(item, ForwardRequest) else ForwardRequest.of(item)
 
 
+def _maybe_local(target: bytes) -> bool:
+    lowered = target.lower()
+    return any(word in lowered for word in _MAYBE_LOCAL)
+
+
 def _carp_item(router: Router, item: Item, mode: str) -> bytes | Request | None:
     """What the batch engine can route for ``item`` when the decision is "the CARP owner",
     or None when it needs the whole decision."""
     if type(item) is bytes:
-        return item if mode == "all" or b"@" not in item else None
+        return item if (mode == "all" or b"@" not in item) and not _maybe_local(item) else None
     if mode != "all":
         return None
     if isinstance(item, ForwardRequest):
-        if item.loop:
+        if item.loop or _maybe_local(item.target):
             return None
         from squidcarp.forward.request import carp_request, receiving_port
 
         return carp_request(item, receiving_port(router.ports, item))
-    return item
+    url = item.url if isinstance(item, Request) else item
+    return None if _maybe_local(url) else item
 
 
 def destinations(router: Router, requests: Sequence[Item],
@@ -133,7 +143,8 @@ def destinations(router: Router, requests: Sequence[Item],
         rows: list[int] | range
         items: Sequence[bytes | Request]
         plain = set(map(type, requests)) <= {bytes}  # the common case: URLs, tested at C speed
-        if plain and (mode == "all" or not any(b"@" in r for r in requests)):  # type: ignore[operator]
+        blob = b"\n".join(requests) if plain else b""  # type: ignore[arg-type]
+        if plain and (mode == "all" or b"@" not in blob) and not _maybe_local(blob):
             rows, items = range(len(requests)), requests  # type: ignore[assignment]
         else:
             rows, items = [], []
@@ -162,6 +173,8 @@ def destinations(router: Router, requests: Sequence[Item],
         d = router.decide(_forward(requests[i]))
         if d.error is not None:
             codes[i] = index[REJECTED]
+        elif d.local:
+            codes[i] = index[LOCAL]
         elif not d.certain:
             codes[i] = index[DEPENDS]
         elif d.first is None:

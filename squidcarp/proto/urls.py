@@ -28,9 +28,12 @@ class UrlError(ValueError):
 
 def normalised(url: bytes) -> bytes:
     """The absolute URI Squid would store ``url`` under (raises :class:`UrlError`)."""
-    from squidcarp.carp.url import NotRoutable, parse
+    from squidcarp.carp.url import NotRoutable, parse_uri
 
+    # a URL as an ICP/HTCP query or a store key holds it: AnyP::Uri::parse only, without the
+    # request-line checks (HttpRequest::FromUrlXXX in src/icp_v2.cc icpGetRequest and
+    # src/htcp.cc htcpUnpackSpecifier)
     try:
-        return parse(url).effective
+        return parse_uri(url).effective
     except NotRoutable as exc:
         raise UrlError(exc.reason, url) from None

@@ -119,7 +119,7 @@ def test_json(cli: Runner, conf: str) -> None:
         "forwarding": [{"peer": None, "hier": "HIER_DIRECT",
                         "reason": "non-hierarchical request (CONNECT is not hierarchical): "
                                   "nonhierarchical_direct on sends it direct", "at": None}],
-        "direct": None, "direct_at": None, "depends": [], "caveats": [],
+        "local": None, "direct": None, "direct_at": None, "depends": [], "caveats": [],
         "ranking": [
             {"member": "cache2.example.net", "score": 4542491404.988147,
              "combined_hash": 3749744037, "multiplier": 1.2114137285547597,
@@ -134,8 +134,27 @@ def test_json(cli: Runner, conf: str) -> None:
     }
     assert second == {"url": "bad:99999", "url_hex": b"bad:99999".hex(), "method": "CONNECT",
                       "hashed_uri": None, "owner": None, "error": "invalid port",
-                      "forwarding": None, "direct": None, "direct_at": None, "depends": [],
-                      "caveats": [], "ranking": []}
+                      "status": 400, "local": None, "forwarding": None, "direct": None,
+                      "direct_at": None, "depends": [], "caveats": [], "ranking": []}
+
+
+def test_what_squid_answers_itself_or_refuses_is_said_so(cli: Runner, conf: str,
+                                                         tmp_path: Path) -> None:
+    accel = tmp_path / "accel.conf"
+    accel.write_text(Path(conf).read_text() + "http_port 127.0.0.1:80 accel "
+                     "defaultsite=www.example.com\n")
+    r = cli(["route", "--config", str(accel), "cache_object://localhost/info"])
+    assert r.out == ("cache_object://localhost/info\n  answered by Squid itself, HIER_NONE: "
+                     "cache_object: the cache manager answers (Squid forwards none)\n")
+    r = cli(["route", "--config", str(accel), "--port", "80", "--method", "CONNECT",
+             "www.example.com:443"])
+    assert r.out == ("CONNECT www.example.com:443\n  not routable: CONNECT on an accelerator "
+                     "port (Squid answers 405)\n")
+    r = cli(["route", "--config", str(accel), "--brief", "/squid-internal-mgr/info"])
+    assert r.out.splitlines()[1] == (
+        "(Squid)  HIER_NONE  /squid-internal-mgr/info  # answered by Squid: a /squid-internal- "
+        "path as the request target: Squid's own URL, answered by Squid itself "
+        "(src/client_side.cc parseHttpRequest)")
 
 
 def test_json_when_it_depends(cli: Runner, conf: str) -> None:

@@ -45,14 +45,14 @@ def test_text(cli: Runner, conf: str) -> None:
         "cache1.example.net           78   25.91%    25.00%\n"
         "cache2.example.net          155   51.50%    50.00%\n"
         "cache3.example.net           67   22.26%    25.00%\n"
-        "(400)                         1    0.33%         -\n"
+        "(refused)                     1    0.33%         -\n"
         "\n"
         "after: add cache4.example.net:2, remove cache1.example.net\n"
         "destination               count    share  expected\n"
         "cache2.example.net          126   41.86%    40.00%\n"
         "cache3.example.net           61   20.27%    20.00%\n"
         "cache4.example.net          113   37.54%    40.00%\n"
-        "(400)                         1    0.33%         -\n"
+        "(refused)                     1    0.33%         -\n"
         "\n"
         "moved: 218 of 300 requests (72.67%); the minimum is 113 (37.67%); by weights "
         "40.00%\n"
@@ -69,7 +69,7 @@ def test_json_counts_are_the_scalar_owners(cli: Runner, conf: str) -> None:
     assert obj["requests"] == 301 and obj["batch"] == 301
     owners = [ARRAY.owner(u) for u in URLS.splitlines()[:300]]
     assert _counts(obj) == {**{m.label: sum(o is m for o in owners) for m in ARRAY.members},
-                            "(400)": 1}
+                            "(refused)": 1}
     assert obj["changes"] == [] and obj["after"] is None and obj["moved"] is None
 
 
@@ -102,8 +102,21 @@ def test_removing_every_member_leaves_nowhere_to_go(cli: Runner, conf: str) -> N
     assert r.out.split("after: ")[1].splitlines()[1:4] == [
         "destination        count    share  expected",
         "(nowhere)            300   99.67%         -",
-        "(400)                  1    0.33%         -",
+        "(refused)              1    0.33%         -",
     ]
+
+
+def test_what_squid_answers_itself_never_reaches_the_batch_engine(cli: Runner, conf: str,
+                                                                  tmp_path: Path) -> None:
+    (tmp_path / "mixed.txt").write_bytes(URLS + b"cache_object://localhost/info\n"
+                                         b"http://www.example.com/squid-internal-static/x.png\n"
+                                         b"http://other.example.com/SQUID-internal-static/y\n")
+    obj = json.loads(cli(["simulate", "--config", conf, "--urls", "mixed.txt", "--json"]).out)
+    counts = _counts(obj)
+    # the batch engine routed the 301 plain lines; the three others took the whole decision:
+    # two are Squid's own, the upper-case path is not (Squid compares it exactly)
+    assert (obj["requests"], obj["batch"], counts["(Squid itself)"]) == (304, 301, 2)
+    assert sum(counts[m.label] for m in ARRAY.members) == 301
 
 
 def test_a_renamed_member_keeps_its_rules(cli: Runner, conf: str, tmp_path: Path) -> None:
