@@ -5,11 +5,20 @@ normalisation) -> :mod:`key` (carp-key) -> :mod:`array` (members, multipliers, o
 :mod:`batch` (millions of requests at once) -> :mod:`analysis` (distribution, disruption).
 :mod:`fromconf` builds arrays from squid.conf or plain data; :mod:`accesslog` reads Squid's
 native access.log.
+
+``import squidcarp.carp`` loads only what one request's owner and ranking need (no numpy, no
+config reader): the batch engine and its numpy are loaded when first named.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from squidcarp.carp.array import CarpArray, Member, MemberState, Ranking, Score
-from squidcarp.carp.batch import NO_OWNER, NOT_ROUTABLE, BatchEngine, BatchResult, route_batch
 from squidcarp.carp.url import Accel, NotRoutable, Request, Uri, effective_uri, parse
+
+if TYPE_CHECKING:
+    from squidcarp.carp.batch import NO_OWNER, NOT_ROUTABLE, BatchEngine, BatchResult, route_batch
 
 __all__ = [
     "NOT_ROUTABLE",
@@ -29,3 +38,15 @@ __all__ = [
     "parse",
     "route_batch",
 ]
+
+_BATCH = frozenset({"NOT_ROUTABLE", "NO_OWNER", "BatchEngine", "BatchResult", "route_batch"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _BATCH:
+        raise AttributeError(f"module 'squidcarp.carp' has no attribute {name!r}")
+    from squidcarp.carp import batch
+
+    value = getattr(batch, name)
+    globals()[name] = value
+    return value

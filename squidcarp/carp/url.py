@@ -34,6 +34,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from squidcarp.libc import fromhex, rfc1738_unescape
+
 MAX_URL = 8192  # src/defines.h: URLs of MAX_URL - 1 bytes or more are rejected
 HOST_BUFFER = 256  # src/defines.h SQUIDHOSTNAMELEN: AnyP::Uri keeps at most 255 host bytes
 CONNECT_DEFAULT_PORT = 443  # src/anyp/Uri.cc: "we assume HTTPS (443) if no port provided"
@@ -235,7 +237,7 @@ def _parse_absolute(raw: bytes) -> Uri:
     userinfo = b""
     at = authority.rfind(b"@")
     if at >= 0:
-        userinfo = _rfc1738_unescape(authority[:at])
+        userinfo = rfc1738_unescape(authority[:at])
         authority = authority[at + 1 :]
 
     # Squid checks for an empty host before cutting the port off, so "http://:80/" passes.
@@ -353,37 +355,6 @@ def _strtol_prefix(text: bytes) -> int | None:
 # --- userinfo (ftp and unknown schemes only) ----------------------------------------------------
 
 
-def _fromhex(b: int) -> int:
-    if 0x30 <= b <= 0x39:
-        return b - 0x30
-    if 0x61 <= b <= 0x66:
-        return b - 0x57
-    if 0x41 <= b <= 0x46:
-        return b - 0x37
-    return -1
-
-
-def _rfc1738_unescape(s: bytes) -> bytes:
-    """lib/rfc1738.c rfc1738_unescape(): ``%XX`` (not ``%00``) and ``%%`` decoded, rest kept."""
-    out = bytearray()
-    j = 0
-    while j < len(s):
-        c = s[j]
-        if c == 0x25 and j + 1 < len(s) and s[j + 1] == 0x25:
-            out.append(0x25)
-            j += 2
-            continue
-        if c == 0x25 and j + 2 < len(s):
-            v1, v2 = _fromhex(s[j + 1]), _fromhex(s[j + 2])
-            if v1 >= 0 and v2 >= 0 and (v1 << 4 | v2) > 0:
-                out.append(v1 << 4 | v2)
-                j += 3
-                continue
-        out.append(c)
-        j += 1
-    return bytes(out)
-
-
 def _encode_userinfo(userinfo: bytes) -> bytes:
     """AnyP::Uri::Encode(): ``%%%02X`` of the (signed, on x86) char, so 0xE9 becomes %FFFFFFE9."""
     out = bytearray()
@@ -461,9 +432,9 @@ def _strtoul0(text: bytes, i: int) -> tuple[int, int]:
     A value above 0xffffffff is returned as is (the caller rejects it, as glibc does)."""
     n = len(text)
     if text[i] == 0x30 and i + 1 < n and text[i + 1] in b"xX" and i + 2 < n \
-            and _fromhex(text[i + 2]) >= 0:
+            and fromhex(text[i + 2]) >= 0:
         j = i + 2
-        while j < n and _fromhex(text[j]) >= 0:
+        while j < n and fromhex(text[j]) >= 0:
             j += 1
         return int(text[i + 2 : j], 16), j
     if text[i] == 0x30:
@@ -507,7 +478,7 @@ def inet_pton6(text: bytes) -> bytes | None:
     while i < n:
         c = text[i]
         i += 1
-        h = _fromhex(c)
+        h = fromhex(c)
         if h >= 0:
             if digits == 4:
                 return None
