@@ -65,11 +65,15 @@ FIELD_NAMES: dict[str, str] = {
 # Codes taking a {Name} argument: request headers (as received, as adapted) and reply headers.
 HEADER_CODES = {">h": "header", ">ha": "adapted_header", "<h": "reply_header", "note": "note"}
 
+_SEEN_MAX = 4096  # extras tails remembered (client, user, method, port: few distinct ones)
+
 _CODES = sorted([*FIELD_NAMES, *HEADER_CODES], key=len, reverse=True)
 
 
-# What a layout makes of one line: URL (None if the format has none), named fields, ACL arguments.
-Parsed = tuple[str | None, dict[str, str | None], tuple[str, ...]]
+# What a layout makes of one line: the URL (None if the format has none), each field's value as
+# Squid wrote it (escaped; "-" when unknown), in the order of the layout's ``names``, and the
+# external ACL arguments (decoded).
+Parsed = tuple[str | None, tuple[str, ...], tuple[str, ...]]
 
 
 class FormatError(ValueError):
@@ -118,7 +122,8 @@ def _read_code(fmt: str, i: int) -> tuple[Field, int]:
     return Field(FIELD_NAMES[code], fmt[start:i]), i
 
 
-def _value(raw: str) -> str | None:
+def field_value(raw: str) -> str | None:
+    """A field as Squid wrote it -> its value: ``-`` is unknown (None), %XX decoded."""
     return None if raw == "-" else unescape_text(raw)
 
 
@@ -146,28 +151,37 @@ class ExtrasLayout:
                 raise FormatError("%DATA is for external_acl_type formats only")
             names.append(field.name)
             self.fields += (field,)
-            # a value is escaped, so it has no space; lazy, so "%>a/%>A" splits at the first "/"
-            pattern.append(f"([^ ]*?)")
-        self._names = tuple(names)
+            # A value is escaped, so it holds no space. Before a space or at the end it runs to
+            # that space; before other text it stops at the first place that text follows
+            # (so "%>a/%>A" splits at the first "/").
+            pattern.append("([^ ]*)" if i == len(fmt) or fmt[i] == " " else "([^ ]*?)")
+        self.names = tuple(names)
         self._spaces = fmt.count(" ")
         self._regex = re.compile("".join(pattern)) if fmt else None
+        self._seen: dict[str, tuple[str, ...]] = {}
 
     def parse(self, payload: str) -> Parsed | str:
-        """``(url, fields, ())`` of one line without its channel ID, or why it does not fit."""
+        """``(url, values, ())`` of one line without its channel ID, or why it does not fit."""
         if self._regex is None:
-            return (payload, {}, ()) if payload else "missing URL"
-        cut = len(payload)
-        for _ in range(self._spaces + 1):
-            cut = payload.rfind(" ", 0, cut)
-            if cut < 0:
-                return f"missing fields: expected URL and extras '{self.extras}'"
+            return (payload, (), ()) if payload else "missing URL"
+        parts = payload.rsplit(" ", self._spaces + 1)
+        if len(parts) < self._spaces + 2:
+            return f"missing fields: expected URL and extras '{self.extras}'"
+        cut = len(parts[0])
         if cut == 0:
             return "missing URL"
-        match = self._regex.fullmatch(payload, cut + 1)
-        if match is None:
-            return f"extras do not match '{self.extras}'"
-        values = match.groups()
-        return payload[:cut], {n: _value(v) for n, v in zip(self._names, values)}, ()
+        # Lines from one client through one port share their extras: read each tail once.
+        tail = payload[cut + 1:]
+        values = self._seen.get(tail)
+        if values is None:
+            match = self._regex.fullmatch(tail)
+            if match is None:
+                return f"extras do not match '{self.extras}'"
+            values = match.groups()
+            if len(self._seen) >= _SEEN_MAX:
+                self._seen.clear()
+            self._seen[tail] = values
+        return parts[0], values, ()
 
 
 class AclLayout:
@@ -194,13 +208,14 @@ class AclLayout:
             fields.append(field)
         self.format = " ".join(tokens)
         self.fields = tuple(fields)
-        self._names = tuple(f.name for f in fields)
+        self.names = tuple(f.name for f in fields)
+        self._url = self.names.index("url") if "url" in self.names else None
         self._data_at = data_at  # None: Squid appends %DATA after the last field
 
     def parse(self, payload: str) -> Parsed | str:
         """``(url, fields, data words)`` of one line without its channel ID, or why it does not
         fit; ``url`` is the ``%URI`` (``%>ru``) value, None when the format has none."""
-        n = len(self._names)
+        n = len(self.names)
         if self._data_at is None:
             words = payload.split(" ")
             if len(words) < n + 1:
@@ -218,5 +233,5 @@ class AclLayout:
             data = words[self._data_at: len(words) - after]
         if data == ["-"]:
             data = []
-        fields = {k: _value(v) for k, v in zip(self._names, values)}
-        return fields.get("url"), fields, tuple(unescape_text(d) for d in data)
+        url = field_value(values[self._url]) if self._url is not None else None
+        return url, tuple(values), tuple(unescape_text(d) for d in data)

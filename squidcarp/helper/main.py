@@ -9,6 +9,7 @@ as Squid does.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -235,11 +236,9 @@ def main(argv: Sequence[str] | None = None, *, stdin: int = 0, stdout: int = 1,
     role_name = args.role
 
     def log(message: str) -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):  # stderr gone: no one else to tell
             err.write(f"{PROG} {role_name}[{os.getpid()}]: {message}\n")
             err.flush()
-        except (OSError, ValueError):  # stderr gone: nothing else to tell it to
-            pass
 
     if args.check:
         try:
@@ -261,8 +260,6 @@ def main(argv: Sequence[str] | None = None, *, stdin: int = 0, stdout: int = 1,
 def run() -> None:
     """The console script ``squidcarp-helper``."""
     code = main()
-    try:
+    with contextlib.suppress(OSError):
         sys.stderr.flush()
-    except OSError:
-        pass
     raise SystemExit(code)

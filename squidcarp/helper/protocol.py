@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from squidcarp.helper.escape import unescape
-from squidcarp.helper.formats import AclLayout, ExtrasLayout
+from squidcarp.helper.formats import AclLayout, ExtrasLayout, field_value
 
 # src/redirect.cc: the request line (URL, space, extras, "\n") must be shorter than
 # MAX_REDIRECTOR_REQUEST_STRLEN = MAX_URL + 1024 (MAX_URL = 8192, src/defines.h), so at most
@@ -55,8 +55,7 @@ class Result(enum.Enum):
     BH = "BH"
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """One answer: a result and ``key=value`` pairs (keys as Squid allows them)."""
 
     result: Result
@@ -68,22 +67,34 @@ class Reply:
         return cls(Result.BH, (("message", reason),))
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """A well-formed request line.
 
     ``channel`` is the ID exactly as Squid sent it (None without concurrency); ``url`` the
     rewriter/store-id URL, or the external ACL ``%URI`` value (None when the format has none);
-    ``fields`` the named, %-decoded values (None where Squid wrote ``-``); ``data`` the external
-    ACL arguments (``%DATA``); ``line`` and ``offset`` where the line started in the stream.
+    ``names``/``values`` the layout's field names and the values as Squid wrote them (read
+    them with :meth:`field` or :attr:`fields`: decoding waits until a role asks); ``data`` the
+    external ACL arguments (``%DATA``); ``line`` its line number in the stream.
     """
 
     channel: str | None
     url: str | None
-    fields: Mapping[str, str | None] = field(default_factory=dict)
+    names: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
     data: tuple[str, ...] = ()
     line: int = 0
-    offset: int = 0
+
+    def field(self, name: str) -> str | None:
+        """The %-decoded value of field ``name``; None if Squid wrote ``-`` or there is none."""
+        try:
+            return field_value(self.values[self.names.index(name)])
+        except ValueError:
+            return None
+
+    @property
+    def fields(self) -> dict[str, str | None]:
+        """Every field by name, decoded."""
+        return {n: field_value(v) for n, v in zip(self.names, self.values, strict=True)}
 
 
 @dataclass(frozen=True)
@@ -134,23 +145,45 @@ class Decoder:
         self._line = 0  # lines completed so far
         self._offset = 0  # stream offset of the start of self._buffer
         self._skipping: tuple[str | None, int] | None = None  # overlong: (channel, its offset)
-        self._parse = layout.parse
 
     def feed(self, data: bytes) -> list[Event]:
         """The events of every line that ``data`` completes."""
         buffer = self._buffer + data if self._buffer else data
         end = buffer.rfind(b"\n")
-        events: list[Event] = []
         if end < 0:
             self._buffer = buffer
             self._check_overlong()
-            return events
+            return []
         self._buffer = buffer[end + 1:]
         offset = self._offset
         self._offset += end + 1
-        for raw in buffer[:end].split(b"\n"):
-            events.append(self._event(raw, offset))
-            offset += len(raw) + 1
+        chunk = buffer[:end]
+        events: list[Event] = []
+        append = events.append
+        if (self._skipping is not None or not chunk.isascii() or b"\x00" in chunk
+                or b"\r" in chunk or self.channels is Channels.ON):
+            for raw in chunk.split(b"\n"):  # the general path, one line at a time
+                append(self._event(raw, offset))
+                offset += len(raw) + 1
+        else:  # plain ASCII lines, as Squid sends them: decode once, answer line by line
+            limit = self.max_line
+            auto = self.channels is Channels.AUTO
+            payload_event = self._payload_event
+            for line in chunk.decode("ascii").split("\n"):
+                size = len(line)
+                channel = None
+                payload = line
+                if auto:
+                    space = line.find(" ", 0, MAX_CHANNEL_DIGITS + 1)
+                    if space > 0 and line[:space].isdigit():
+                        channel, payload = line[:space], line[space + 1:]
+                self._line += 1
+                if 0 < len(payload) <= limit:
+                    append(payload_event(channel, payload, offset))
+                else:
+                    append(Malformed(channel, "empty request" if not payload else
+                                     f"request longer than {limit} bytes", self._line, offset))
+                offset += size + 1
         self._check_overlong()
         return events
 
@@ -166,52 +199,60 @@ class Decoder:
         if len(self._buffer) <= self.max_line + MAX_CHANNEL_DIGITS + 2:
             return
         if self._skipping is None:
-            channel, _ = self._channel(self._buffer)
-            self._skipping = (channel, self._offset)
+            self._skipping = (self._raw_channel(self._buffer), self._offset)
         self._offset += len(self._buffer)
         self._buffer = b""
 
-    def _channel(self, raw: bytes) -> tuple[str | None, bytes]:
+    def _raw_channel(self, raw: bytes) -> str | None:
         if self.channels is Channels.OFF:
-            return None, raw
+            return None
         space = raw.find(b" ", 0, MAX_CHANNEL_DIGITS + 1)
         if space > 0 and raw[:space].isdigit():
-            return raw[:space].decode("ascii"), raw[space + 1:]
-        return None, raw
+            return raw[:space].decode("ascii")
+        return None
 
     def _event(self, raw: bytes, offset: int) -> Event:
         self._line += 1
-        number = self._line
         if self._skipping is not None:
             channel, offset = self._skipping
             self._skipping = None
-            return Malformed(channel, f"request longer than {self.max_line} bytes", number,
+            return Malformed(channel, f"request longer than {self.max_line} bytes", self._line,
                              offset)
-        if raw.endswith(b"\r"):
+        if raw[-1:] == b"\r":
             raw = raw[:-1]
-        channel, payload = self._channel(raw)
-        if self.channels is Channels.ON and channel is None:
-            return Malformed(None, "missing channel ID", number, offset)
-        if len(payload) > self.max_line:
-            return Malformed(channel, f"request longer than {self.max_line} bytes", number,
-                             offset)
-        if not payload:
-            return Malformed(channel, "empty request", number, offset)
-        if payload == b"quit" and channel is None:
-            return QUIT
         try:
-            text = payload.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            return Malformed(channel, f"invalid UTF-8 at byte {exc.start + len(raw) - len(payload)}"
-                             " of the line", number, offset)
-        if "\x00" in text:
-            return Malformed(channel, f"NUL byte at byte {text.index(chr(0))} of the request",
-                             number, offset)
-        parsed = self._parse(text)
+            return Malformed(self._raw_channel(raw), f"invalid UTF-8 at byte {exc.start} of the "
+                             "line", self._line, offset)
+        channel = None
+        payload = text
+        if self.channels is not Channels.OFF:
+            space = text.find(" ", 0, MAX_CHANNEL_DIGITS + 1)
+            if space > 0:
+                digits = text[:space]
+                if digits.isdigit() and digits.isascii():
+                    channel, payload = digits, text[space + 1:]
+            if channel is None and self.channels is Channels.ON:
+                return Malformed(None, "missing channel ID", self._line, offset)
+        if not payload:
+            return Malformed(channel, "empty request", self._line, offset)
+        if len(payload) > self.max_line and len(payload.encode("utf-8")) > self.max_line:
+            return Malformed(channel, f"request longer than {self.max_line} bytes", self._line,
+                             offset)
+        if "\x00" in payload:
+            return Malformed(channel, f"NUL byte at byte {raw.index(0)} of the line",
+                             self._line, offset)
+        return self._payload_event(channel, payload, offset)
+
+    def _payload_event(self, channel: str | None, payload: str, offset: int) -> Event:
+        """The event of a line's text after its channel ID (not empty, within the limit)."""
+        if payload == "quit" and channel is None:
+            return QUIT
+        parsed = self.layout.parse(payload)
         if isinstance(parsed, str):
-            return Malformed(channel, parsed, number, offset)
-        url, fields, data = parsed
-        return Request(channel, url, fields, data, number, offset)
+            return Malformed(channel, parsed, self._line, offset)
+        return Request(channel, parsed[0], self.layout.names, parsed[1], parsed[2], self._line)
 
 
 _KEY = re.compile(r"[A-Za-z0-9_-]+")  # src/helper/Reply.cc isKeyNameChar
@@ -230,17 +271,24 @@ def encode_value(value: str) -> str:
     return '"' + value.translate(_QUOTED_ESCAPES) + '"'
 
 
+_GOOD_KEYS: set[str] = set()
+
+
 def encode_reply(channel: str | None, reply: Reply) -> bytes:
     """The reply line (with its newline) for ``channel``."""
-    parts = [reply.result.value]
+    text = reply.result.value
     for key, value in reply.pairs:
-        if not _KEY.fullmatch(key):
-            raise ValueError(f"reply key {key!r}: Squid allows only A-Z a-z 0-9 _ -")
-        parts.append(f"{key}={encode_value(value)}")
-    text = " ".join(parts)
+        if key not in _GOOD_KEYS:
+            if not _KEY.fullmatch(key):
+                raise ValueError(f"reply key {key!r}: Squid allows only A-Z a-z 0-9 _ -")
+            if len(_GOOD_KEYS) < 1000:
+                _GOOD_KEYS.add(key)
+        text = f"{text} {key}={encode_value(value)}"
     if channel is not None:
-        text = f"{channel} {text}"
-    data = text.encode("utf-8", "surrogateescape") + b"\n"
+        text = f"{channel} {text}\n"
+    else:
+        text += "\n"
+    data = text.encode("utf-8", "surrogateescape")
     if len(data) > MAX_REPLY:
         raise ValueError(f"reply of {len(data)} bytes: Squid drops a helper whose reply passes "
                          f"{MAX_REPLY} bytes")

@@ -108,8 +108,9 @@ class Service:
         self._next_check = now + self.interval
         stamps = tuple(_stamp(p) for p in self.paths)
         if stamps != self._stamps and stamps != self._failed:
-            changed = [p for p, old, new in zip(self.paths, self._stamps or (None,) * len(stamps),
-                                                stamps) if old != new]
+            before = self._stamps or (None,) * len(stamps)
+            changed = [p for p, old, new in zip(self.paths, before, stamps, strict=True)
+                       if old != new]
             self.reload(f"{', '.join(changed) or 'a rules file'} changed")
 
     # ---- requests --------------------------------------------------------------------------
@@ -124,7 +125,7 @@ class Service:
         self.finished = True
         return self._answer(self.decoder.close())
 
-    def _answer(self, events: list[Request | Malformed | object]) -> bytes:
+    def _answer(self, events: Sequence[object]) -> bytes:
         out = []
         role = self.role
         for event in events:
