@@ -24,7 +24,7 @@ value and are refused here rather than misread.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from squidcarp.helper.escape import unescape_text
 
@@ -80,8 +80,7 @@ class FormatError(ValueError):
     """A format string this helper cannot read lines of; the message names the column."""
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One ``%code`` of a format: its field name and the text of the code as written."""
 
     name: str

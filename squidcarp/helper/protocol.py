@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from squidcarp.helper.escape import unescape
@@ -97,8 +96,7 @@ class Request(NamedTuple):
         return {n: field_value(v) for n, v in zip(self.names, self.values, strict=True)}
 
 
-@dataclass(frozen=True)
-class Malformed:
+class Malformed(NamedTuple):
     """A line that is not a request: it gets ``BH message=reason`` on its channel."""
 
     channel: str | None
@@ -297,8 +295,7 @@ def encode_reply(channel: str | None, reply: Reply) -> bytes:
 
 # ---- Squid's side -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class SquidReply:
+class SquidReply(NamedTuple):
     """A reply as Squid 5 understands it: channel (None without concurrency), result
     (``OK``/``ERR``/``BH``, or ``Unknown`` for legacy text), the notes in order, and the text
     left over (``other``; for BH it becomes the ``message`` note, as in Squid)."""

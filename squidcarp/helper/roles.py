@@ -20,7 +20,6 @@ Custom note keys end in ``_``: Squid 6 warns about any other key it does not kno
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 from squidcarp.helper.escape import escape
@@ -133,7 +132,6 @@ class StoreIdRole:
 PLACEHOLDERS = ("{url}", "{url_escaped}", "{host}")
 
 
-@dataclass(frozen=True)
 class Action:
     """What url-rewrite does beyond the notes: nothing, a redirect, or a rewrite.
 
@@ -141,24 +139,25 @@ class Action:
     query string, lib/rfc1738.c rules with ``& = ? /`` escaped too) and ``{host}``.
     """
 
-    kind: str = "note"  # "note", "redirect" or "rewrite"
-    template: str = ""
-    status: int = 302
+    __slots__ = ("kind", "status", "template")
 
-    def __post_init__(self) -> None:
-        if self.kind not in ("note", "redirect", "rewrite"):
-            raise ValueError(f"unknown action {self.kind!r}")
-        if self.kind == "redirect" and self.status not in REDIRECT_STATUSES:
-            raise ValueError(f"redirect status {self.status}: Squid accepts only "
+    def __init__(self, kind: str = "note", template: str = "", status: int = 302) -> None:
+        if kind not in ("note", "redirect", "rewrite"):
+            raise ValueError(f"unknown action {kind!r}")
+        if kind == "redirect" and status not in REDIRECT_STATUSES:
+            raise ValueError(f"redirect status {status}: Squid accepts only "
                              f"{', '.join(map(str, REDIRECT_STATUSES))}")
-        rest = self.template
+        rest = template
         for p in PLACEHOLDERS:
             rest = rest.replace(p, "")
         if "{" in rest or "}" in rest:
-            raise ValueError(f"template {self.template!r}: only {', '.join(PLACEHOLDERS)} may "
-                             "appear in braces")
-        if self.kind != "note" and not self.template:
-            raise ValueError(f"a {self.kind} needs a target URL")
+            raise ValueError(f"target {template!r}: only {', '.join(PLACEHOLDERS)} may appear "
+                             "in braces")
+        if kind != "note" and not template:
+            raise ValueError(f"a {kind} needs a target URL")
+        self.kind = kind
+        self.template = template
+        self.status = status
 
     def target(self, url: str, host: str) -> str:
         out = self.template.replace("{url}", url).replace("{host}", host)
@@ -171,9 +170,9 @@ class Action:
 
 
 class UrlRewriteRole:
-    def __init__(self, matcher: Matcher, action: Action = Action()) -> None:
+    def __init__(self, matcher: Matcher, action: Action | None = None) -> None:
         self.matcher = matcher
-        self.action = action
+        self.action = action if action is not None else Action()
 
     def answer(self, request: Request) -> Reply:
         url = request.url or ""

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # src/store/id_rewriters/file/storeid_file_rewrite.pl.in: skipped lines and the rule shape.
 _SKIP = re.compile(r"\s*#?\s*")
@@ -46,8 +46,7 @@ class StoreIdError(ValueError):
         self.problems = tuple(problems)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One DB line: where it is, its regex and its replacement text."""
 
     where: str
