@@ -2,9 +2,11 @@
 
 DB format (src/store/id_rewriters/file/storeid_file_rewrite.pl.in): one rule per line, a regex,
 one or more TABs, and a replacement; blanks around both are trimmed; neither may contain a TAB.
-Lines that are empty, blank, or a lone ``#`` (after blanks) are skipped. Note that a line such as
-``# old<TAB>rule`` is *not* a comment there: it is a rule whose regex is ``# old``. This module
-reads it the same way, so a DB behaves alike under both helpers.
+Lines that are empty, blank, or a lone ``#`` (after blanks) are skipped; the Perl helper reports
+any other line without a TAB as a parse error and skips it, so ``# text`` works as a comment there
+with a complaint, and here without one. Note that a line such as ``# old<TAB>rule`` is *not* a
+comment for the Perl helper: it is a rule whose regex is ``# old``. This module reads it the same
+way, so a DB behaves alike under both helpers.
 
 Matching: the first rule (in file order) whose regex matches anywhere in the **URL** wins and
 its replacement becomes the store-id, with ``$1`` .. ``$9`` replaced by that rule's groups (a
@@ -16,8 +18,9 @@ group that did not take part gives the empty string). Where the Perl helper diff
 * it substitutes ``$1``, ``$2``, ... one after another over the growing result, so text a group
   brought in can be substituted again, and with no group at all ``$1`` becomes ``1``; here the
   replacement is read once, and ``$N`` beyond the rule's groups stays as written;
-* a line it cannot parse is reported and skipped; here the whole DB is refused (every problem
-  listed with ``file:line``), so a half-read DB never replaces a good one.
+* a line it cannot parse (no TAB, three fields) is reported and skipped; here the whole DB is
+  refused (every problem listed with ``file:line``), so a DB that lost a rule to a typo never
+  replaces a good one. Only ``#`` comment lines without a TAB are skipped quietly.
 
 Regexes are Python ``re`` patterns (the Perl patterns such DBs hold in practice — classes,
 groups, anchors, quantifiers, ``\\d \\w \\s`` — mean the same; a pattern Python cannot compile is
@@ -34,6 +37,7 @@ from typing import NamedTuple
 
 # src/store/id_rewriters/file/storeid_file_rewrite.pl.in: skipped lines and the rule shape.
 _SKIP = re.compile(r"\s*#?\s*")
+_COMMENT = re.compile(r"\s*#[^\t]*")  # no TAB: the Perl helper's parse error, i.e. skipped
 _RULE = re.compile(r"\s*([^\t]+?)\s*\t+\s*([^\t]+?)\s*")
 _REF = re.compile(r"\$([1-9])")
 
@@ -120,7 +124,7 @@ def parse_db(text: str, name: str = "<db>") -> tuple[Rule, ...]:
     problems = []
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
-        if _SKIP.fullmatch(line):
+        if _SKIP.fullmatch(line) or _COMMENT.fullmatch(line):
             continue
         m = _RULE.fullmatch(line)
         if m is None:
