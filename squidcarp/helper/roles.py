@@ -227,7 +227,8 @@ class ExternalAclRole:
         try:
             member = self.owner(request)
         except ValueError as exc:  # a URL Squid itself would refuse (squidcarp.carp NotRoutable)
-            return Reply(Result.ERR, (("message", f"not routable: {exc}"),))
+            reason = getattr(exc, "reason", None) or str(exc)
+            return Reply(Result.ERR, (("message", f"Squid refuses this URL: {reason}"),))
         if member is None:
             return Reply(Result.ERR, (("message", "no CARP member would serve this URL"),))
         pairs = ((OWNER_NOTE, member),)
