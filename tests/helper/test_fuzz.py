@@ -47,7 +47,8 @@ def random_line(rng: random.Random, role: str) -> bytes:
         good = (f"http://{host}/{rng.randrange(99)} {host} 10.{rng.randrange(3)}.0.9 GET "
                 f"{rng.choice(['owner', 'exception', '-', 'owner cache1.example.net'])}")
     else:
-        good = (f"http://{host}/nocache/{rng.randrange(99)} 10.{rng.randrange(3)}.0.9/- - GET "
+        good = (f"http://{host}/{rng.choice(['nocache/', 'p/'])}{rng.randrange(99)} "
+                f"10.{rng.randrange(3)}.0.9/- - GET "
                 f"myip=127.0.0.2 myport=3128")
     if kind <= 3:
         body = good.encode()
