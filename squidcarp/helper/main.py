@@ -79,7 +79,7 @@ squid.conf:
   store_id_children 5 startup=1 idle=1 concurrency=50
 
   external_acl_type carp concurrency=50 %URI %DST %SRC %METHOD \\
-      /usr/bin/squidcarp-helper external-acl --format "%URI %DST %SRC %METHOD" \\
+      /usr/bin/squidcarp-helper external-acl --format %URI %DST %SRC %METHOD \\
       --rules /etc/squid/array.yaml --squid-conf /etc/squid/squid.conf
   acl carp_exception external carp exception
   acl via_cache1 external carp owner cache1.example.net
@@ -169,9 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
                        description="external_acl_type: is this a CARP exception, which "
                                    "member owns this URL.",
                        epilog=EPILOG, formatter_class=formatter)
-    p.add_argument("--format", required=True, metavar="FORMAT",
-                   help="the format codes of the external_acl_type line, e.g. "
-                        "'%%URI %%DST %%SRC' (%%DATA is appended when absent, as in Squid)")
+    p.add_argument("--format", required=True, nargs="+", metavar="CODE",
+                   help="the format codes of the external_acl_type line, in order: "
+                        "--format %%URI %%DST %%SRC (%%DATA is appended when absent, as in "
+                        "Squid; squid.conf splits helper arguments at blanks, so give each "
+                        "code as its own word)")
     p.add_argument("--rules", metavar="FILE", help="exceptions, for the 'exception' question")
     p.add_argument("--squid-conf", metavar="FILE",
                    help="squid.conf with the CARP cache_peer lines, for the 'owner' question")
@@ -225,7 +227,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: int = 0, stdout: int = 1,
                       f"(see {PROG} --help)\n")
             return 3
         if args.role == "external-acl":
-            layout: ExtrasLayout | AclLayout = AclLayout(args.format)
+            layout: ExtrasLayout | AclLayout = AclLayout(" ".join(args.format))
             limit = MAX_EXTERNAL_ACL_LINE
         else:
             layout = ExtrasLayout(args.extras)

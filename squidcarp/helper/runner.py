@@ -16,6 +16,7 @@ makes it exit.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -160,23 +161,41 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def serve(service: Service, stdin: int = 0, stdout: int = 1, chunk: int = 65536) -> int:
-    """Answer stdin on stdout until end of input or ``quit``; SIGHUP asks for a reload."""
+    """Answer stdin on stdout until end of input or ``quit``; SIGHUP asks for a reload.
+
+    The SIGHUP handler only raises a flag; the signal also writes a byte to a pipe the loop
+    watches beside stdin (``signal.set_wakeup_fd``), so an idle helper reloads at once.
+    """
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_r, False)
+    os.set_blocking(wake_w, False)
 
     def on_hup(signum: int, frame: FrameType | None) -> None:
         service.reload_requested = True
 
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, on_hup)
+    old_wakeup = signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
+    old_handler = signal.signal(signal.SIGHUP, on_hup)
     try:
         while not service.finished:
-            ready, _, _ = select.select([stdin], [], [], service.interval)
-            if not ready:
+            ready, _, _ = select.select([stdin, wake_r], [], [], service.interval)
+            if wake_r in ready:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(wake_r, 512)
+            if stdin not in ready:
                 service.poll()
                 continue
-            data = os.read(stdin, chunk)
+            try:
+                data = os.read(stdin, chunk)
+            except ConnectionResetError:  # Squid's end of the socketpair went away
+                data = b""
             out = service.handle(data) if data else service.close()
             if out:
                 _write_all(stdout, out)
-    except BrokenPipeError:  # Squid closed our stdout: it is gone or restarting us
+    except (BrokenPipeError, ConnectionResetError):  # Squid is gone (or restarting us)
         return 0
+    finally:
+        signal.signal(signal.SIGHUP, old_handler)
+        signal.set_wakeup_fd(old_wakeup)
+        os.close(wake_r)
+        os.close(wake_w)
     return 0

@@ -47,7 +47,7 @@ def test_help_teaches(capsys: pytest.CaptureFixture[str]) -> None:
                    "--storeid-db"),
     (["external-acl", "--format", "%URI"], "squidcarp-helper external-acl: give --rules, "
                                            "--squid-conf or both"),
-    (["external-acl", "--format", "%URI %NOPE", "--rules", "r"],
+    (["external-acl", "--format", "%URI", "%NOPE", "--rules", "r"],
      "squidcarp-helper: bad --format: column 1: unknown format code '%NOPE'"),
     (["store-id", "--storeid-db", "d", "--extras", "%>a %>h"],
      "squidcarp-helper: bad --extras: column 5: %>h needs a {Name}"),
