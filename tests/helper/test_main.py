@@ -126,6 +126,7 @@ def test_process_sighup_with_a_broken_file_keeps_old_rules(tmp_path: Path) -> No
     db.write_text("^http://a/(.*)\thttp://a.squid.internal/$1\n")
     proc = start(["store-id", "--storeid-db", str(db), "--reload-interval", "3600"])
     assert proc.stdin and proc.stdout and proc.stderr
+    prefix = f"squidcarp-helper store-id[{proc.pid}]: "
     try:
         line = b"7 http://a/x" + EXTRAS + b"\n"
         proc.stdin.write(line)
@@ -133,24 +134,22 @@ def test_process_sighup_with_a_broken_file_keeps_old_rules(tmp_path: Path) -> No
         assert read_lines(proc.stdout, 1) == b"7 OK store-id=http://a.squid.internal/x\n"
         db.write_text("^http://a/(.*)\thttp://b.squid.internal/$1\nno tab\n")
         proc.send_signal(signal.SIGHUP)
-        time.sleep(0.2)
+        # an idle helper reloads at once, not at its next request or check
+        err = read_lines(proc.stderr, 2).decode().splitlines()
+        assert err[0].startswith(prefix + "reload (SIGHUP) failed; still using the rules loaded ")
+        assert err[1] == f"  {db}:2: not a rule: expected REGEX, TAB, REPLACEMENT"
         proc.stdin.write(line)
         proc.stdin.flush()
         assert read_lines(proc.stdout, 1) == b"7 OK store-id=http://a.squid.internal/x\n"
         db.write_text("^http://a/(.*)\thttp://b.squid.internal/$1\n")
         proc.send_signal(signal.SIGHUP)
-        time.sleep(0.2)
+        assert read_lines(proc.stderr, 1) == (prefix + "reloaded the rules (SIGHUP)\n").encode()
         proc.stdin.write(line)
         proc.stdin.flush()
         assert read_lines(proc.stdout, 1) == b"7 OK store-id=http://b.squid.internal/x\n"
         proc.stdin.write(b"quit\n")
         proc.stdin.flush()
         assert proc.wait(10) == 0
-        err = proc.stderr.read().decode().splitlines()
-        prefix = f"squidcarp-helper store-id[{proc.pid}]: "
-        assert err[0].startswith(prefix + "reload (SIGHUP) failed; still using the rules loaded ")
-        assert err[1:] == [f"  {db}:2: not a rule: expected REGEX, TAB, REPLACEMENT",
-                           prefix + "reloaded the rules (SIGHUP)"]
     finally:
         if proc.poll() is None:
             proc.kill()
