@@ -2,7 +2,10 @@
 
 - ``lint_bench``: squidcarp lint vs ``squid -k parse`` on a 6,000-line config (target <= 2x);
 - ``carp_bench``: simulate over 1M URLs for 3 and 10 members: the numpy batch engine vs the scalar
-  Python path vs a C reference of the same algorithm (target >= 25% of C).
+  Python path vs a C reference of the same algorithm (target >= 25% of C);
+- ``helper_bench``: squidcarp-helper vs Squid's storeid_file_rewrite on 200k lines and 40 Store-ID
+  rules (same answers, target >= 2x its lines/s), exceptions with 10k domains (target >= the
+  store-id rate), start-up time and resident memory of each.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import carp_bench
+import helper_bench
 import lint_bench
 
 
 def main() -> int:
     status = 0
-    for bench in (lint_bench, carp_bench):
+    for bench in (lint_bench, carp_bench, helper_bench):
         print(f"== {bench.__name__} ==", flush=True)
         status |= bench.main([])
         print(flush=True)

@@ -34,7 +34,7 @@ def load_owner(conf_path: str) -> Owner:
 
     def owner(request: Request) -> str | None:
         url = (request.url or "").encode("utf-8", "surrogateescape")
-        method = request.fields.get("method") or "GET"
+        method = request.field("method") or "GET"
         if b"://" not in url and method != "CONNECT":  # %URI of a CONNECT is host:port
             method = "CONNECT"
         member = array.owner(CarpRequest(url, method))

@@ -100,13 +100,13 @@ def host_of(url: str) -> str:
     URI: scheme and host already lower-cased, default port dropped)."""
     start = url.find("://")
     start = 0 if start < 0 else start + 3
-    end = len(url)
-    for stop in "/?#":
-        at = url.find(stop, start)
-        if 0 <= at < end:
-            end = at
-    authority = url[start:end]
-    authority = authority[authority.rfind("@") + 1:]
+    end = url.find("/", start)
+    authority = url[start:] if end < 0 else url[start:end]
+    for stop in "?#":
+        if stop in authority:
+            authority = authority[:authority.index(stop)]
+    if "@" in authority:
+        authority = authority[authority.rfind("@") + 1:]
     if authority.startswith("["):
         close = authority.find("]")
         return authority[1:close] if close > 0 else authority[1:]
@@ -177,7 +177,7 @@ class UrlRewriteRole:
     def answer(self, request: Request) -> Reply:
         url = request.url or ""
         host = host_of(url)
-        hit = self.matcher.match(host=host, url=url, client=request.fields.get("client"))
+        hit = self.matcher.match(host=host, url=url, client=request.field("client"))
         if hit is None:
             return ERR
         notes = exception_notes(hit)
@@ -211,10 +211,11 @@ class ExternalAclRole:
         if self.matcher is None:
             return Reply.broken("no --rules given: cannot tell CARP exceptions")
         url = request.url
-        host = request.fields.get("host") or (host_of(url) if url else None)
-        if url is None and host is None and request.fields.get("client") is None:
+        host = request.field("host") or (host_of(url) if url else None)
+        client = request.field("client")
+        if url is None and host is None and client is None:
             return Reply.broken("the format has none of %URI, %DST, %SRC")
-        hit = self.matcher.match(host=host, url=url, client=request.fields.get("client"))
+        hit = self.matcher.match(host=host, url=url, client=client)
         if hit is None:
             return ERR
         return Reply(Result.OK, exception_notes(hit))
