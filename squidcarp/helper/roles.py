@@ -224,6 +224,8 @@ class ExternalAclRole:
         if self.owner is None:
             return Reply.broken("no --squid-conf given: cannot name CARP owners")
         if request.url is None:
+            if "url" in request.names:
+                return Reply.broken("Squid sent no URL (%URI was -): cannot name the CARP owner")
             return Reply.broken("the format has no %URI: cannot name the CARP owner")
         try:
             member = self.owner(request)

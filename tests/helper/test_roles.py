@@ -146,8 +146,12 @@ def test_external_acl_without_url_or_unroutable(rules_file: Path, squid_conf: Pa
     assert service.handle(b"10.1.2.3 - exception\n10.0.0.1 - owner\n"
                           b"10.0.0.1 http://x:99999/ owner\n") == (
         b"OK carp_exception_=client carp_rule_=10.1.0.0/16\n"
-        b'BH message="the format has no %URI: cannot name the CARP owner"\n'
+        b'BH message="Squid sent no URL (%URI was -): cannot name the CARP owner"\n'
         b'ERR message="Squid refuses this URL: invalid port"\n')
+    service = make_service(lambda: ExternalAclRole(None, load_owner(str(squid_conf))), [],
+                           AclLayout("%SRC"), log)
+    assert service.handle(b"10.0.0.1 owner\n") == (
+        b'BH message="the format has no %URI: cannot name the CARP owner"\n')
 
 
 def test_loading_errors_are_rules_errors(tmp_path: Path) -> None:
