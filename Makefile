@@ -4,22 +4,32 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# Two stamps in one venv: the demo needs only what the package imports at run time; the tests
+# need the development tools too (ruff, mypy, hypothesis, matplotlib, the docker SDK...).
+RUNTIME := $(VENV)/.runtime
+DEV     := $(VENV)/.dev
 
-.PHONY: demo test venv squid check unit integration docs bench clean
+.PHONY: demo test venv runtime squid check unit integration docs bench clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-venv: $(STAMP)
+$(RUNTIME): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	touch $(RUNTIME)
+
+$(DEV): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(RUNTIME) $(DEV)
+
+runtime: $(RUNTIME)
+venv: $(DEV)
 
 squid:
 	@bash scripts/ensure-squid.sh
 
-demo: venv
+demo: runtime
 	$(BIN)/squidcarp lint examples/array/frontend.conf || test $$? -le 2
 	$(BIN)/squidcarp route --config examples/array/frontend.conf --rank \
 	    http://www.example.com/ http://www.example.com/index.html CONNECT:www.example.org:443

@@ -2,7 +2,9 @@
 
 A native line is ``time elapsed client code/status bytes method URL user hierarchy/peer type``
 (``logformat squid``, src/log/FormatSquidNative.cc); fields are separated by runs of blanks and
-the URL (field 7) never contains one. Only the method (field 6) and URL matter here.
+the URL (field 7) never contains one. The method and URL are what a request is routed by; the
+time, client and the logged hierarchy code and peer are kept when present (predictions in
+order of time, ``src`` ACLs, and comparing a prediction with what Squid did).
 
 Note that Squid logs the URL after its own normalisation and, with the default
 ``strip_query_terms on``, without the query: routing logged URLs routes what was logged.
@@ -23,8 +25,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-METHOD_FIELD = 6  # 1-based, src/log/FormatSquidNative.cc
+TIME_FIELD = 1  # 1-based, src/log/FormatSquidNative.cc
+CLIENT_FIELD = 3
+METHOD_FIELD = 6
 URL_FIELD = 7
+HIERARCHY_FIELD = 9
 _METHOD_RE = re.compile(rb"[A-Za-z][A-Za-z_-]*")  # RFC 9110 tokens as Squid logs them
 
 
@@ -33,6 +38,12 @@ class AccessLogEntry:
     line: int
     method: str
     url: bytes
+    time: float | None = None
+    client: str | None = None
+    hierarchy: str | None = None
+    """The logged hierarchy code (``CARP``, ``HIER_DIRECT``, ``HIER_NONE``...)."""
+    peer: str | None = None
+    """What follows the code: the peer's address (or the origin's for DIRECT), ``-`` if none."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,17 @@ def parse_line(text: bytes, line: int) -> AccessLogEntry | BadLine | None:
     method = fields[METHOD_FIELD - 1]
     if _METHOD_RE.fullmatch(method) is None:
         return BadLine(line, f"field {METHOD_FIELD} is not an HTTP method", text)
-    return AccessLogEntry(line, method.decode("ascii"), fields[URL_FIELD - 1])
+    try:
+        when: float | None = float(fields[TIME_FIELD - 1])
+    except ValueError:
+        when = None
+    client = fields[CLIENT_FIELD - 1].decode("ascii", "replace")
+    code = peer = None
+    if len(fields) >= HIERARCHY_FIELD:
+        code_b, _, peer_b = fields[HIERARCHY_FIELD - 1].partition(b"/")
+        code, peer = code_b.decode("ascii", "replace"), peer_b.decode("ascii", "replace") or None
+    return AccessLogEntry(line, method.decode("ascii"), fields[URL_FIELD - 1], when, client,
+                          code, peer)
 
 
 class AccessLogReader:

@@ -24,7 +24,6 @@ is usable; equal scores go to the earlier member; a zero or NaN score never wins
 from __future__ import annotations
 
 import math
-import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -33,7 +32,11 @@ from squidcarp.carp.key import KeySpec, carp_key, key_spec
 from squidcarp.carp.url import Request, Uri, parse
 from squidcarp.conf.model import CarpKeyPart
 
-INT_MAX = 2**31 - 1  # weights and their sum are C ints (src/CachePeer.h, src/carp.cc)
+# weights and their sum are C ints (src/CachePeer.h, src/carp.cc), computed as x86-64 does
+from squidcarp.libc import INT_MAX
+from squidcarp.libc import c_div as _c_div
+from squidcarp.libc import c_int_sum as _c_int_sum
+from squidcarp.libc import c_pow as _c_pow
 
 
 def _as_bytes(value: bytes | str) -> bytes:
@@ -126,58 +129,6 @@ class Ranking:
             if entry.eligible and not entry.down:
                 return entry.member
         return None
-
-
-# x86-64's "default NaN", what an invalid operation such as 0.0/0.0 yields: the sign bit is set,
-# so glibc's printf writes it as "-nan" (and mgr:carp shows it so). NaN signs never change which
-# member wins (a NaN score never does), only how a multiplier is printed.
-X86_DEFAULT_NAN: float = struct.unpack("<d", struct.pack("<Q", 0xFFF8000000000000))[0]
-
-
-def _odd_integer(y: float) -> bool:
-    return math.isfinite(y) and y.is_integer() and abs(y) < 2.0**53 and int(y) % 2 == 1
-
-
-def _c_pow(x: float, y: float) -> float:
-    """glibc ``pow`` (sysdeps/ieee754/dbl-64/e_pow.c), down to the sign of a NaN result.
-
-    NaN ``x`` (``y`` not 0 or NaN): ``x * x``, negated when ``x``'s sign bit is set and ``y`` is
-    an odd integer -- so ``pow(-nan, 1.0)`` is ``+nan``, where Python's ``math.pow`` keeps the
-    sign. Zero ``x`` with a negative ``y``: inf (-inf for -0.0 and an odd ``y``). Negative ``x``
-    with a non-integer ``y``: ``(x - x) / (x - x)``, the default NaN. Overflow: inf (Python
-    raises in all three cases instead).
-    """
-    if math.isnan(x) and y != 0.0 and not math.isnan(y):
-        square = x * x
-        if math.copysign(1.0, x) < 0 and _odd_integer(y):
-            square = -square
-        return 1.0 / square if y < 0 else square
-    if x == 0.0 and y < 0.0:
-        negative = math.copysign(1.0, x) < 0 and _odd_integer(y)
-        return -math.inf if negative else math.inf
-    try:
-        return math.pow(x, y)
-    except ValueError:
-        return X86_DEFAULT_NAN
-    except OverflowError:
-        return -math.inf if x < 0.0 and _odd_integer(y) else math.inf
-
-
-def _c_div(x: float, y: float) -> float:
-    """IEEE division as C does it on x86-64 (x/0 is ±inf, 0/0 the default NaN, NaN/0 is x)."""
-    if y != 0.0:
-        return x / y
-    if math.isnan(x):
-        return x
-    if x == 0.0:
-        return X86_DEFAULT_NAN
-    return math.copysign(math.inf, x) * math.copysign(1.0, y)
-
-
-def _c_int_sum(values: Iterable[int]) -> int:
-    """Sum as a C ``int`` on two's-complement hardware (overflow is UB; x86 wraps)."""
-    total = sum(values) & 0xFFFFFFFF
-    return total - (1 << 32) if total > INT_MAX else total
 
 
 def load_factors(weights: Iterable[int]) -> tuple[float, ...]:
@@ -290,9 +241,10 @@ class CarpArray:
 
     # --- routing -------------------------------------------------------------------------------
 
-    def evaluate(self, request: Request | bytes | str) -> tuple[Uri, tuple[Score, ...]]:
-        """Score every member for ``request`` in evaluation order (raises NotRoutable)."""
-        uri = parse(request)
+    def evaluate(self, request: Request | bytes | str | Uri) -> tuple[Uri, tuple[Score, ...]]:
+        """Score every member for ``request`` (or a URI already parsed) in evaluation order
+        (raises NotRoutable)."""
+        uri = request if isinstance(request, Uri) else parse(request)
         u = 0
         keys: dict[KeySpec, bytes] = {}
         scores = []
@@ -308,7 +260,7 @@ class CarpArray:
         return uri, tuple(scores)
 
     def ranking(
-        self, request: Request | bytes | str, down: frozenset[str] = frozenset()
+        self, request: Request | bytes | str | Uri, down: frozenset[str] = frozenset()
     ) -> Ranking:
         """All members for ``request``, owner first, in Squid's fall-back order.
 
@@ -316,6 +268,11 @@ class CarpArray:
         after the usable ones, exactly as Squid skips them.
         """
         uri, evaluation = self.evaluate(request)
+        return self.ranking_of(uri, evaluation, down)
+
+    def ranking_of(self, uri: Uri, evaluation: tuple[Score, ...],
+                   down: frozenset[str] = frozenset()) -> Ranking:
+        """:meth:`ranking` from scores :meth:`evaluate` already computed for ``uri``."""
         marked = tuple(replace(s, down=s.member.label in down) for s in evaluation)
 
         def order(s: Score) -> tuple[int, float, int]:

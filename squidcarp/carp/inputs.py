@@ -32,8 +32,10 @@ def requests_for(
     """:func:`request_for` over many targets; ordinary URLs stay the same ``bytes`` objects."""
     if method == "CONNECT":
         return [request_for(t, method, accel) for t in targets]
-    # Only a target starting with "C", "/" or "*" can need more than its bytes.
-    return [t if t[0] not in b"C/*" else request_for(t, method, accel) for t in targets]
+    # Only a target starting with "C", "/" or "*" can need more than its bytes ("" is a
+    # target too: Squid rejects it, and so does the parser).
+    return [t if t[:1] not in b"C/*" or not t else request_for(t, method, accel)
+            for t in targets]
 
 
 _BLANKS_NEAR_NEWLINES = (b"\r", b"\t", b"\x0b", b"\x0c", b" \n", b"\n ")

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from squidcarp.libc import fromhex, rfc1738_unescape
+from squidcarp.libc import V4_MAPPED, atoi, inet_ntop6, numeric_host, rfc1738_unescape, scanf_int
 
 MAX_URL = 8192  # src/defines.h: URLs of MAX_URL - 1 bytes or more are rejected
 HOST_BUFFER = 256  # src/defines.h SQUIDHOSTNAMELEN: AnyP::Uri keeps at most 255 host bytes
@@ -61,7 +61,6 @@ KNOWN_SCHEMES: dict[bytes, int] = {
 }
 _USERINFO_SCHEMES = (b"ftp",)  # plus every unknown scheme (src/anyp/Uri.cc absolute())
 
-_WHITESPACE = b" \t\n\v\f\r"  # xisspace() in the C locale
 _SCHEME_RE = re.compile(rb"([A-Za-z0-9+.\-_]{1,16}):")
 _URN_NID_RE = re.compile(rb"[A-Za-z0-9-]{1,32}")
 _HOST_END_RE = re.compile(rb"[/?#\x00 \t\n\v\f\r]")
@@ -261,7 +260,7 @@ def _parse_absolute(raw: bytes) -> Uri:
         if last >= 0 and first == last:  # two or more colons: an unbracketed IPv6 address
             host = authority[:last]
             port_text = authority[last + 1 :]
-    port = default_port if port_text is None else c_atoi(port_text)
+    port = default_port if port_text is None else _atoi(port_text)
     host = _check_host(host.translate(_UPPER), raw)
     if not 1 <= port <= 65535:
         raise NotRoutable("invalid port", raw)
@@ -312,44 +311,18 @@ def _check_host(host: bytes, raw: bytes) -> bytes:
     return host
 
 
-# --- C library number parsing ------------------------------------------------------------------
-
-_LONG_MAX = (1 << 63) - 1
-_LONG_MIN = -(1 << 63)
+# --- C library number parsing (squidcarp.libc) -------------------------------------------------
 
 
-def _to_int32(value: int) -> int:
-    value &= 0xFFFFFFFF
-    return value - (1 << 32) if value >= 1 << 31 else value
-
-
-def c_atoi(text: bytes) -> int:
-    """glibc ``atoi``: ``(int) strtol(text, NULL, 10)`` on LP64 (clamped long, truncated to int)."""
-    value = _strtol_prefix(text)
-    return 0 if value is None else _to_int32(value)
+def _atoi(text: bytes) -> int:
+    """``atoi`` of URL bytes (latin-1 maps each byte to one character; digits are ASCII)."""
+    return atoi(text.decode("latin-1"))
 
 
 def _scanf_int(text: bytes, unchanged: int) -> int:
-    """glibc ``sscanf`` ``%d``: like atoi, but no digits leaves the target ``unchanged``."""
-    value = _strtol_prefix(text)
-    return unchanged if value is None else _to_int32(value)
-
-
-def _strtol_prefix(text: bytes) -> int | None:
-    i = 0
-    while i < len(text) and text[i] in _WHITESPACE:
-        i += 1
-    sign = 1
-    if i < len(text) and text[i] in b"+-":
-        sign = -1 if text[i] == 0x2D else 1
-        i += 1
-    start = i
-    while i < len(text) and 0x30 <= text[i] <= 0x39:
-        i += 1
-    if i == start:
-        return None
-    value = sign * int(text[start:i])
-    return max(_LONG_MIN, min(_LONG_MAX, value))
+    """``sscanf`` ``%d``: like atoi, but no digits leaves the target ``unchanged``."""
+    found = scanf_int(text.decode("latin-1"))
+    return unchanged if found is None else found[0]
 
 
 # --- userinfo (ftp and unknown schemes only) ----------------------------------------------------
@@ -376,183 +349,9 @@ def canonical_host(host: bytes) -> bytes:
         if len(host) == 1:
             return host[: HOST_BUFFER - 1]
         inner = host[1:-1]  # Squid drops the last byte, assuming it is ']'
-    addr = numeric_host(inner)
-    if addr is None or addr == bytes(16) or addr == _V4_MAPPED + bytes(4):
+    addr = numeric_host(inner.decode("latin-1"))
+    if addr is None or addr == bytes(16) or addr == V4_MAPPED + bytes(4):
         return host[: HOST_BUFFER - 1]
-    if addr.startswith(_V4_MAPPED):
+    if addr.startswith(V4_MAPPED):
         return b"%d.%d.%d.%d" % tuple(addr[12:])
-    return b"[" + inet_ntop6(addr) + b"]"
-
-
-_V4_MAPPED = bytes(10) + b"\xff\xff"
-
-
-def numeric_host(text: bytes) -> bytes | None:
-    """getaddrinfo(AI_NUMERICHOST): a 16-byte (IPv4-mapped for IPv4) address, or None."""
-    v4 = inet_aton_exact(text)
-    if v4 is not None:
-        return _V4_MAPPED + v4
-    scope = text.find(b"%")
-    if scope >= 0:
-        zone = text[scope + 1 :]
-        if not (zone[:1].isdigit() and zone.isdigit() and int(zone) <= 0xFFFFFFFF):
-            return None
-        text = text[:scope]
-    return inet_pton6(text)
-
-
-def inet_aton_exact(text: bytes) -> bytes | None:
-    """glibc ``__inet_aton_exact``: 1-4 parts, each ``strtoul(base 0)`` (decimal, 0-octal, 0x-hex)
-    starting with a digit, at most 0xffffffff, the last one filling the remaining bytes."""
-    parts: list[int] = []
-    i, n = 0, len(text)
-    while True:
-        if i >= n or not 0x30 <= text[i] <= 0x39:
-            return None
-        val, i = _strtoul0(text, i)
-        if i < n and text[i] == 0x2E:
-            if len(parts) > 2 or val > 0xFF:
-                return None
-            parts.append(val)
-            i += 1
-            continue
-        break
-    if i != n:
-        return None
-    if val > (0xFFFFFFFF, 0xFFFFFF, 0xFFFF, 0xFF)[len(parts)]:
-        return None
-    for k, part in enumerate(parts):
-        val |= part << (24 - 8 * k)
-    return val.to_bytes(4, "big")
-
-
-def _strtoul0(text: bytes, i: int) -> tuple[int, int]:
-    """``strtoul(text + i, &end, 0)`` for text starting with a digit: (value, end index).
-
-    A value above 0xffffffff is returned as is (the caller rejects it, as glibc does)."""
-    n = len(text)
-    if text[i] == 0x30 and i + 1 < n and text[i + 1] in b"xX" and i + 2 < n \
-            and fromhex(text[i + 2]) >= 0:
-        j = i + 2
-        while j < n and fromhex(text[j]) >= 0:
-            j += 1
-        return int(text[i + 2 : j], 16), j
-    if text[i] == 0x30:
-        j = i + 1
-        while j < n and 0x30 <= text[j] <= 0x37:
-            j += 1
-        return (int(text[i + 1 : j], 8) if j > i + 1 else 0), j
-    j = i
-    while j < n and 0x30 <= text[j] <= 0x39:
-        j += 1
-    return int(text[i:j]), j
-
-
-def _inet_pton4(text: bytes) -> bytes | None:
-    """glibc inet_pton4: exactly four decimal octets, no leading zeros."""
-    octets = text.split(b".")
-    if len(octets) != 4:
-        return None
-    out = bytearray()
-    for o in octets:
-        if not o or not o.isdigit() or (len(o) > 1 and o[0] == 0x30) or int(o) > 255:
-            return None
-        out.append(int(o))
-    return bytes(out)
-
-
-def inet_pton6(text: bytes) -> bytes | None:
-    """glibc inet_pton6: eight groups of <= 4 hex digits, one ``::``, optional dotted IPv4 tail."""
-    if not text:
-        return None
-    if text.startswith(b":"):
-        if not text.startswith(b"::"):
-            return None
-        text = text[1:]
-    words: list[int] = []
-    gap: int | None = None
-    digits, val = 0, 0
-    i, n = 0, len(text)
-    tail_v4 = False
-    cur_start = 0
-    while i < n:
-        c = text[i]
-        i += 1
-        h = fromhex(c)
-        if h >= 0:
-            if digits == 4:
-                return None
-            val = (val << 4) | h
-            digits += 1
-            continue
-        if c == 0x3A:
-            cur_start = i
-            if digits == 0:
-                if gap is not None:
-                    return None
-                gap = len(words)
-                continue
-            if i == n:
-                return None
-            if len(words) >= 8:
-                return None
-            words.append(val)
-            digits, val = 0, 0
-            continue
-        if c == 0x2E and len(words) <= 6:
-            v4 = _inet_pton4(text[cur_start:])
-            if v4 is None:
-                return None
-            words.append(v4[0] << 8 | v4[1])
-            words.append(v4[2] << 8 | v4[3])
-            tail_v4 = True
-            digits = 0
-            break
-        return None
-    if digits > 0 and not tail_v4:
-        if len(words) >= 8:
-            return None
-        words.append(val)
-    if gap is not None:
-        if len(words) == 8:
-            return None
-        words = words[:gap] + [0] * (8 - len(words)) + words[gap:]
-    if len(words) != 8:
-        return None
-    return b"".join(w.to_bytes(2, "big") for w in words)
-
-
-def inet_ntop6(addr: bytes) -> bytes:
-    """glibc inet_ntop6: lower-case hex, the first longest run (>= 2) of zero groups as ``::``."""
-    words = [addr[k] << 8 | addr[k + 1] for k in range(0, 16, 2)]
-    best_base, best_len = -1, 0
-    cur_base, cur_len = -1, 0
-    for k, w in enumerate(words):
-        if w == 0:
-            if cur_base < 0:
-                cur_base, cur_len = k, 1
-            else:
-                cur_len += 1
-        elif cur_base >= 0:
-            if best_base < 0 or cur_len > best_len:
-                best_base, best_len = cur_base, cur_len
-            cur_base = -1
-    if cur_base >= 0 and (best_base < 0 or cur_len > best_len):
-        best_base, best_len = cur_base, cur_len
-    if best_base >= 0 and best_len < 2:
-        best_base = -1
-    out = bytearray()
-    for k, w in enumerate(words):
-        if best_base >= 0 and best_base <= k < best_base + best_len:
-            if k == best_base:
-                out += b":"
-            continue
-        if k != 0:
-            out += b":"
-        if k == 6 and best_base == 0 and (best_len == 6 or (best_len == 5 and words[5] == 0xFFFF)):
-            out += b"%d.%d.%d.%d" % tuple(addr[12:])
-            break
-        out += b"%x" % w
-    if best_base >= 0 and best_base + best_len == 8:
-        out += b":"
-    return bytes(out)
+    return b"[" + inet_ntop6(addr).encode("ascii") + b"]"

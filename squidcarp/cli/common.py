@@ -7,6 +7,7 @@ import os
 
 from squidcarp.cli.main import IO, UsageError
 from squidcarp.conf import ReadOptions, ReadResult, read_bytes, read_config
+from squidcarp.conf.source import MAX_FILE_BYTES
 
 
 def add_read_options(parser: argparse.ArgumentParser) -> None:
@@ -39,9 +40,41 @@ def read_one(path: str, options: ReadOptions, io: IO) -> ReadResult:
     """Read ``path`` (``-`` = stdin). Unreadable input is a usage error (exit 3)."""
     try:
         if path == "-":
-            return read_bytes(io.stdin.read(), "<stdin>", options)
+            data = io.stdin.read(MAX_FILE_BYTES + 1)  # bounded, like every file read
+            if len(data) > MAX_FILE_BYTES:
+                raise UsageError(f"squidcarp: stdin: more than {MAX_FILE_BYTES >> 20} MiB, more "
+                                 "than squidcarp reads")
+            return read_bytes(data, "<stdin>", options)
         return read_config(path, options)
     except IsADirectoryError as exc:
         raise UsageError(f"squidcarp: {path}: is a directory") from exc
     except OSError as exc:
         raise UsageError(f"squidcarp: cannot read {path}: {exc.strerror or exc}") from exc
+
+
+# C0 and C1 controls, DEL, and the bidirectional overrides/isolates (an RTL override in a peer
+# name would reorder the rest of a terminal line): written as \xNN / \uNNNN in text output.
+_UNSAFE = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_UNSAFE.update({c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                                           *range(0x2066, 0x206A))})
+
+
+def show(data: bytes | str) -> str:
+    """Bytes (or text) for a terminal: UTF-8 where it is, ``\\xNN`` for other bytes, and
+    control or direction-changing characters escaped."""
+    text = data.decode("utf-8", "backslashreplace") if isinstance(data, bytes) else \
+        data.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text.translate(_UNSAFE)
+
+
+def read_bytes_arg(path: str, io: IO) -> bytes:
+    """The bytes of a file argument ('-' = stdin); unreadable is a usage error."""
+    if path == "-":
+        return io.stdin.read()
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except IsADirectoryError as exc:
+        raise UsageError(f"squidcarp: {show(path)}: is a directory") from exc
+    except OSError as exc:
+        raise UsageError(f"squidcarp: cannot read {show(path)}: {exc.strerror or exc}") from exc

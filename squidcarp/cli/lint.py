@@ -10,7 +10,7 @@ from squidcarp.cli.common import add_read_options, read_one, read_options
 from squidcarp.cli.main import IO, HelpFormatter, UsageError
 from squidcarp.lint.context import SQUID_VERSIONS
 from squidcarp.lint.diagnostic import Diagnostic, Severity
-from squidcarp.lint.engine import LintOptions, lint
+from squidcarp.lint.engine import LintOptions, lint, matches
 from squidcarp.lint.formats import FORMATS, colored
 from squidcarp.lint.rules import RULES
 from squidcarp.lint.settings import Settings, SettingsError, find_settings
@@ -91,12 +91,12 @@ def run(args: argparse.Namespace, io: IO) -> int:
         settings = Settings() if args.no_config else find_settings(os.getcwd())
     except SettingsError as exc:
         raise UsageError(f"squidcarp lint: {exc}") from exc
-    known = {r.code for r in RULES} | {r.name for r in RULES}
     select = _split(args.select) or frozenset(settings.select)
     ignore = _split(args.ignore) | frozenset(settings.ignore)
-    for code in select | ignore:
-        if code not in known and not (code.startswith("SC") and code[2:].isdigit()):
-            raise UsageError(f"squidcarp lint: unknown rule '{code}' (see --list-rules)")
+    for code in sorted(select | ignore):
+        if not any(matches(r, code) for r in RULES):  # a typo must not silence every rule
+            raise UsageError(f"squidcarp lint: unknown rule '{code}': no rule has that code, "
+                             "code prefix or name (see --list-rules)")
     version = args.squid_version or settings.squid_version or "5"
     if version not in SQUID_VERSIONS:
         raise UsageError(f"squidcarp lint: unsupported squid-version '{version}'")

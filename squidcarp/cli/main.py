@@ -120,7 +120,9 @@ def main(argv: Sequence[str] | None = None, io: IO | None = None) -> int:
         code: int = args.func(args, io)
         return code
     except UsageError as exc:
-        io.stderr.write(f"{exc}\n")
+        from squidcarp.conf.source import printable  # file names may hold any byte
+
+        io.stderr.write(f"{printable(str(exc))}\n")
         return 3
     except BrokenPipeError:
         return 0

@@ -8,6 +8,8 @@ from typing import Any
 
 from squidcarp.cli.common import add_read_options, read_one, read_options
 from squidcarp.cli.main import IO, HelpFormatter
+from squidcarp.conf.events import Squid
+from squidcarp.conf.source import inert_json, printable, printable_json
 from squidcarp.conf.tojson import read_result
 
 DESCRIPTION = """\
@@ -19,12 +21,22 @@ examples:
   squidcarp parse squid.conf               # summary: peers and events
   squidcarp parse squid.conf --json | jq '.config.peers[].name'
   squidcarp parse --process-number 2 squid.conf --json   # as SMP kid 2 sees it
+
+Text output shows config bytes that are not UTF-8 as \\xNN and control characters escaped;
+JSON is always valid UTF-8 (such bytes as the text \\xNN, terminal controls as \\u escapes).
+"""
+
+EPILOG = """\
+exit codes:
+  0  Squid would accept the config (it may still log ERRORs and WARNINGs: see the events)
+  1  Squid would refuse it: some event is fatal ('squid -k parse' stops)
+  3  usage error or unreadable file
 """
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("parse", help="print the typed model of a squid.conf",
-                       description=DESCRIPTION,
+                       description=DESCRIPTION, epilog=EPILOG,
                        formatter_class=HelpFormatter)
     p.add_argument("file", metavar="FILE", help="squid.conf ('-' = stdin)")
     p.add_argument("--json", action="store_true", help="the full model as JSON")
@@ -34,18 +46,28 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace, io: IO) -> int:
     result = read_one(args.file, read_options(args), io)
+    refused = any(e.squid is Squid.FATAL for e in result.events)
     if args.json:
-        io.stdout.write(json.dumps(read_result(result), indent=2, ensure_ascii=False) + "\n")
-        return 0
+        dumped = json.dumps(printable_json(read_result(result)), indent=2, ensure_ascii=False)
+        io.stdout.write(inert_json(dumped) + "\n")
+        return 1 if refused else 0
     config = result.config
-    io.stdout.write(f"{result.path}: {len(config.directives)} directives in "
+    io.stdout.write(f"{printable(result.path)}: {len(config.directives)} directives in "
                     f"{len(result.files)} file(s), {len(config.peers)} cache_peer(s)\n")
     for p in config.peers:
         methods = [m for m in ("carp", "userhash", "sourcehash", "round_robin",
                                "weighted_round_robin", "default") if getattr(p, m)]
-        io.stdout.write(f"  {p.pos.file}:{p.pos.line}  {p.name:<24} {p.type.value:<9} "
-                        f"{p.host}:{p.http_port} icp={p.icp_port} weight={p.weight} "
-                        f"{' '.join(methods)}\n")
+        io.stdout.write(f"  {printable(p.pos.file)}:{p.pos.line}  {printable(p.name):<24} "
+                        f"{p.type.value:<9} {printable(p.host)}:{_port(p.http_port)} "
+                        f"icp={_port(p.icp_port)} weight={p.weight} {' '.join(methods)}\n")
     for e in result.events:
-        io.stdout.write(f"  {e.pos}: [{e.kind.value}] {e.message}\n")
-    return 0
+        io.stdout.write(f"  {printable(str(e.pos))}: [{e.kind.value}] {printable(e.message)}\n")
+    if refused:
+        io.stderr.write(f"squidcarp parse: {printable(result.path)}: Squid would refuse this "
+                        "config (fatal events above)\n")
+    return 1 if refused else 0
+
+
+def _port(port: int | None) -> str:
+    """A port as Squid took it; one it refused (the line is fatal) has no number."""
+    return "refused" if port is None else str(port)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, NamedTuple
 
+from squidcarp.libc import strtol
+
 if TYPE_CHECKING:
     import pyparsing as pp
 
@@ -29,9 +31,8 @@ class Grammars(NamedTuple):
 def grammars() -> Grammars:
     import pyparsing as pp
 
-    blanks = " \t\n\v\f\r"
     c_long = pp.Regex(r"[ \t\n\v\f\r]*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
-    c_long.set_name("C integer").set_parse_action(lambda t: _strtol_value(t[0].strip(blanks)))
+    c_long.set_name("C integer").set_parse_action(lambda t: strtol(t[0], 0).value)
     literal = (pp.Keyword("true").set_parse_action(lambda: True)
                | pp.Keyword("false").set_parse_action(lambda: False))
     # EvalBoolExpr trims blanks before '=' and skips them after it.
@@ -42,21 +43,6 @@ def grammars() -> Grammars:
     item = pp.Regex(r"[^,]*").set_name("item")
     comma_list = pp.DelimitedList(item, delim=",", min=1).leave_whitespace().set_name("list")
     return Grammars(condition=condition, comma_list=comma_list)
-
-
-LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1  # strtol on LP64 Linux clamps to these (ERANGE unread)
-
-
-def _strtol_value(text: str) -> int:
-    sign = -1 if text.startswith("-") else 1
-    digits = text.lstrip("+-")
-    if digits[:2].lower() == "0x":
-        value = sign * int(digits[2:], 16)
-    elif digits.startswith("0") and len(digits) > 1:
-        value = sign * int(digits[1:], 8)
-    else:
-        value = sign * int(digits, 10)
-    return max(LONG_MIN, min(LONG_MAX, value))
 
 
 def evaluate_condition(expr: str) -> bool | None:

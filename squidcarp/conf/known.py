@@ -19,7 +19,7 @@ as did every cache_peer option below. The 6.x/7.x and 2.x tables come from sourc
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 MatchKind = Literal["exact", "prefix"]
 
@@ -827,11 +827,66 @@ ACCESS_DIRECTIVES: Final[frozenset[str]] = frozenset(
         "storeurl_rewrite_access", "url_rewrite_access",
     }
 )
-# src/cf.data.pre @ SQUID_5_7 "NAME: acl" DEFAULT: lines (the ssl::* ones need OpenSSL):
-# lower-cased name -> type (an acl line reusing a name must keep its type).
+class AclListSyntax(NamedTuple):
+    """Where a directive's ACL list starts and whether it opens with ``allow``/``deny``."""
+
+    fixed: int
+    """Words the directive's own parser reads first (peer, header, service, value...);
+    :data:`BYTES_VALUE` for a size with its optional unit."""
+    action: bool
+    """``aclParseAccessLine`` (``allow|deny`` then ACLs) rather than ``aclParseAclList``."""
+
+
+BYTES_VALUE: Final = -1
+
+# Every directive Debian's 5.7 parses an ACL list for (src/cf.data.pre TYPEs and their parsers in
+# src/cache_cf.cc @ SQUID_5_7; every list ends in Acl::InnerNode::lineParse, where an ACL name
+# not defined above is fatal, "ACL not found"):
+# - acl_access (ACCESS_DIRECTIVES): parse_acl_access -> aclParseAccessLine;
+# - peer_access: parse_peer_access reads the peer, then aclParseAccessLine;
+# - http_header_access: parse_http_header_access reads the header name, then aclParseAccessLine;
+# - adaptation_access_type / icap_access_type: Adaptation::Config::ParseAccess reads the service
+#   (group) name, then AccessRule::parse -> aclParseAccessLine;
+# - http_upgrade_request_protocols: HttpUpgradeProtocolAccess::configureGuard reads a protocol;
+# - acl_address, acl_tos, acl_nfmark: parse_acl_address/_tos/_nfmark read a value, then
+#   aclParseAclList; acl_b_size_t: parse_b_int64_t (a size and its unit), then aclParseAclList;
+# - HeaderWithAclList, note (Notes::parse): a name and a value, then aclParseAclList;
+# - AuthSchemes, on_unsupported_protocol: one word, then ParseAclWithAction;
+# - ftp_epsv: parse_ftp_epsv takes "on"/"off" alone, anything else through aclParseAccessLine.
+# Not here: delay_access / client_delay_access / response_delay_pool_access (their pool must
+# exist, else the line is ignored unread), access_log / icap_log (options and a format first),
+# and the OpenSSL-only ssl_bump / sslproxy_cert_* (compiled out of Debian's build).
+ACL_LISTS: Final[dict[str, AclListSyntax]] = {
+    **{name: AclListSyntax(0, True) for name in ACCESS_DIRECTIVES},
+    "cache_peer_access": AclListSyntax(1, True),
+    "request_header_access": AclListSyntax(1, True),
+    "reply_header_access": AclListSyntax(1, True),
+    "adaptation_access": AclListSyntax(1, True),
+    "icap_access": AclListSyntax(1, True),
+    "http_upgrade_request_protocols": AclListSyntax(1, True),
+    **{name: AclListSyntax(1, False) for name in (
+        "tcp_outgoing_address", "tcp_outgoing_tos", "tcp_outgoing_ds", "tcp_outgoing_dscp",
+        "clientside_tos", "tcp_outgoing_mark", "mark_client_packet", "clientside_mark",
+        "mark_client_connection", "auth_schemes", "on_unsupported_protocol")},
+    "ftp_epsv": AclListSyntax(0, True),  # (parse_ftp_epsv: "on"/"off" alone read no list)
+    "reply_body_max_size": AclListSyntax(BYTES_VALUE, False),
+    "range_offset_limit": AclListSyntax(BYTES_VALUE, False),
+    **{name: AclListSyntax(2, False) for name in (
+        "note", "adaptation_meta", "request_header_add", "reply_header_add")},
+}
+
+# src/cf.data.pre @ SQUID_5_7 "NAME: acl" DEFAULT: lines (the ssl::* ones need OpenSSL): the
+# ACLs Squid defines before it reads the config (an acl line reusing a name must keep its type).
+PREDEFINED_ACL_LINES: Final[tuple[str, ...]] = (
+    "all src all",
+    "manager url_regex -i ^cache_object:// +i ^[^:]+://[^/]+/squid-internal-mgr/",
+    "localhost src 127.0.0.1/32 ::1",
+    "to_localhost dst 127.0.0.0/8 0.0.0.0/32 ::1/128 ::/128",
+    "CONNECT method CONNECT",
+)
+#: Lower-cased name -> type of each predefined ACL.
 PREDEFINED_ACLS: Final[dict[str, str]] = {
-    "all": "src", "manager": "url_regex", "localhost": "src", "to_localhost": "dst",
-    "connect": "method"}
+    line.split()[0].lower(): line.split()[1] for line in PREDEFINED_ACL_LINES}
 
 # src/AclRegs.cc @ SQUID_5_7 (Acl::RegisterMaker): the ACL types Debian's 5.7 build has, and
 # what an "acl NAME TYPE" line without values does when it creates the ACL (each verified with
@@ -1498,6 +1553,20 @@ SCALAR_TYPES: Final[dict[str, str]] = {
 # src/cf.data.pre @ SQUID_5_7: DEFAULT: text for the names in SCALAR_TYPES ("none" = unset).
 # cache_log and coredump_dir have only DEFAULT_IF_NONE:, used here. @NAME@ tokens are substituted
 # in at build time (Debian: pid_filename /run/squid.pid, cache_effective_user proxy, ...).
+# Debian's squid 5.7 build: what the @NAME@ words of the DEFAULT: lines above become (as its
+# /etc/squid/squid.conf documents each "Default:").
+BUILD_SUBSTITUTIONS: Final[dict[str, str]] = {
+    "@DEFAULT_HOSTS@": "/etc/hosts",
+    "@DEFAULT_PID_FILE@": "/run/squid.pid",
+    "@DEFAULT_CACHE_EFFECTIVE_USER@": "proxy",
+    "@DEFAULT_MIME_TABLE@": "/usr/share/squid/mime.conf",
+    "@DEFAULT_ICON_DIR@": "/usr/share/squid/icons",
+    "@DEFAULT_LOGFILED@": "/usr/lib/squid/log_file_daemon",
+    "@DEFAULT_DISKD@": "/usr/lib/squid/diskd",
+    "@DEFAULT_UNLINKD@": "/usr/lib/squid/unlinkd",
+    "@DEFAULT_CACHE_LOG@": "/var/log/squid/cache.log",
+    "@DEFAULT_CONFIG_DIR@": "/etc/squid",
+}
 DEFAULTS: Final[dict[str, str]] = {
     "accept_filter": "none",
     "acl_uses_indirect_client": "on",

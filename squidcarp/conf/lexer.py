@@ -201,11 +201,11 @@ class Tokenizer:
     ``quoted_values`` mirrors ``configuration_includes_quoted_values`` (it also switches Squid's
     strict mode). Problems are collected in ``events``; a token Squid would reject fatally is still
     returned, so later stages see the whole line. ``open_file`` reads a ``parameters("file")``
-    file (path as written; Squid opens it from its CWD).
+    file (path as written; Squid opens it from its CWD): its bytes, or why it cannot be read.
     """
 
     def __init__(self, quoted_values: bool = False, events: list[ReadEvent] | None = None,
-                 open_file: Callable[[str], bytes | None] | None = None) -> None:
+                 open_file: Callable[[str], bytes | str] | None = None) -> None:
         self.quoted_values = quoted_values
         self.events: list[ReadEvent] = [] if events is None else events
         self.open_file = open_file
@@ -278,10 +278,10 @@ class Tokenizer:
             self._event(line, begin, Kind.PARAMETERS_ERROR,
                         "parameters() files nested too deeply (>16)", Squid.FATAL)
             return [], i
-        data = self.open_file(path_token.text) if self.open_file else None
-        if data is None:
+        data = self.open_file(path_token.text) if self.open_file else "no file reader"
+        if isinstance(data, str):
             self._event(line, begin, Kind.PARAMETERS_ERROR,
-                        f"cannot open parameters file '{path_token.text}'", Squid.FATAL)
+                        f"cannot open parameters file '{path_token.text}': {data}", Squid.FATAL)
             return [], i
         spliced: list[Token] = []
         for rec in records(data):

@@ -320,6 +320,53 @@ class AccessRule(FrozenModel):
         return self.directive.args[2:]
 
 
+class AclRef(NamedTuple):
+    """One ``[!]NAME`` of an access list: whether it is negated, the name, where it is written."""
+
+    negated: bool
+    name: str
+    token: Token
+
+
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+class AccessLine(FrozenModel):
+    """One line of an access list Squid keeps (``aclParseAccessLine``): ``http_access``,
+    ``icp_access``, ``cache_peer_access``, ``always_direct``... with its action and ACLs.
+
+    Lines Squid drops (no ``allow``/``deny``, no ACL, an unknown peer) are not made; ACL names
+    read from a ``"file"`` are in ``acls`` with their file positions.
+    """
+
+    directive: Directive
+    action: str
+    """``allow`` or ``deny``."""
+    acls: tuple[AclRef, ...]
+    peer: str | None = None
+    """``cache_peer_access``: the effective name of the peer it names (``peerFindByName``)."""
+
+    @property
+    def name(self) -> str:
+        """The directive name as written (an alias stays an alias: ``http_access2``)."""
+        return self.directive.keyword
+
+
+@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+class AclDefinition(FrozenModel):
+    """One ``acl NAME TYPE [options] values...`` line as ``ACL::ParseAclLine`` splits it.
+
+    ``type`` is the type after Squid's renames (``myip`` is ``localip``); ``options`` are the
+    option and flag tokens (``-i``, ``-n``, ``-m=...``) in order; ``values`` the value tokens in
+    order, the lines of a ``"file"`` the line names included (each with its file position).
+    """
+
+    directive: Directive
+    name: Token
+    type: str
+    type_token: Token
+    options: tuple[Token, ...] = ()
+    values: tuple[Token, ...] = ()
+
+
 @dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
 class NeighborTypeDomain(FrozenModel):
     directive: Directive
@@ -376,12 +423,17 @@ class ExternalAclType(FrozenModel):
     argv: tuple[Token, ...]
 
 
+ScalarValue = int | float | bool | str | None
+"""A setting's value: int, bool (``onoff``; tristate ``warn`` is None), float seconds for
+times, int bytes for sizes (-1 for ``none``), str for the rest; None when Squid refuses it."""
+
+
 @dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
 class Setting(FrozenModel):
     """A scalar directive (``icp_port 3130``, ``prefer_direct on``) with its typed value."""
 
     directive: Directive
-    value: int | bool | str | None
+    value: ScalarValue
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
@@ -401,6 +453,10 @@ class SquidConfig(FrozenModel):
     helpers: tuple[HelperProgram, ...] = ()
     helper_children: tuple[HelperChildren, ...] = ()
     external_acl_types: tuple[ExternalAclType, ...] = ()
+    acls: tuple[AclDefinition, ...] = ()
+    """Every ``acl`` line Squid reads, in config order."""
+    access: tuple[AccessLine, ...] = ()
+    """Every access-list line Squid keeps, in config order (all lists together)."""
 
     def setting(self, name: str) -> Setting | None:
         found: Setting | None = None
@@ -409,9 +465,33 @@ class SquidConfig(FrozenModel):
                 found = value
         return found
 
-    def setting_value(self, name: str, default: int | bool | str | None) -> int | bool | str | None:
+    def setting_value(self, name: str) -> ScalarValue:
+        """The value Squid uses: the last line's (when Squid took it), else its default."""
         s = self.setting(name)
-        return default if s is None or s.value is None else s.value
+        if s is not None and s.value is not None:
+            return s.value
+        from squidcarp.conf.scalars import default_value  # the reader, only when asked
+
+        return default_value(name)
+
+    def access_list(self, name: str) -> tuple[AccessLine, ...]:
+        """The lines of one access list in order (``http_access``, ``never_direct``...)."""
+        return tuple(line for line in self.access if line.name == name)
+
+    def acl(self, name: str) -> AclDefinition | None:
+        """Every line of ACL ``name`` merged (``ACL::FindByName`` compares case-insensitively;
+        Squid's predefined ACLs first): the first line's name and type, all options and values
+        in order. None when no such ACL exists."""
+        low = name.lower()
+        from squidcarp.conf.acl.predefined import predefined  # only when asked
+
+        lines = [a for a in (*predefined(), *self.acls) if a.name.text.lower() == low]
+        if not lines:
+            return None
+        first = lines[0]
+        return AclDefinition(first.directive, first.name, first.type, first.type_token,
+                             tuple(t for a in lines for t in a.options),
+                             tuple(t for a in lines for t in a.values))
 
     def peer_named(self, name: str) -> CachePeer | None:
         """Find a peer the way Squid's ``peerFindByName`` does (case-insensitive)."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import NamedTuple
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.grammar import comma_items
@@ -28,6 +27,8 @@ from squidcarp.conf.model import (
     TlsOptions,
     Token,
 )
+from squidcarp.conf.source import decode, encode
+from squidcarp.libc import Checked, get_service, rfc1738_unescape, xatoi
 
 # Flags compared with strcmp in parse_peer (src/cache_cf.cc, Squid 5.7), mapped to model fields.
 FLAGS: dict[str, str] = {
@@ -96,116 +97,11 @@ GNUTLS_VERSIONS = frozenset({"VERS-SSL3.0", "VERS-TLS1.0", "VERS-TLS1.1", "VERS-
                              "VERS-TLS1.3", "VERS-DTLS0.9", "VERS-DTLS1.0", "VERS-DTLS1.2",
                              "VERS-ALL", "VERS-TLS-ALL", "VERS-DTLS-ALL"})
 
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
-LLONG_MIN, LLONG_MAX = -(2**63), 2**63 - 1  # strtoll clamps to these
-
-# strtoll(s, &end, 10): optional blanks, sign, digits (src/Parsing.cc xatoll)
-_C_INTEGER = r"[ \t\n\v\f\r]*[+-]?[0-9]+"  # (re compiles and caches it on first use)
-# strtoll(s, &end, 0): the same with 0x hex or 0 octal ("0x" alone reads as "0", then stops)
-_C_INTEGER_BASE0 = r"[ \t\n\v\f\r]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)"
-
-
-class IntResult(NamedTuple):
-    """A C number parse: the value, or why Squid refuses the text."""
-
-    value: int | None
-    error: str | None = None
-
-
-def parse_c_int(text: str, limit: tuple[int, int] = (INT_MIN, INT_MAX)) -> IntResult:
-    """Squid's ``xatoi`` (src/Parsing.cc): strtoll base 10 over the whole string, int range."""
-    match = re.match(_C_INTEGER, text)
-    if match is None:
-        return IntResult(None, f"no digits were found in '{text}'")
-    digits = match.group()
-    if len(digits) != len(text):
-        return IntResult(None, f"'{text}' is not a number")
-    value = int(digits.strip())
-    if not limit[0] <= value <= limit[1]:
-        kind = "int" if limit == (INT_MIN, INT_MAX) else "port"
-        return IntResult(None, f"'{text}' is out of range for a C {kind}")
-    return IntResult(value)
-
-
-def parse_c_long(text: str, base: int = 10) -> IntResult:
-    """``xatoll(token, base)`` (src/Parsing.cc): ``strtoll`` over the whole string, no range check.
-
-    Base 0 is C's: ``0x`` hex, a leading ``0`` octal, else decimal (``08`` stops after ``0``).
-    ``strtoll`` clamps an overflowing value to the 64-bit limits instead of failing.
-    """
-    match = re.match(_C_INTEGER if base == 10 else _C_INTEGER_BASE0, text)
-    if match is None:
-        return IntResult(None, f"no digits were found in '{text}'")
-    if len(match.group()) != len(text):
-        return IntResult(None, f"'{text}' is not a number")
-    digits = match.group().strip(" \t\n\v\f\r")
-    sign = -1 if digits.startswith("-") else 1
-    digits = digits.lstrip("+-")
-    if base == 0 and digits[:2].lower() == "0x":
-        value = int(digits[2:], 16)
-    elif base == 0 and len(digits) > 1 and digits[0] == "0":
-        value = int(digits[1:], 8)
-    else:
-        value = int(digits, 10)
-    return IntResult(max(LLONG_MIN, min(LLONG_MAX, sign * value)))
-
-
-def parse_c_int0(text: str) -> IntResult:
-    """``GetInteger`` (src/Parsing.cc), behind every ``TYPE: int`` directive: base 0, C int."""
-    result = parse_c_long(text, 0)
-    if result.value is not None and not INT_MIN <= result.value <= INT_MAX:
-        return IntResult(None, f"'{text}' is larger than the type 'int'")
-    return result
-
-
-def parse_short(text: str) -> tuple[int | None, str | None]:
-    """``xatos`` (src/Parsing.cc): a decimal ``long`` that must fit 0..65535."""
-    result = parse_c_long(text)
-    if result.value is None:
-        return None, result.error
-    if result.value < 0:
-        return None, f"'{text}' cannot be less than 0"
-    if result.value > 0xFFFF:
-        return None, f"'{text}' is larger than the type 'short'"
-    return result.value, None
-
-
-def parse_port(token: Token | None, proto: str = "tcp") -> tuple[int | None, str | None]:
-    """``GetService(proto)`` (src/cache_cf.cc): a ``proto`` service name, else ``xatos``.
-
-    The name is looked up for that protocol only (``getservbyname(token, proto)``): Debian's
-    /etc/services has ``icp`` for udp alone, so ``icp`` is no HTTP port and ``http`` no ICP port.
-    """
+def parse_port(token: Token | None, proto: str = "tcp") -> Checked:
+    """``GetTcpService``/``GetUdpService`` on a cache_peer port (``missing`` when absent)."""
     if token is None:
-        return None, "missing"
-    text = token.text
-    if not (text.isascii() and text.isdigit()):  # isUnsignedNumeric: digits skip the lookup
-        service = _service_port(text, proto)
-        if service is not None:
-            return service, None
-    return parse_short(text)
-
-
-_SERVICES: dict[tuple[str, str], int] | None = None
-
-
-def _service_port(name: str, proto: str) -> int | None:
-    global _SERVICES  # a read-only cache of /etc/services, filled once
-    if _SERVICES is None:
-        services: dict[tuple[str, str], int] = {}
-        try:
-            with open("/etc/services", encoding="latin-1") as fh:
-                for line in fh:
-                    fields = line.split("#", 1)[0].split()
-                    if len(fields) >= 2 and "/" in fields[1]:
-                        port, _, protocol = fields[1].partition("/")
-                        if port.isdigit():
-                            for alias in [fields[0], *fields[2:]]:
-                                services.setdefault((alias, protocol), int(port))
-        except OSError:
-            pass
-        _SERVICES = services
-    return _SERVICES.get((name, proto))
+        return Checked(None, "missing")
+    return get_service(token.text, proto)
 
 
 def parse_carp_key(value: str) -> tuple[frozenset[CarpKeyPart], tuple[str, ...], str | None]:
@@ -357,7 +253,7 @@ def _option(b: _Builder, tok: Token, text: str, peer_type: PeerType, host: Token
         values["htcp_modes"] = tuple(seen)
     elif (key := _prefix(text, INT_OPTIONS)) is not None:
         b.options.append(PeerOption(tok, key[:-1], text[len(key):]))
-        result = parse_c_int(text[len(key):])
+        result = xatoi(text[len(key):])
         if result.value is None:
             b.event(Kind.PEER_BUNGLED, tok,
                     f"{key[:-1]}: {result.error}: Squid rejects the line ('Bungled')", Squid.FATAL)
@@ -449,7 +345,7 @@ def _tls(b: _Builder, tok: Token, sub: str) -> None:
         b.event(Kind.PEER_TLS, tok, "tls-key= before a non-empty tls-cert=: Squid stops with "
                 "'cert= option must be set before key= is used'", Squid.FATAL)
     elif known == "version=":
-        number = parse_c_int(value or "")
+        number = xatoi(value or "")
         if number.value is None:
             b.event(Kind.PEER_TLS, tok, f"tls-version: {number.error}: Squid rejects the line "
                     "('Bungled')", Squid.FATAL)
@@ -575,9 +471,6 @@ def gnutls_priority_problem(text: str) -> str | None:
     return None
 
 
-_ESCAPE = r"%([0-9A-Fa-f]{2})"
-
-
 def _unescape(text: str) -> str:
-    """``rfc1738_unescape`` of ``login=`` (lib/rfc1738.c)."""
-    return re.sub(_ESCAPE, lambda m: chr(int(m.group(1), 16)), text)
+    """``rfc1738_unescape`` of ``login=`` (lib/rfc1738.c), over the token's bytes."""
+    return decode(rfc1738_unescape(encode(text)))

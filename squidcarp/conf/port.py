@@ -15,12 +15,8 @@ import re
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.model import Directive, HttpPort, Token
-from squidcarp.conf.peer import (
-    TLS_SUBOPTIONS,
-    gnutls_priority_problem,
-    parse_c_long,
-    parse_short,
-)
+from squidcarp.conf.peer import TLS_SUBOPTIONS, gnutls_priority_problem
+from squidcarp.libc import strtol, xatoll, xatos
 
 # parse_port_option @ SQUID_5_7 without USE_OPENSSL: words compared with strcmp...
 EXACT = frozenset({
@@ -112,13 +108,13 @@ def _specification(p: _Port, tok: Token) -> tuple[str | None, int | None]:
         host, port_text = text[1:close], text[close + 2:]
     elif ":" in text:
         host, _, port_text = text.partition(":")
-    elif re.fullmatch(r"[ \t\n\v\f\r]*[+-]?[0-9]+", text) and int(text) != 0:
+    elif (number := strtol(text)).end == len(text) and number.value != 0:
         port_text = text  # strtol(token) is non-zero with nothing after it
     else:
         p.fatal(tok, f"missing port: '{text}' is not a port number (service names do not "
                 "work here): Squid stops")
         return None, None
-    port, error = parse_short(port_text)
+    port, error = xatos(port_text)
     if error:
         p.fatal(tok, f"{error}: Squid stops")
         return host, None
@@ -166,7 +162,7 @@ def _option(p: _Port, tok: Token) -> None:
     elif key == "defaultsite=":
         p.defaultsite = value
     elif key == "vport=":
-        _, error = parse_short(value)
+        _, error = xatos(value)
         if error:
             p.fatal(tok, f"vport: {error}: Squid stops")
     elif key == "protocol=":
@@ -193,7 +189,7 @@ def _keepalive(p: _Port, tok: Token, value: str) -> None:
     non-negative numbers parse (``tcpkeepalive=60`` stops Squid)."""
     parts = value.split(",")
     for part in parts[:3]:
-        result = parse_c_long(part)
+        result = xatoll(part)
         if result.value is None or result.value < 0:
             error = result.error or f"'{part}' cannot be less than 0"
             p.fatal(tok, f"tcpkeepalive: {error}: Squid stops")

@@ -32,12 +32,15 @@ from squidcarp.conf.lexer import (
     plain_words,
 )
 from squidcarp.conf.model import Directive, Position, Token
-from squidcarp.conf.source import BLANKS, SourceFile, record_fields
+from squidcarp.conf.source import BLANKS, SourceFile, read_file, record_fields
 
 NOT_QUOTED = (0, 0)  # no argument is read with NextQuotedToken
 _FIRST_WORD = re.compile(r"[^ \t\n\r]+").match  # parse_line's strtok(w_space) on the line start
 _new = tuple.__new__
 MAX_INCLUDE_DEPTH = 16  # parseOneConfigFile: depth > 16 is fatal (src/cache_cf.cc)
+# Our bound on the files one read opens (Squid has none): includes that fan out (every file
+# including DIR/*.conf, several includes on every level) grow exponentially with the depth.
+MAX_INCLUDED_FILES = 4096
 
 
 class ReadOptions(NamedTuple):
@@ -156,20 +159,23 @@ class Reader:
 
     def __init__(self, options: ReadOptions, loader: Loader | None = None) -> None:
         self.options = options
-        self.loader = loader or _read_file
+        self.loader = loader or read_file
         self.out = Preprocessed()
         self.tokenizer = Tokenizer(quoted_values=options.quoted_values,
                                    events=self.out.events, open_file=self._open_param_file)
         self._stack: list[str] = []
+        self._included = 0
+        self._said: set[tuple[Kind, Position, str]] = set()
 
     def _cwd(self) -> str:
         return self.options.cwd or os.getcwd()
 
-    def _open_param_file(self, path: str) -> bytes | None:
+    def _open_param_file(self, path: str) -> bytes | str:
+        """The file's bytes, or why it cannot be read."""
         try:
             return self.loader(os.path.join(self._cwd(), path))
-        except OSError:
-            return None
+        except OSError as exc:
+            return str(exc.strerror or exc)
 
     def read(self, label: str, data: bytes, chain: tuple[Position, ...] = ()) -> Preprocessed:
         self._file(label, data, chain, depth=1)
@@ -286,7 +292,12 @@ class Reader:
                             "a file name", Squid.FATAL)
                 continue
             base = includer_dir if self.options.include_base == "includer" else self._cwd()
-            if not os.path.isabs(word):
+            if not os.path.isabs(word) and self.options.include_base == "includer":
+                self._event(Kind.INCLUDE_RELATIVE, pos,
+                            f"relative include '{word}' is read from the including file's folder "
+                            f"({base}) as --include-base includer asks; Squid itself resolves it "
+                            "against its working directory", Squid.SILENT)
+            elif not os.path.isabs(word):
                 self._event(Kind.INCLUDE_RELATIVE, pos,
                             f"relative include '{word}' is resolved against Squid's working "
                             f"directory, not the including file (here: {base})", Squid.SILENT)
@@ -300,6 +311,11 @@ class Reader:
 
     def _include_one(self, path: str, word: str, pos: Position, chain: tuple[Position, ...],
                      depth: int) -> None:
+        if self._included >= MAX_INCLUDED_FILES:
+            self._event(Kind.INCLUDE_DEPTH, pos,
+                        f"more than {MAX_INCLUDED_FILES} files included (the includes fan out): "
+                        f"squidcarp reads no more of them, from '{word}' on", Squid.SILENT)
+            return
         if depth > MAX_INCLUDE_DEPTH:
             self._event(Kind.INCLUDE_DEPTH, pos,
                         f"includes nested too deeply (>{MAX_INCLUDE_DEPTH}) at '{word}'",
@@ -318,6 +334,7 @@ class Reader:
                         "line from it and says nothing (include the files, e.g. DIR/*.conf)",
                         Squid.SILENT)
             return
+        self._included += 1
         try:
             data = self.loader(path)
         except OSError as exc:
@@ -329,14 +346,13 @@ class Reader:
         self._file(label, data, chain, depth)
 
     def _event(self, kind: Kind, pos: Position, message: str, squid: Squid) -> None:
+        key = (kind, pos, message)
+        if key in self._said:
+            return  # a file included many times says the same thing once
+        self._said.add(key)
         self.out.events.append(ReadEvent(kind, pos, message, squid))
 
 
 def _label(path: str) -> str:
     rel = os.path.relpath(path)
     return rel if not rel.startswith("..") else path
-
-
-def _read_file(path: str) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read()

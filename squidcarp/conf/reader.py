@@ -10,7 +10,7 @@ from squidcarp.conf.events import ReadEvent
 from squidcarp.conf.lexer import LogicalLine
 from squidcarp.conf.model import SquidConfig
 from squidcarp.conf.preprocess import Reader, ReadOptions
-from squidcarp.conf.source import SourceFile
+from squidcarp.conf.source import SourceFile, read_file
 
 
 class ReadResult(NamedTuple):
@@ -41,8 +41,7 @@ def read_bytes(data: bytes, label: str = "-", options: ReadOptions | None = None
 
 
 def read_config(path: str | os.PathLike[str], options: ReadOptions | None = None) -> ReadResult:
-    """Read a squid.conf file and its includes. Raises OSError only if ``path`` can't be read."""
+    """Read a squid.conf file and its includes. Raises OSError only if ``path`` can't be read
+    (a FIFO, a device or a file over the size bound included: see :func:`read_file`)."""
     label = os.fspath(path)
-    with open(label, "rb") as fh:
-        data = fh.read()
-    return read_bytes(data, label, options)
+    return read_bytes(read_file(label), label, options)

@@ -11,6 +11,9 @@ round-trips, and a peer name's bytes (which CARP hashes) can be recovered exactl
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Iterable
 from itertools import repeat
 from typing import NamedTuple
@@ -20,12 +23,93 @@ FGETS_CHUNK = 8191  # BUFSIZ (8192) minus the terminating NUL: src/cache_cf.cc p
 BLANKS = " \t\n\r\v\f"  # xisspace() in the C locale
 
 
+MAX_FILE_BYTES = 256 << 20  # our bound on one file (a 1M-line squid.conf is ~60 MiB)
+MAX_DEVICE_BYTES = 1 << 20  # our bound on a device (/dev/null gives nothing, /dev/zero no end)
+
+
+def read_file(path: str) -> bytes:
+    """A config file's bytes, or OSError with a reason Squid would understand.
+
+    Regular files are read up to :data:`MAX_FILE_BYTES`, devices up to
+    :data:`MAX_DEVICE_BYTES` (``/dev/null`` is an empty file to Squid too, but ``fgets`` on
+    ``/dev/zero`` never ends); a FIFO is refused, since Squid's ``fopen`` would wait for a
+    writer. Nothing here blocks or fills memory.
+    """
+    info = os.stat(path)
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        raise OSError(errno.EINVAL, "is a FIFO or socket, not a regular file: Squid would wait "
+                      "for a writer", path)
+    limit = MAX_FILE_BYTES if stat.S_ISREG(mode) else MAX_DEVICE_BYTES
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        what = ("a device that reads on and on (like /dev/zero): Squid would never finish "
+                "reading it" if not stat.S_ISREG(mode) else
+                f"larger than {MAX_FILE_BYTES >> 20} MiB, more than squidcarp reads")
+        raise OSError(errno.EFBIG, f"is {what}", path)
+    return data
+
+
 def decode(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
 def encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
+
+
+def _steers_a_terminal(ch: str) -> bool:
+    """C0 and C1 controls, DEL, bidirectional embeddings/overrides/isolates and marks, and the
+    line and paragraph separators: characters that move or recolour what a terminal shows."""
+    code = ord(ch)
+    return (code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E
+            or 0x2066 <= code <= 0x2069 or code in (0x200E, 0x200F, 0x061C, 0x2028, 0x2029))
+
+
+def printable(text: str) -> str:
+    """Config text made safe to print anywhere: bytes that are not UTF-8 (the surrogate escapes
+    of :func:`decode`) as ``\\xNN``, and characters that steer a terminal (ESC, BEL, an RTL
+    override...) as ``\\xNN`` or ``\\uNNNN``. The result is valid UTF-8 and inert on a
+    terminal; plain text comes back unchanged."""
+    if text.isascii() and text.isprintable():
+        return text
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif _steers_a_terminal(ch) or 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def printable_json(value: object) -> object:
+    """A JSON value whose strings went through :func:`printable`'s byte escapes: what a strict
+    UTF-8 encoder takes. (Controls stay characters: JSON escapes them itself.)"""
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        return "".join(f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch
+                       for ch in value)
+    if isinstance(value, dict):
+        return {printable_json(k): printable_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable_json(v) for v in value]
+    return value
+
+
+def inert_json(dumped: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the characters that steer
+    a terminal written as ``\\uNNNN`` escapes: the same JSON value, safe to show raw."""
+    if dumped.isascii():
+        return dumped
+    return "".join(f"\\u{ord(ch):04x}" if ord(ch) >= 0x7F and _steers_a_terminal(ch) else ch
+                   for ch in dumped)
 
 
 class Record(NamedTuple):
@@ -50,7 +134,18 @@ class SourceFile(NamedTuple):
 
     @property
     def lines(self) -> list[str]:
-        return decode(self.data).splitlines(keepends=True)
+        return physical_lines(decode(self.data))
+
+
+def physical_lines(text: str) -> list[str]:
+    """``text`` split after each ``\\n`` (kept), as ``fgets`` and the reader split it: form
+    feeds, vertical tabs, ``\\r``, NEL, U+2028 and friends are characters, not line breaks
+    (``str.splitlines`` would break there). Joining the result gives ``text`` back."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    if not lines[-1]:
+        lines.pop()
+    return lines
 
 
 RecordFields = tuple[int, int, str, bool, bool]

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from squidcarp.conf.reader import ReadResult
-from squidcarp.conf.source import decode
+from squidcarp.conf.source import decode, printable
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Diagnostic, Severity
 from squidcarp.lint.rule import Rule
@@ -29,39 +29,39 @@ class LintOptions(NamedTuple):
     rules: Sequence[Rule] = RULES
 
 
+def matches(rule: Rule, key: str) -> bool:
+    """Whether ``--select``/``--ignore`` word ``key`` names ``rule``: its code, its name, or a
+    code prefix (``SC1``, ``SC14``)."""
+    return key in (rule.code, rule.name) or (
+        key[:2] == "SC" and key[2:].isdigit() and rule.code.startswith(key))
+
+
 def _wanted(rule: Rule, options: LintOptions) -> bool:
-    keys = {rule.code, rule.name}
-    if options.select and not keys & options.select and not any(
-            rule.code.startswith(s) for s in options.select if s.isalnum() and s[:2] == "SC"):
+    if options.select and not any(matches(rule, key) for key in options.select):
         return False
-    return not (keys & options.ignore)
+    return not any(matches(rule, key) for key in options.ignore)
 
 
 def lint(read: ReadResult, options: LintOptions | None = None) -> list[Diagnostic]:
     opts = options or LintOptions()
     ctx = LintContext(read, opts.squid_version)
     out: list[Diagnostic] = []
+    suppressed = _suppressions(read)
     for rule in opts.rules:
         if not _wanted(rule, opts):
             continue
         for f in rule.check(ctx):
+            if suppressed and _is_suppressed(rule, f.pos.file, f.pos.line, suppressed):
+                continue
+            # file and message as printable text: every output format stays valid UTF-8 and
+            # no config byte reaches a terminal as a control character
             out.append(Diagnostic(
-                file=f.pos.file, line=f.pos.line, column=f.pos.column, code=rule.code,
-                name=rule.name, severity=f.severity or rule.severity, message=_shown(f.message),
-                help=rule.help, end_column=f.end_column))
-    suppressed = _suppressions(read)
-    kept = [d for d in out if not _is_suppressed(d, suppressed)]
-    return sorted(set(kept), key=lambda d: (d.file != read.path, d.file, d.line, d.column,
-                                            d.code, d.message))
-
-
-def _shown(message: str) -> str:
-    """Bytes of the config that are not UTF-8 (kept as surrogate escapes by the reader) as
-    ``\\xNN``, so that every output format, JSON and SARIF included, stays valid UTF-8."""
-    if message.isascii():
-        return message
-    return "".join(f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch
-                   for ch in message)
+                file=printable(f.pos.file), line=f.pos.line, column=f.pos.column,
+                code=rule.code, name=rule.name, severity=f.severity or rule.severity,
+                message=printable(f.message), help=rule.help, end_column=f.end_column))
+    main = printable(read.path)
+    return sorted(set(out), key=lambda d: (d.file != main, d.file, d.line, d.column, d.code,
+                                           d.message))
 
 
 def _suppressions(read: ReadResult) -> dict[tuple[str, int], frozenset[str] | None]:
@@ -109,12 +109,13 @@ def _merge(table: dict[tuple[str, int], frozenset[str] | None], key: tuple[str, 
         table[key] = codes
 
 
-def _is_suppressed(d: Diagnostic, table: dict[tuple[str, int], frozenset[str] | None]) -> bool:
-    key = (d.file, d.line)
+def _is_suppressed(rule: Rule, file: str, line: int,
+                   table: dict[tuple[str, int], frozenset[str] | None]) -> bool:
+    key = (file, line)
     if key not in table:
         return False
     codes = table[key]
-    return codes is None or d.code in codes or d.name in codes
+    return codes is None or rule.code in codes or rule.name in codes
 
 
 def worst(diagnostics: Iterable[Diagnostic]) -> Severity | None:

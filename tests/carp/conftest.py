@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from squidcarp.carp.array import CarpArray, Member
-from squidcarp.cli.main import IO, main
 from tests.conftest import CORPUS
 
 ROUTING = CORPUS / "carp-routing"
@@ -43,29 +38,3 @@ def array_for(peers: list[dict[str, Any]]) -> CarpArray:
         tuple(Member(p["name"], max(1, p["weight"] if p["weight"] is not None else 1))
               for p in peers)
     )
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-class _TtyStringIO(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-Runner = Callable[..., Run]
-
-
-@pytest.fixture
-def cli() -> Runner:
-    def run(argv: Sequence[str], stdin: bytes = b"", tty: bool = False) -> Run:
-        out = io.StringIO()
-        err = _TtyStringIO() if tty else io.StringIO()
-        code = main(list(argv), IO(out, err, io.BytesIO(stdin)))
-        return Run(code, out.getvalue(), err.getvalue())
-
-    return run

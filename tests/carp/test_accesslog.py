@@ -15,10 +15,12 @@ LOG = (
 )
 
 EXPECTED: list[AccessLogEntry | BadLine] = [
-    AccessLogEntry(1, "GET", b"http://www.example.com/"),
-    AccessLogEntry(2, "CONNECT", b"example.org:443"),
+    AccessLogEntry(1, "GET", b"http://www.example.com/", 1700000000.123, "127.0.0.1", "CARP",
+                   "127.0.0.1"),
+    AccessLogEntry(2, "CONNECT", b"example.org:443", 1700000001.0, "127.0.0.1", "HIER_DIRECT",
+                   "93.184.216.34"),
     BadLine(4, "2 fields, a native access.log line has 10", b"garbage line"),
-    AccessLogEntry(5, "GET", b"http://h/caf\xe9"),
+    AccessLogEntry(5, "GET", b"http://h/caf\xe9", 1700000002.0, "127.0.0.1", "CARP", "a"),
 ]
 
 
@@ -41,3 +43,10 @@ def test_method_field_must_look_like_a_method() -> None:
     item = parse_line(line, 9)
     assert isinstance(item, BadLine) and item.line == 9
     assert parse_line(b"   ", 1) is None
+
+
+def test_short_lines_keep_what_they_have() -> None:
+    assert parse_line(b"x 1 10.0.0.1 TCP_MISS/200 1 GET http://a/", 3) == AccessLogEntry(
+        3, "GET", b"http://a/", None, "10.0.0.1", None, None)
+    assert parse_line(b"1.5 1 10.0.0.1 TCP_MISS/200 1 GET http://a/ - HIER_NONE/- -", 4) == (
+        AccessLogEntry(4, "GET", b"http://a/", 1.5, "10.0.0.1", "HIER_NONE", "-"))

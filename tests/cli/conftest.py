@@ -18,13 +18,21 @@ class Run:
     err: str
 
 
+class _TtyStringIO(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 Runner = Callable[..., Run]
 
 
 @pytest.fixture
 def cli() -> Runner:
-    def run(argv: Sequence[str], stdin: bytes = b"") -> Run:
-        out, err = io.StringIO(), io.StringIO()
+    """``cli(argv, stdin=b"", tty=False)``: run a command; ``tty`` makes stderr a terminal."""
+
+    def run(argv: Sequence[str], stdin: bytes = b"", tty: bool = False) -> Run:
+        out = io.StringIO()
+        err = _TtyStringIO() if tty else io.StringIO()
         code = main(list(argv), IO(out, err, io.BytesIO(stdin)))
         return Run(code, out.getvalue(), err.getvalue())
 

@@ -133,6 +133,10 @@ def test_squid_version_25_checks_the_sum(cli: Runner, conf: Path) -> None:
     (["lint"], "give at least one FILE"),
     (["lint", "missing.conf"], "cannot read missing.conf"),
     (["lint", "--select", "SC999X", "squid.conf"], "unknown rule 'SC999X'"),
+    (["lint", "--select", "SC999", "squid.conf"], "squidcarp lint: unknown rule 'SC999': no "
+     "rule has that code, code prefix or name (see --list-rules)"),
+    (["lint", "--ignore", "SC9", "squid.conf"], "unknown rule 'SC9'"),
+    (["lint", "--ignore", "no-such-rule", "squid.conf"], "unknown rule 'no-such-rule'"),
     (["lint", "--format", "xml", "squid.conf"], "invalid choice: 'xml'"),
     (["nosuchcommand"], "invalid choice"),
 ])
@@ -140,6 +144,18 @@ def test_usage_errors_exit_3(cli: Runner, conf: Path, argv: list[str], message: 
     r = cli(argv)
     assert r.code == 3
     assert message in r.err
+
+
+def test_ignore_takes_code_prefixes_as_select_does(cli: Runner, conf: Path) -> None:
+    conf.write_text("cache_peer 127.0.0.1 parent 3901 3130 name=a carp\n")
+    every = {line.split()[2] for line in cli(["lint", "squid.conf"]).out.splitlines()}
+    assert {"SC140", "SC141"} <= every
+    only = {line.split()[2] for line in cli(["lint", "--select", "SC14", "squid.conf"]).out
+            .splitlines()}
+    assert only == {c for c in every if c.startswith("SC14")}
+    rest = {line.split()[2] for line in cli(["lint", "--ignore", "SC14", "squid.conf"]).out
+            .splitlines()}
+    assert rest == {c for c in every if not c.startswith("SC14")}
 
 
 def test_list_rules(cli: Runner) -> None:

@@ -130,6 +130,13 @@ def test_include_globs_sorted_relative_to_cwd(tmp_path: Path) -> None:
     # ...unless includes are resolved against the including file, on request.
     beside = read_config(main, ReadOptions(cwd=str(inc), include_base="includer"))
     assert len(beside.config.directives) == 3
+    # ...and the note says where it was resolved (issue 8 §4: not "Squid's working directory")
+    assert [e.message for e in beside.events] == [
+        f"relative include 'conf.d/*.conf' is read from the including file's folder ({tmp_path}) "
+        "as --include-base includer asks; Squid itself resolves it against its working directory"]
+    assert [e.message for e in r.events] == [
+        "relative include 'conf.d/*.conf' is resolved against Squid's working directory, not the "
+        f"including file (here: {tmp_path})"]
 
 
 def test_include_cycle_is_reported_not_followed(tmp_path: Path) -> None:

@@ -53,6 +53,13 @@ def case(id: str, conf: str, exit: int, said: Iterable[str] = (),
                 dict(files or {}))
 
 
+def _undefined_acl(ident: str, conf: str, column: int, said: tuple[str, ...] = ()) -> Case:
+    """A one-line config whose ACL list names the undefined ACL ``nosuch`` at ``column``."""
+    return case(f"acl-list-{ident}", conf + "\n", 1,
+                [*said, "ACL not found: nosuch", f"FATAL: Bungled squid.conf line 1: {conf}"],
+                [("bad-value", f"squid.conf:1:{column}")], [("SC003", f"squid.conf:1:{column}")])
+
+
 CASES: tuple[Case, ...] = (
     # -- ports and numbers -----------------------------------------------------------------------
     # GetService("tcp") / GetService("udp"): getservbyname with that protocol only. Debian's
@@ -226,6 +233,25 @@ CASES: tuple[Case, ...] = (
     case("access-acl-5.7-has-no-to_linklocal", "http_access deny to_linklocal\n", 1,
          ["ACL not found: to_linklocal"],
          [("bad-value", "squid.conf:1:18")], [("SC003", "squid.conf:1:18")]),
+    # Every directive that reads an ACL list stops on an undefined name (known.ACL_LISTS).
+    _undefined_acl("adaptation-access", "adaptation_access svc allow nosuch", 29),
+    _undefined_acl("icap-access", "icap_access class allow nosuch", 25, said=(
+        "WARNING: 'icap_access' is deprecated. Use 'adaptation_access' instead",)),
+    _undefined_acl("request-header-access", "request_header_access Foo deny nosuch", 32),
+    _undefined_acl("reply-header-access", "reply_header_access Foo allow nosuch", 31),
+    _undefined_acl("http-upgrade-request-protocols",
+                   "http_upgrade_request_protocols WebSocket allow nosuch", 48),
+    _undefined_acl("reply-body-max-size", "reply_body_max_size 10 MB nosuch", 27),
+    _undefined_acl("reply-body-max-size-none", "reply_body_max_size none nosuch", 26),
+    _undefined_acl("range-offset-limit-zero", "range_offset_limit 0 nosuch", 22),
+    _undefined_acl("on-unsupported-protocol", "on_unsupported_protocol tunnel nosuch", 32),
+    _undefined_acl("auth-schemes", "auth_schemes basic nosuch", 20),
+    _undefined_acl("clientside-tos", "clientside_tos 0x20 nosuch", 21),
+    _undefined_acl("mark-client-connection", "mark_client_connection 0x20 nosuch", 29),
+    _undefined_acl("adaptation-meta", "adaptation_meta X v nosuch", 21),
+    _undefined_acl("ftp-epsv", "ftp_epsv deny nosuch", 15),
+    # parse_ftp_epsv: "on"/"off" take no ACL list, so the words after them are never read.
+    case("acl-list-ftp-epsv-off-reads-no-list", "ftp_epsv off nosuch\n", 0),
     case("access-acl-lone-bang", "never_direct allow ! all\n", 1, ["ACL not found: "],
          [("bad-value", "squid.conf:1:20")], [("SC003", "squid.conf:1:20")]),
     case("access-acl-names-ignore-case",
@@ -439,8 +465,10 @@ CASES: tuple[Case, ...] = (
          'request_header_add X-Foo "bar" all\nnote foo "bar" all\n', 0),
     case("list-file-missing", 'acl a dstdomain "nosuch.txt"\nhttp_access allow "nosuch2.txt"\n', 0,
          ["ERROR: Can not open file nosuch.txt for reading",
-          "ERROR: Can not open file nosuch2.txt for reading"],
-         [("acl-file-missing", "squid.conf:1:17"), ("acl-file-missing", "squid.conf:2:19")]),
+          "ERROR: Can not open file nosuch2.txt for reading",
+          "aclParseAccessLine: Access line contains no ACL's, skipping"],
+         [("acl-file-missing", "squid.conf:1:17"), ("acl-file-missing", "squid.conf:2:19"),
+          ("bad-value", "squid.conf:2:13")]),
     # Tokens are checked only when a directive parser asks for them (ConfigParser::NextToken).
     case("quoted-values-unread-tokens",
          "configuration_includes_quoted_values on\nprefer_direct on a*b\n"
@@ -872,7 +900,7 @@ def test_quoted_tokens_with_quoted_values_off_are_one_word() -> None:
                       b'url_rewrite_extras "%>a %un"\n', "squid.conf")
     [helper] = read.config.helpers
     assert [t.text for t in helper.argv] == ["/bin/cat", "a b", 'x"y']
-    assert read.config.setting_value("url_rewrite_extras", None) == "%>a %un"
+    assert read.config.setting_value("url_rewrite_extras") == "%>a %un"
     eacl_read = read_bytes(b'external_acl_type e ttl=5 %SRC %DST /bin/x "a b"\n', "squid.conf")
     [eacl] = eacl_read.config.external_acl_types
     assert [t.text for t in eacl.argv] == ["/bin/x", "a b"]

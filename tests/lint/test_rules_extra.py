@@ -7,9 +7,10 @@ import pytest
 
 from squidcarp.conf import ReadOptions, read_bytes
 from squidcarp.conf.model import CarpKeyPart
+from squidcarp.libc import inet_aton
 from squidcarp.lint.diagnostic import Diagnostic, Severity
 from squidcarp.lint.engine import LintOptions, lint
-from squidcarp.lint.rules.multicast_peer_address import dotted, is_multicast, parse_ipv4
+from squidcarp.lint.rules.multicast_peer_address import dotted, is_multicast
 
 HEAD = "http_port 127.0.0.1:3128\n"
 
@@ -80,7 +81,7 @@ def test_quoted_carp_key_points_at_the_token() -> None:
     ("239.255.255.255", "239.255.255.255"),
 ])
 def test_ipv4_literals_as_inet_aton_reads_them(text: str, address: str) -> None:
-    value = parse_ipv4(text)
+    value = inet_aton(text)
     assert value is not None and dotted(value) == address
 
 
@@ -88,7 +89,7 @@ def test_ipv4_literals_as_inet_aton_reads_them(text: str, address: str) -> None:
                                   "0x", "0x.1", "4294967296", "", "+224.1", "224.0.0.1a",
                                   "ff02::1", "group.example.net"])
 def test_not_ipv4_literals(text: str) -> None:
-    assert parse_ipv4(text) is None
+    assert inet_aton(text) is None
 
 
 @pytest.mark.parametrize(("host", "expected"), [
@@ -106,10 +107,10 @@ def test_multicast_peer_address(host: str, expected: list[tuple[int, int, str]])
 
 
 def test_multicast_boundaries() -> None:
-    assert not is_multicast(parse_ipv4("223.255.255.255") or 0)
-    assert is_multicast(parse_ipv4("224.0.0.0") or 0)
-    assert is_multicast(parse_ipv4("239.255.255.255") or 0)
-    assert not is_multicast(parse_ipv4("240.0.0.0") or 0)
+    assert not is_multicast(inet_aton("223.255.255.255") or 0)
+    assert is_multicast(inet_aton("224.0.0.0") or 0)
+    assert is_multicast(inet_aton("239.255.255.255") or 0)
+    assert not is_multicast(inet_aton("240.0.0.0") or 0)
 
 
 def test_mcast_groups_accepts_short_forms_and_flags_the_rest() -> None:

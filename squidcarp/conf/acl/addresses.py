@@ -15,6 +15,7 @@ from squidcarp.conf.acl.common import AclState, report
 from squidcarp.conf.events import ReadEvent, Squid
 from squidcarp.conf.model import Directive
 from squidcarp.conf.splay import Splay
+from squidcarp.libc import inet_aton, numeric_host, scanf_int
 
 # acl_ip_data::FactoryParse: the sscanf() formats (src/acl/Ip.cc SCAN_ACL*), tried in this order.
 # sscanf's %[set] takes one or more characters of the set; %c any one character. (Patterns here
@@ -211,46 +212,26 @@ def _masked(value: int, bits: int, cidr: int) -> bool:
 
 
 def numeric_address(text: str) -> tuple[int, int] | None:
-    """(value, bits) of a numeric address as ``getaddrinfo`` takes it without DNS: IPv4 in
-    ``inet_aton`` forms (``10.1``, ``0x0a000001``, octal parts), IPv6 with an optional zone."""
-    if ":" in text:
-        import ipaddress  # (here, not at the top: only address ACLs with IPv6 need it)
-
-        try:
-            return int(ipaddress.IPv6Address(text)), 128
-        except ValueError:
-            return None
-    parts = text.split(".")
-    if not 1 <= len(parts) <= 4:
+    """(value, bits) of a numeric address as ``getaddrinfo(AI_NUMERICHOST)`` takes it: IPv4 in
+    ``inet_aton`` forms (``10.1``, ``0x0a000001``, octal parts) as 32 bits, IPv6 with an
+    optional zone (an interface of this machine or a number) as 128."""
+    v4 = inet_aton(text)
+    if v4 is not None:
+        return v4, 32
+    if ":" not in text:
         return None
-    numbers = []
-    for part in parts:
-        value = _inet_aton_part(part)
-        if value is None:
-            return None
-        numbers.append(value)
-    # a; a.b (8.24); a.b.c (8.8.16); a.b.c.d (8.8.8.8)
-    widths = {1: (32,), 2: (8, 24), 3: (8, 8, 16), 4: (8, 8, 8, 8)}[len(numbers)]
-    total = 0
-    for value, width in zip(numbers, widths, strict=True):
-        if value >= 1 << width:
-            return None
-        total = (total << width) | value
-    return total, 32
+    address = numeric_host(text, _interface_index)
+    return (int.from_bytes(address, "big"), 128) if address is not None else None
 
 
-def _inet_aton_part(part: str) -> int | None:
-    """A C-style unsigned number (0x hex, 0 octal, decimal), as ``inet_aton`` reads each part."""
-    if not part:
-        return None
+def _interface_index(name: str) -> int:
+    """``if_nametoindex``: 0 for a name this machine has no interface for."""
+    import socket  # (here: only an IPv6 ACL value with a named zone needs it)
+
     try:
-        if part[:2] in ("0x", "0X"):
-            return int(part[2:], 16) if part[2:] else None  # a bare "0x" is refused
-        if part.startswith("0") and len(part) > 1:
-            return int(part[1:], 8)
-        return int(part, 10) if part.isdigit() else None
-    except ValueError:
-        return None
+        return socket.if_nametoindex(name)
+    except (OSError, ValueError):
+        return 0
 
 
 def _never_a_host(text: str) -> bool:
@@ -264,6 +245,7 @@ def _never_a_host(text: str) -> bool:
 
 
 def _c_int_whole(text: str) -> int | None:
-    """``sscanf(asc, "%d%c") == 1``: an optionally signed decimal and nothing after it."""
-    m = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", text)
-    return int(m.group(1)) if m else None
+    """``sscanf(asc, "%d%c") == 1``: a ``%d`` number (blanks and a sign allowed before it, the
+    low 32 bits of the clamped value kept) and nothing after it."""
+    found = scanf_int(text)
+    return found[0] if found is not None and found[1] == len(text) else None

@@ -11,15 +11,15 @@ from squidcarp.conf import known
 from squidcarp.conf.acl.common import report
 from squidcarp.conf.events import ReadEvent, Squid
 from squidcarp.conf.model import Directive
-from squidcarp.conf.peer import parse_c_long, parse_short
+from squidcarp.libc import atoi, scanf_int, xatoi, xatos
 
-_TIME_RANGE = r"([+-]?[0-9]+):([+-]?[0-9]+)-([+-]?[0-9]+):([+-]?[0-9]+)"
 DAY_LETTERS = "SMTWHFAD-"  # aclParseTimeSpec: S M T W H F A, D = weekdays, '-' ignored
 
 
 # ACLRandom::parse: sscanf "%[0-9]:%[0-9]", then "%[0-9]/%[0-9]", then "0.%[0-9]"
 _RANDOM_RATIO = r"([0-9]+)([:/])([0-9]+)"
 _RANDOM_FRACTION = r"0\.[0-9]"
+RANDOM_BUFFER = 256  # src/acl/Random.cc ACLRandom::parse: char bufa[256], bufb[256]
 
 
 def _port_ranges(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> None:
@@ -33,9 +33,9 @@ def _port_range(d: Directive, index: int, events: list[ReadEvent]) -> None:
     if text[:1] in ("'", '"'):
         return
     low_text, dash, high_text = text.partition("-")
-    low, error = parse_short(low_text)
+    low, error = xatos(low_text)
     if error is None and dash:
-        high, error = parse_short(high_text)
+        high, error = xatos(high_text)
     else:
         high = low
     if error is not None:
@@ -48,8 +48,7 @@ def _port_range(d: Directive, index: int, events: list[ReadEvent]) -> None:
 def _maxconn(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> None:
     """``ACLMaxConnection::parse``: ``atoi`` of the first value; the rest is ignored."""
     text = d.words[first]
-    m = re.match(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", text)
-    limit = int(m.group(1)) if m else 0
+    limit = atoi(text)
     if new and limit <= 0:
         report(events, d, first, f"maxconn limit '{text}' is not a positive number: Squid stops "
                "('Invalid ACL')", Squid.FATAL)
@@ -61,10 +60,9 @@ def _maxconn(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> No
 def _max_user_ip(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> None:
     """``ACLMaxUserIP::parse``: ``xatoi`` of the first value (a number, else Squid stops)."""
     text = d.words[first]
-    result = parse_c_long(text)
+    result = xatoi(text)
     if result.value is None:
-        report(events, d, first, f"max_user_ip '{text}' is not a number: Squid stops",
-               Squid.FATAL)
+        report(events, d, first, f"max_user_ip: {result.error}: Squid stops", Squid.FATAL)
     elif new and result.value <= 0:
         report(events, d, first, f"max_user_ip '{text}' is not a positive number: Squid stops "
                "('Invalid ACL')", Squid.FATAL)
@@ -88,8 +86,20 @@ def _random(d: Directive, first: int, new: bool, events: list[ReadEvent]) -> Non
         return
     ratio = re.match(_RANDOM_RATIO, text)
     if ratio is not None:
-        a, sep, b = int(ratio.group(1)), ratio.group(2), int(ratio.group(3))
-        if a > 0 and b > 0 and (sep == ":" or a <= b):
+        if max(len(ratio.group(1)), len(ratio.group(3))) >= RANDOM_BUFFER:
+            report(events, d, first, f"random pattern '{text}' has a number of "
+                   f"{RANDOM_BUFFER} digits or more, which overflows Squid's buffer (sscanf "
+                   "into char[256]): Squid crashes or stops", Squid.FATAL)
+            return
+        a, b = xatoi(ratio.group(1)), xatoi(ratio.group(3))
+        error = a.error or b.error
+        if error is not None:
+            report(events, d, first, f"random pattern '{text}': {error}: Squid stops",
+                   Squid.FATAL)
+            return
+        sep = ratio.group(2)
+        if a.value and b.value and a.value > 0 and b.value > 0 and (
+                sep == ":" or a.value <= b.value):
             return
     elif re.match(_RANDOM_FRACTION, text) is not None:
         return
@@ -115,12 +125,12 @@ def _time_spec(d: Directive, index: int, events: list[ReadEvent]) -> None:
                    f"{what} (S M T W H F A, D for weekdays; upper case): Squid prints 'Bad Day' "
                    "and ignores it", Squid.WARNING)
         return
-    m = re.match(_TIME_RANGE, text)
-    if m is None:
+    numbers = _time_range(text)
+    if numbers is None:
         report(events, d, index, f"time range '{text}' is not HH:MM-HH:MM: Squid stops",
                Squid.FATAL)
         return
-    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    h1, m1, h2, m2 = numbers
     if not (0 <= h1 < 24 and (0 <= h2 < 24 or (h2 == 24 and m2 == 0))
             and 0 <= m1 < 60 and 0 <= m2 < 60):
         report(events, d, index, f"time range '{text}' is outside 00:00-24:00: Squid stops",
@@ -128,6 +138,24 @@ def _time_spec(d: Directive, index: int, events: list[ReadEvent]) -> None:
     elif h1 * 60 + m1 > h2 * 60 + m2:
         report(events, d, index, f"time range '{text}' runs backwards (a range cannot cross "
                "midnight: write two): Squid stops", Squid.FATAL)
+
+
+def _time_range(text: str) -> tuple[int, int, int, int] | None:
+    """``sscanf(t, "%d:%d-%d:%d", ...) == 4``: four ``%d`` numbers (each may start with blanks
+    and a sign) joined by exactly ':', '-', ':'; what follows is not looked at."""
+    numbers: list[int] = []
+    i = 0
+    for separator in (":", "-", ":", ""):
+        found = scanf_int(text[i:])
+        if found is None:
+            return None
+        numbers.append(found[0])
+        i += found[1]
+        if separator:
+            if text[i:i + 1] != separator:
+                return None
+            i += 1
+    return numbers[0], numbers[1], numbers[2], numbers[3]
 
 
 Checker = Callable[[Directive, int, bool, list[ReadEvent]], None]

@@ -6,7 +6,9 @@ from squidcarp.lint.rule import Rule
 from squidcarp.lint.rules import (
     acl_file_missing,
     acl_value,
+    always_direct_implicit,
     backslash_blank,
+    carp_connect_dead,
     carp_digest,
     carp_icp_query,
     carp_key_order,
@@ -36,6 +38,7 @@ from squidcarp.lint.rules import (
     multicast_responder,
     multicast_ttl,
     neighbor_type_domain_carp,
+    netdb_direct,
     non_parent_method,
     obsolete_directive,
     parameters_literal,
@@ -99,6 +102,9 @@ RULES: tuple[Rule, ...] = tuple(
         unknown_peer_reference,  # SC143
         neighbor_type_domain_carp,  # SC144
         carp_selection_precedence,  # SC145
+        netdb_direct,  # SC150
+        carp_connect_dead,  # SC151
+        always_direct_implicit,  # SC152
     )
 )
 

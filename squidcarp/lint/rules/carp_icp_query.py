@@ -32,8 +32,6 @@ CODE = "SC140"
 NAME = "carp-icp-query"
 SEVERITY = Severity.WARNING
 
-ICP_PORT_DEFAULT = 0  # src/cf.data.pre icp_port / htcp_port: DEFAULT: 0
-
 
 class Query(NamedTuple):
     """How Squid would query a peer: the protocol and this Squid's own port for it."""
@@ -59,8 +57,9 @@ def query(ctx: LintContext, peer: CachePeer) -> Query | None:
 
 
 def _own(ctx: LintContext, name: str) -> int:
-    value = ctx.config.setting_value(name, ICP_PORT_DEFAULT)
-    return value if isinstance(value, int) and not isinstance(value, bool) else ICP_PORT_DEFAULT
+    """This Squid's own ICP or HTCP port (its line, else Squid's default)."""
+    value = ctx.config.setting_value(name)
+    return value if isinstance(value, int) else 0
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:

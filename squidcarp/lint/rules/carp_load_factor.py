@@ -39,28 +39,30 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     # Only a config with legacy factors pays for importing the exact arithmetic (fractions).
     from fractions import Fraction
 
-    from squidcarp.conf.migrate import legacy_peers, smallest_weights
+    from squidcarp.conf.migrate import legacy_peers, share, smallest_weights, weights_problem
 
     # Squid 2.5 carpInit: assert((int)(1000 * sum) == 1000), i.e. sum in [1.0, 1.001).
     sum_low, sum_high = Fraction(1), Fraction(1001, 1000)
     legacy = legacy_peers(ctx.config.peers)
     for lp in legacy:
-        if lp.factor is None:
-            yield Finding(lp.option.token.pos,
-                          f"'{lp.option.token.text}' is not a number")
+        if lp.problem is not None:
+            yield Finding(lp.option.token.pos, f"'{lp.option.token.text}' {lp.problem}")
     factors = [lp.factor for lp in legacy if lp.factor is not None]
     total = sum(factors, Fraction(0))
     if ctx.squid_version == "2.5":
         if not sum_low <= total < sum_high:
             first = legacy[0].option.token
             yield Finding(first.pos,
-                          f"carp-load-factor values add up to {float(total):g}, not 1.0: "
+                          f"carp-load-factor values add up to {share(total)}, not 1.0: "
                           "Squid 2.5 aborts at start (assertion in carpInit)")
         return
     weights = smallest_weights(factors)
+    too_big = weights_problem(weights)
     usable = [lp for lp in legacy if lp.factor is not None]
     for lp, weight in zip(usable, weights, strict=True):
         tok = lp.option.token
+        advice = (f"use 'carp weight={weight}' instead" if too_big is None
+                  else f"carp weight= cannot give this share: {too_big}")
         if ctx.squid_version in ("2.6", "2.7", "3"):
             effect = "Squid 2.6 to 3.3 reject the option and stop"
         elif lp.peer.carp:
@@ -69,8 +71,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         else:
             effect = ("Squid 3.4+ ignores it with an ERROR and exits 0, so this peer is silently "
                       "not a CARP member")
-        note = "" if sum_low <= total < sum_high else f" (the factors add up to {float(total):g})"
+        note = "" if sum_low <= total < sum_high else f" (the factors add up to {share(total)})"
         yield Finding(tok.pos,
-                      f"legacy '{tok.text}' on peer '{lp.peer.name}': {effect}; use "
-                      f"'carp weight={weight}' instead{note}",
+                      f"legacy '{tok.text}' on peer '{lp.peer.name}': {effect}; {advice}{note}",
                       end_column=tok.pos.column + len(tok.raw_or_text))

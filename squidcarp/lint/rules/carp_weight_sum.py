@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from squidcarp.libc import INT_MAX  # src/carp.cc carpInit: int W = 0; W += p->weight
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -29,7 +30,6 @@ CODE = "SC122"
 NAME = "carp-weight-sum"
 SEVERITY = Severity.ERROR
 
-INT_MAX = 2**31 - 1  # src/carp.cc carpInit: int W = 0; W += p->weight
 NEAR = 2**30  # our threshold: less than 2x headroom below INT_MAX
 
 

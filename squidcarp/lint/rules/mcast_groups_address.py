@@ -19,14 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from squidcarp.libc import inet_aton
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
-from squidcarp.lint.rules.multicast_peer_address import (
-    dotted,
-    is_multicast,
-    looks_ipv6,
-    parse_ipv4,
-)
+from squidcarp.lint.rules.multicast_peer_address import dotted, is_multicast, looks_ipv6
 
 CODE = "SC134"
 NAME = "mcast-groups-address"
@@ -40,7 +36,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for tok in ctx.config.mcast_groups:
         word = tok.text
         end = tok.pos.column + len(tok.raw_or_text)
-        address = parse_ipv4(word)
+        address = inet_aton(word)
         if address is not None:
             if not is_multicast(address):
                 yield Finding(tok.pos, f"mcast_groups entry '{word}' is the unicast address "

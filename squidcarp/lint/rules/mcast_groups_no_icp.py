@@ -21,7 +21,6 @@ from collections.abc import Iterator
 
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
-from squidcarp.lint.rules.carp_icp_query import ICP_PORT_DEFAULT
 
 CODE = "SC135"
 NAME = "mcast-groups-no-icp"
@@ -32,7 +31,7 @@ SEVERITY = Severity.WARNING
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    own = ctx.config.setting_value("icp_port", ICP_PORT_DEFAULT)
+    own = ctx.config.setting_value("icp_port")
     if own or not ctx.config.mcast_groups:
         return
     for d in ctx.config.directives:

@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from squidcarp.conf.model import PeerType
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
-from squidcarp.lint.rules.carp_icp_query import ICP_PORT_DEFAULT
 
 CODE = "SC132"
 NAME = "multicast-icp-port"
@@ -34,7 +33,7 @@ SEVERITY = Severity.ERROR
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    own = ctx.config.setting_value("icp_port", ICP_PORT_DEFAULT)
+    own = ctx.config.setting_value("icp_port")
     for peer in ctx.config.peers:
         if peer.type is not PeerType.MULTICAST or peer.icp_port is None:
             continue

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from squidcarp.conf.model import PeerType
+from squidcarp.libc import inet_aton
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -31,40 +32,6 @@ NAME = "multicast-peer-address"
 SEVERITY = Severity.ERROR
 
 MULTICAST_FIRST, MULTICAST_LAST = 224, 239  # 224.0.0.0/4 (RFC 5771)
-
-
-def parse_ipv4(text: str) -> int | None:
-    """An IPv4 literal as glibc's ``inet_aton`` reads it (getaddrinfo AI_NUMERICHOST): 1 to 4
-    dot-separated numbers in C notation (``0x`` hex, leading ``0`` octal), the last one filling
-    the remaining bytes. Returns the 32-bit address, or None if ``text`` is not such a literal."""
-    parts = text.split(".")
-    if not 1 <= len(parts) <= 4:
-        return None
-    values: list[int] = []
-    for part in parts:
-        value = _c_number(part)
-        if value is None:
-            return None
-        values.append(value)
-    *head, last = values
-    if any(v > 0xFF for v in head) or last >= 1 << (8 * (4 - len(head))):
-        return None
-    address = 0
-    for v in head:
-        address = (address << 8) | v
-    return (address << (8 * (4 - len(head)))) | last
-
-
-def _c_number(text: str) -> int | None:
-    """``strtoul(text, &end, 0)`` that must consume all of ``text`` (no sign, no blanks)."""
-    try:
-        if text[:2].lower() == "0x":
-            return int(text[2:], 16) if text[2:] and text[2:].isalnum() else None
-        if len(text) > 1 and text.startswith("0"):
-            return int(text[1:], 8) if text[1:].isdigit() else None
-        return int(text) if text.isdigit() and text.isascii() else None
-    except ValueError:
-        return None
 
 
 def is_multicast(address: int) -> bool:
@@ -85,7 +52,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         tok = peer.directive.args[0]
         end = tok.pos.column + len(tok.raw_or_text)
-        address = parse_ipv4(peer.host)
+        address = inet_aton(peer.host)
         if address is not None:
             if not is_multicast(address):
                 yield Finding(tok.pos, f"multicast peer '{peer.host}' is the unicast address "

@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from squidcarp.conf.model import PeerType
-from squidcarp.conf.peer import parse_c_int
+from squidcarp.conf.peer import TTL_MAX
+from squidcarp.libc import xatoi
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -31,7 +32,7 @@ NAME = "multicast-ttl"
 SEVERITY = Severity.WARNING
 
 TTL_DEFAULT = 0  # src/CachePeer.h: mcast.ttl = 0
-TTL_MIN, TTL_MAX = 0, 128  # src/cache_cf.cc parse_peer clamps ttl= to 0..128
+TTL_MIN = 0  # src/cache_cf.cc parse_peer clamps ttl= to TTL_MIN..TTL_MAX
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
@@ -46,7 +47,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         tok = given[-1].token
         end = tok.pos.column + len(tok.raw_or_text)
-        value = parse_c_int(given[-1].value or "").value
+        value = xatoi(given[-1].value or "").value
         if value is None:
             continue  # not a number: Squid stops ('Bungled'), SC101
         if value < TTL_MIN or value > TTL_MAX:

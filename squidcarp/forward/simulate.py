@@ -1,0 +1,277 @@
+"""Where many requests go, and what moves when the array changes (``squidcarp simulate``).
+
+:func:`destinations` gives each request's first forwarding entry: a peer, DIRECT, "depends"
+(an unknowable ACL or state decides), "nowhere" (Squid has no path: an error page) or "400" (the
+target is rejected before selection). Requests that the whole decision reduces to a CARP owner
+for go through the numpy batch engine; the rest through :meth:`Router.decide` one at a time (the
+same answers, slower).
+
+:func:`apply_changes` edits the peers of a config (add, remove, reweight, rename a CARP member)
+keeping every access rule attached to the peer it names, so the disruption of a change counts
+what the rules do too; :func:`disruption` compares two runs over the same requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, NamedTuple
+
+from squidcarp.carp.analysis import AddMember, Change, RemoveMember, Rename, Reweight
+from squidcarp.carp.url import Request
+from squidcarp.conf.model import CachePeer, SquidConfig
+from squidcarp.forward.request import ForwardRequest
+from squidcarp.forward.select import Router
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+DIRECT = "DIRECT"
+DEPENDS = "(depends)"
+NOWHERE = "(nowhere)"
+REJECTED = "(400)"
+SPECIAL = (DIRECT, DEPENDS, NOWHERE, REJECTED)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Destinations:
+    """The first forwarding entry of every request, as indexes into ``labels``."""
+
+    labels: tuple[str, ...]
+    """Peers in config order, then DIRECT, (depends), (nowhere), (400)."""
+    codes: npt.NDArray[np.int32]
+    fast: int = 0
+    """How many requests the batch engine answered."""
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+    def counts(self) -> dict[str, int]:
+        import numpy as np
+
+        found = np.bincount(self.codes, minlength=len(self.labels))
+        return {label: int(n) for label, n in zip(self.labels, found, strict=True)}
+
+
+def _labels(router: Router) -> tuple[str, ...]:
+    return (*(p.name for p in router.peers), *SPECIAL)
+
+
+def fast_path(router: Router) -> str | None:
+    """Which requests the whole decision reduces to "the CARP owner" for: ``"all"`` (never_direct
+    allows everything), ``"get"`` (plain GETs: nothing forces a choice and netdb is off), or None.
+    """
+    if router.carp is None or router.always_direct or router.sourcehash:
+        return None
+    if any(p.access for p in router._carp_peers.values()):
+        return None
+    nd = router.never_direct
+    if nd:
+        first = nd[0]
+        if first.action == "allow" and all(_trivially_true(router, a.name) != a.negated
+                                           for a in first.acls):
+            return "all"
+        return None
+    if router.prefer_direct or router.pinger:
+        return None
+    return "get"
+
+
+def _trivially_true(router: Router, name: str) -> bool:
+    acl = router.acls.definition(name)
+    return acl is not None and acl.type == "src" and any(v.text == "all" for v in acl.values)
+
+
+def destinations(router: Router, requests: Sequence[bytes | Request],
+                 progress: Progress | None = None) -> Destinations:
+    import numpy as np
+
+    labels = _labels(router)
+    index = {label: i for i, label in enumerate(labels)}
+    peer_index = {p.name: i for i, p in enumerate(router.peers)}
+    codes = np.full(len(requests), index[DEPENDS], dtype=np.int32)
+    mode = fast_path(router)
+    slow: list[int] = []
+    fast = 0
+    if mode is not None:
+        from squidcarp.carp.batch import NO_OWNER, NOT_ROUTABLE, BatchEngine
+
+        rows = [i for i, r in enumerate(requests)
+                if mode == "all" or (type(r) is bytes and b"@" not in r)]
+        slow = sorted(set(range(len(requests))) - set(rows)) if len(rows) != len(requests) else []
+        assert router.carp is not None
+        members = [router._carp_peers[m.label].name for m in router.carp.members]
+        member_code = np.array([peer_index[n] for n in members] or [0], dtype=np.int32)
+        items = [requests[i] for i in rows]
+        result = BatchEngine(router.carp).route(items, frozenset(
+            m.label for m in router.carp.members if router._carp_peers[m.label].name
+            in router.down), progress=progress)
+        owners = result.owners
+        picked = owners >= 0
+        row_array = np.asarray(rows, dtype=np.intp)
+        codes[row_array[picked]] = member_code[owners[picked]]
+        codes[row_array[owners == NOT_ROUTABLE]] = index[REJECTED]
+        slow += row_array[owners == NO_OWNER].tolist()
+        fast = int(picked.sum() + (owners == NOT_ROUTABLE).sum())
+    else:
+        slow = list(range(len(requests)))
+    total = len(slow)
+    for done, i in enumerate(sorted(slow), start=1):
+        d = router.decide(ForwardRequest.of(requests[i]))
+        if d.error is not None:
+            codes[i] = index[REJECTED]
+        elif not d.certain:
+            codes[i] = index[DEPENDS]
+        elif d.first is None:
+            codes[i] = index[NOWHERE]
+        else:
+            codes[i] = peer_index[d.first.peer] if d.first.peer else index[DIRECT]
+        if progress is not None and mode is None and (done % 2048 == 0 or done == total):
+            progress(done, total)
+    return Destinations(labels, codes, fast)
+
+
+# --- changes -------------------------------------------------------------------------------------
+
+
+def _peer_line(name: str, weight: int) -> CachePeer:
+    """A CARP parent as ``--add`` describes it, read as Squid would read the line."""
+    from squidcarp.conf import read_bytes
+
+    text = f"cache_peer {name} parent 3128 0 carp weight={weight} name={name} no-query no-digest\n"
+    read = read_bytes(text.encode("utf-8", "surrogateescape"), "<simulate --add>")
+    return read.config.peers[0]
+
+
+class Changed(NamedTuple):
+    config: SquidConfig
+    identity: dict[str, str]
+    """Each surviving peer's name before -> after."""
+    aliases: dict[str, str]
+    """Lower-cased old names of renamed peers -> new names (for :class:`Router`)."""
+
+
+def apply_changes(config: SquidConfig, changes: Sequence[Change]) -> Changed:
+    """The config with its peers changed, and for each peer that survives, its name after.
+
+    Access rules stay with the peer they name (a renamed peer keeps its rules; a removed peer's
+    rules go with it, as Squid drops lines naming a peer that does not exist)."""
+    peers = list(config.peers)
+    identity = {p.name: p.name for p in peers}
+    renamed: dict[str, str] = {}
+
+    def find(name: str | bytes) -> int:
+        text = name if isinstance(name, str) else name.decode("utf-8", "surrogateescape")
+        for i, p in enumerate(peers):
+            if p.name.lower() == text.lower() and p.is_carp_member:
+                return i
+        raise ValueError(f"no CARP member named {text!r}")
+
+    for change in changes:
+        if isinstance(change, AddMember):
+            name = _text(change.name)
+            if any(p.name.lower() == name.lower() for p in peers):
+                raise ValueError(f"a cache_peer named {name!r} exists already")
+            peers.append(_peer_line(name, change.weight))
+        elif isinstance(change, RemoveMember):
+            gone = peers.pop(find(change.name))
+            identity = {k: v for k, v in identity.items() if v != gone.name}
+        elif isinstance(change, Reweight):
+            i = find(change.name)
+            peers[i] = replace(peers[i], weight=change.weight, weight_given=change.weight)
+        elif isinstance(change, Rename):
+            i = find(change.old)
+            new = _text(change.new)
+            old = peers[i].name
+            peers[i] = replace(peers[i], name=new, explicit_name=new)
+            for k, v in identity.items():
+                if v == old:
+                    identity[k] = new
+            renamed[old.lower()] = new
+    for old, new in list(renamed.items()):  # a chain of renames: the first name maps to the last
+        while new.lower() in renamed:
+            new = renamed[new.lower()]
+        renamed[old] = new
+    return Changed(replace(config, peers=tuple(peers)), identity, renamed)
+
+
+def _text(name: str | bytes) -> str:
+    return name if isinstance(name, str) else name.decode("utf-8", "surrogateescape")
+
+
+# --- spread and disruption -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    label: str
+    count: int
+    share: float
+    expected: float | None
+    """What the CARP weights ask for (members only), or None."""
+
+
+def spread(router: Router, dest: Destinations) -> tuple[Share, ...]:
+    """Count and share per destination (destinations nothing went to are left out, except CARP
+    members); expected shares are the members' weights over the array's total."""
+    counts = dest.counts()
+    total = len(dest) or 1
+    weights: dict[str, int] = {}
+    if router.carp is not None:
+        for m in router.carp.members:
+            weights[router._carp_peers[m.label].name] = m.weight
+    whole = sum(weights.values())
+    out = []
+    for label in dest.labels:
+        n = counts[label]
+        if n == 0 and label not in weights:
+            continue
+        expected = weights[label] / whole if label in weights and whole else None
+        out.append(Share(label, n, n / total, expected))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Disruption:
+    requests: int
+    moved: int
+    minimum: int
+    """The fewest requests any scheme must move to reach the new spread (total variation)."""
+
+    @property
+    def moved_share(self) -> float:
+        return self.moved / self.requests if self.requests else 0.0
+
+    @property
+    def minimum_share(self) -> float:
+        return self.minimum / self.requests if self.requests else 0.0
+
+
+def disruption(before: Destinations, after: Destinations,
+               identity: dict[str, str]) -> Disruption:
+    """Requests whose first destination changes (a renamed peer is the same cache); requests
+    rejected or undecided on either side are left out."""
+    import numpy as np
+
+    after_index = {label: i for i, label in enumerate(after.labels)}
+    extra = len(after.labels)
+    mapping = np.empty(len(before.labels), dtype=np.int64)
+    for i, label in enumerate(before.labels):
+        target = identity.get(label, label if label in SPECIAL else None)
+        if target is not None and target in after_index:
+            mapping[i] = after_index[target]
+        else:
+            mapping[i] = extra
+            extra += 1
+    b = mapping[before.codes.astype(np.int64)]
+    a = after.codes.astype(np.int64)
+    skip = {after_index[REJECTED], after_index[DEPENDS]}
+    keep = ~(np.isin(b, list(skip)) | np.isin(a, list(skip)))
+    b, a = b[keep], a[keep]
+    moved = int(np.count_nonzero(b != a))
+    buckets = extra
+    diff = np.bincount(b, minlength=buckets) - np.bincount(a, minlength=buckets)
+    return Disruption(int(keep.sum()), moved, int(np.abs(diff).sum()) // 2)
