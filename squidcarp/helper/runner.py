@@ -144,7 +144,12 @@ class Service:
                     out.append(b"ERR\n" if event.channel is None
                                else event.channel.encode() + b" ERR\n")
                     continue
-                out.append(encode_reply(event.channel, reply))
+                try:
+                    out.append(encode_reply(event.channel, reply))
+                except ValueError as exc:  # over Squid's 1 MiB, a NUL from a rules file...
+                    self.log(f"line {event.line}: cannot send the answer: {exc}")
+                    out.append(encode_reply(event.channel,
+                                            Reply.broken(f"cannot send the answer: {exc}")))
             elif type(event) is Malformed:
                 out.append(encode_reply(event.channel, Reply.broken(event.reason)))
             elif event is QUIT:

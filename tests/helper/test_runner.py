@@ -122,3 +122,20 @@ def test_quit_answers_what_came_before_and_stops(tmp_path: Path) -> None:
     service = storeid_service(db, [])
     assert service.handle(LINE + b"quit\n" + LINE) == b"5 OK store-id=http://a.squid.internal/x\n"
     assert service.finished
+
+
+def test_an_answer_squid_could_not_take_becomes_bh(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    db.write_text("^http://big/(.*)\t" + "$1" * 200 + "\n^http://nul/\ta\x00b\n")
+    log: list[str] = []
+    service = storeid_service(db, log)
+    url = "http://big/" + "x" * 6000
+    assert service.handle(f"1 {url}".encode() + EXTRAS + b"\n2 http://nul/" + EXTRAS + b"\n") == (
+        b'1 BH message="cannot send the answer: reply of 1200015 bytes: Squid drops a helper '
+        b'whose reply passes 1048576 bytes"\n'
+        b'2 BH message="cannot send the answer: a reply value cannot hold a NUL byte (Squid '
+        b'reads C strings)"\n')
+    assert log == ["line 1: cannot send the answer: reply of 1200015 bytes: Squid drops a "
+                   "helper whose reply passes 1048576 bytes",
+                   "line 2: cannot send the answer: a reply value cannot hold a NUL byte (Squid "
+                   "reads C strings)"]
