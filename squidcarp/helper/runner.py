@@ -73,11 +73,13 @@ class Service:
         stamps = tuple(_stamp(p) for p in self.paths)
         try:
             role = self.build()
-        except RulesError as exc:
+        except Exception as exc:  # RulesError, or a bug: either way the old rules stay
+            problems = (exc.problems if isinstance(exc, RulesError)
+                        else (f"{type(exc).__name__}: {exc}",))
             self._failed = stamps
-            lines = "\n".join(f"  {p}" for p in exc.problems)
+            lines = "\n".join(f"  {p}" for p in problems)
             if self.role is None:
-                self.problem = exc.problems[0] if exc.problems else "rules cannot be used"
+                self.problem = problems[0] if problems else "rules cannot be used"
                 self.log(f"cannot use the rules ({why}); answering BH until they are fixed:\n"
                          f"{lines}")
             else:

@@ -139,3 +139,21 @@ def test_an_answer_squid_could_not_take_becomes_bh(tmp_path: Path) -> None:
                    "helper whose reply passes 1048576 bytes",
                    "line 2: cannot send the answer: a reply value cannot hold a NUL byte (Squid "
                    "reads C strings)"]
+
+
+def test_a_loader_bug_is_a_failed_reload_too(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    db.write_text(DB_A)
+    calls = []
+
+    def build() -> Role:
+        calls.append(1)
+        if len(calls) > 1:
+            raise RecursionError("maximum recursion depth exceeded")
+        return StoreIdRole(load_storeid(str(db)))
+
+    log: list[str] = []
+    service = make_service(build, [str(db)], ExtrasLayout(), log)
+    service.reload_requested = True
+    assert service.handle(LINE) == b"5 OK store-id=http://a.squid.internal/x\n"
+    assert log[0].endswith(":\n  RecursionError: maximum recursion depth exceeded")
