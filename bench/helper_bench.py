@@ -14,7 +14,8 @@ Each helper is a process on pipes, as under Squid: a writer thread sends the lin
 writes while the replies are read; the clock runs from the first write to the last reply (one
 warm-up line is answered first, so start-up is not counted twice). squidcarp-helper is run by
 Debian's /usr/bin/python3 from the checkout (helpers/squidcarp-helper), as Squid runs it in the
-integration tests; rounds alternate between the helpers and medians are reported.
+integration tests; rounds alternate between the helpers, rates are medians and each ratio is
+the median of the per-round ratios.
 
     python bench/helper_bench.py [--lines 200000] [--rounds 3] [--strict]
 """
@@ -199,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=200_000, help="request lines (200,000)")
     parser.add_argument("--domains", type=int, default=10_000, help="exception domains (10,000)")
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds per helper")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per helper")
     parser.add_argument("--startups", type=int, default=7, help="start-up timings per helper")
     parser.add_argument("--strict", action="store_true", help="exit 2 when a target is missed")
     args = parser.parse_args(argv)
@@ -258,8 +259,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{label:<44} {rate[name]:>10,.0f} {start:>6.1f} ms {mib(idle):>10} "
               f"{mib(peak):>10}")
     print()
-    ratio = rate["store-id"] / rate["perl"]
-    exc_ratio = rate["exceptions"] / rate["store-id"]
+    # per-round ratios (the helpers of one round ran back to back), so a machine that changes
+    # speed between rounds moves both sides of a ratio alike
+    ratio = statistics.median(p.seconds / s.seconds
+                              for p, s in zip(runs["perl"], runs["store-id"], strict=True))
+    exc_ratio = statistics.median(s.seconds / e.seconds
+                                  for s, e in zip(runs["store-id"], runs["exceptions"],
+                                                  strict=True))
     print(f"answers: {same:,} of {args.lines:,} the same as Squid reads them "
           f"({'byte for byte identical' if identical else 'bytes differ'}); {hits:,} store-ids, "
           f"{tagged:,} exceptions tagged")

@@ -166,22 +166,30 @@ class Decoder:
         else:  # plain ASCII lines, as Squid sends them: decode once, answer line by line
             limit = self.max_line
             auto = self.channels is Channels.AUTO
-            payload_event = self._payload_event
+            parse = self.layout.parse
+            names = self.layout.names
+            number = self._line
             for line in chunk.decode("ascii").split("\n"):
-                size = len(line)
+                number += 1
                 channel = None
                 payload = line
                 if auto:
                     space = line.find(" ", 0, MAX_CHANNEL_DIGITS + 1)
                     if space > 0 and line[:space].isdigit():
                         channel, payload = line[:space], line[space + 1:]
-                self._line += 1
-                if 0 < len(payload) <= limit:
-                    append(payload_event(channel, payload, offset))
-                else:
+                if not 0 < len(payload) <= limit:
                     append(Malformed(channel, "empty request" if not payload else
-                                     f"request longer than {limit} bytes", self._line, offset))
-                offset += size + 1
+                                     f"request longer than {limit} bytes", number, offset))
+                elif payload == "quit" and channel is None:
+                    append(QUIT)
+                else:
+                    parsed = parse(payload)
+                    if isinstance(parsed, str):
+                        append(Malformed(channel, parsed, number, offset))
+                    else:
+                        append(Request(channel, parsed[0], names, parsed[1], parsed[2], number))
+                offset += len(line) + 1
+            self._line = number
         self._check_overlong()
         return events
 
@@ -274,6 +282,14 @@ _GOOD_KEYS: set[str] = set()
 
 def encode_reply(channel: str | None, reply: Reply) -> bytes:
     """The reply line (with its newline) for ``channel``."""
+    pairs = reply.pairs
+    if len(pairs) == 1 and pairs[0][0] in _GOOD_KEYS:  # the usual answer: one plain pair
+        key, value = pairs[0]
+        if len(value) < 4096 and _PLAIN_VALUE.fullmatch(value):
+            if channel is None:
+                return f"{reply.result.value} {key}={value}\n".encode("utf-8", "surrogateescape")
+            return f"{channel} {reply.result.value} {key}={value}\n".encode(
+                "utf-8", "surrogateescape")
     text = reply.result.value
     for key, value in reply.pairs:
         if key not in _GOOD_KEYS:

@@ -266,7 +266,7 @@ class StoreIdDb:
     def _expand(c: _Compiled, url: str) -> str:
         if c.constant is not None:
             return c.constant
-        m = c.regex.search(url)
+        m = c.regex.match(url) if c.anchored else c.regex.search(url)
         assert m is not None  # first() found that it matches
         return c.expand(m.groups())
 
