@@ -168,6 +168,7 @@ class Decoder:
             auto = self.channels is Channels.AUTO
             parse = self.layout.parse
             names = self.layout.names
+            new = tuple.__new__
             number = self._line
             for line in chunk.decode("ascii").split("\n"):
                 number += 1
@@ -186,8 +187,9 @@ class Decoder:
                     parsed = parse(payload)
                     if isinstance(parsed, str):
                         append(Malformed(channel, parsed, number, offset))
-                    else:
-                        append(Request(channel, parsed[0], names, parsed[1], parsed[2], number))
+                    else:  # Request(...) without the Python-level __new__ of a named tuple
+                        append(new(Request, (channel, parsed[0], names, parsed[1], parsed[2],
+                                             number)))
                 offset += len(line) + 1
             self._line = number
         self._check_overlong()

@@ -129,31 +129,33 @@ class Service:
         return self._answer(self.decoder.close())
 
     def _answer(self, events: Sequence[object]) -> bytes:
-        out = []
+        out: list[bytes] = []
+        append = out.append
         role = self.role
+        answer = role.answer if role is not None else None
         for event in events:
             if type(event) is Request:
-                if role is None:
+                if answer is None:
                     reply = Reply.broken(f"no rules loaded: {self.problem}")
                 else:
                     try:
-                        reply = role.answer(event)
+                        reply = answer(event)
                     except Exception as exc:  # a bug must not take the helper (and Squid) down
                         self.log(f"line {event.line}: internal error: "
                                  f"{type(exc).__name__}: {exc}")
                         reply = Reply.broken(f"internal error: {type(exc).__name__}")
                 if reply is ERR:
-                    out.append(b"ERR\n" if event.channel is None
-                               else event.channel.encode() + b" ERR\n")
+                    append(b"ERR\n" if event.channel is None
+                           else event.channel.encode() + b" ERR\n")
                     continue
                 try:
-                    out.append(encode_reply(event.channel, reply))
+                    append(encode_reply(event.channel, reply))
                 except ValueError as exc:  # over Squid's 1 MiB, a NUL from a rules file...
                     self.log(f"line {event.line}: cannot send the answer: {exc}")
-                    out.append(encode_reply(event.channel,
-                                            Reply.broken(f"cannot send the answer: {exc}")))
+                    append(encode_reply(event.channel,
+                                        Reply.broken(f"cannot send the answer: {exc}")))
             elif type(event) is Malformed:
-                out.append(encode_reply(event.channel, Reply.broken(event.reason)))
+                append(encode_reply(event.channel, Reply.broken(event.reason)))
             elif event is QUIT:
                 self.finished = True
                 break

@@ -90,32 +90,46 @@ def _anchored(pattern: str) -> bool:
 
 
 class _Compiled:
-    """A rule ready to match: its own regex, its group count, its replacement split up."""
+    """A rule ready to match: its own regex, its group count, its replacement as a
+    ``str.format`` template (``$N`` -> ``{N-1}``), or a constant when it has no ``$N``."""
 
-    __slots__ = ("anchored", "constant", "groups", "parts", "regex", "rule")
+    __slots__ = ("anchored", "constant", "groups", "regex", "rule", "search", "template")
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self.regex = re.compile(rule.pattern)
         self.groups = self.regex.groups
         self.anchored = _anchored(rule.pattern)
-        parts: list[str | int] = []
+        # the rule's own regex, re-run on the winning URL for its groups
+        self.search = self.regex.match if self.anchored else self.regex.search
+        parts: list[str] = []
         last = 0
+        refs = 0
         for m in _REF.finditer(rule.replacement):
             number = int(m.group(1))
             if number > self.groups:
                 continue
-            parts.append(rule.replacement[last:m.start()])
-            parts.append(number)
+            parts.append(_braces(rule.replacement[last:m.start()]))
+            parts.append(f"{{{number - 1}}}")
+            refs += 1
             last = m.end()
-        parts.append(rule.replacement[last:])
-        self.parts = tuple(p for p in parts if p != "")
+        parts.append(_braces(rule.replacement[last:]))
+        self.template = "".join(parts)
         # a replacement without $N (or a rule without groups) is the same for every URL
-        self.constant = rule.replacement if all(isinstance(p, str) for p in parts) else None
+        self.constant = rule.replacement if not refs else None
 
-    def expand(self, groups: Sequence[str | None]) -> str:
-        """The replacement with ``$N`` filled from ``groups`` (group 1 first)."""
-        return "".join([p if isinstance(p, str) else (groups[p - 1] or "") for p in self.parts])
+    def expand(self, url: str) -> str:
+        """The replacement for ``url`` (which this rule matches): ``$N`` filled from the
+        rule's groups, a group that did not take part giving the empty string."""
+        if self.constant is not None:
+            return self.constant
+        m = self.search(url)
+        assert m is not None
+        return self.template.format(*m.groups(""))
+
+
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def parse_db(text: str, name: str = "<db>") -> tuple[Rule, ...]:
@@ -208,6 +222,10 @@ class StoreIdDb:
         self._floating = _combined(floating, compiled)
         self._floating_rules = tuple(floating)
         self._alone = tuple(alone)
+        # the fast path of lookup(): every rule in the anchored alternation
+        self._only_anchored = (self._anchored.match if self._anchored is not None
+                               and not floating and not alone else None)
+        self._by_marker = {n: compiled[i] for n, i in enumerate(anchored, start=1)}
 
     @classmethod
     def from_text(cls, text: str, name: str = "<db>") -> StoreIdDb:
@@ -260,33 +278,19 @@ class StoreIdDb:
         if index is None:
             return None
         c = self._compiled[index]
-        return c.rule, self._expand(c, url)
-
-    @staticmethod
-    def _expand(c: _Compiled, url: str) -> str:
-        if c.constant is not None:
-            return c.constant
-        m = c.regex.match(url) if c.anchored else c.regex.search(url)
-        assert m is not None  # first() found that it matches
-        return c.expand(m.groups())
+        return c.rule, c.expand(url)
 
     def lookup(self, url: str) -> str | None:
         """The store-id for ``url`` (first matching rule), or None when no rule matches."""
-        if self._floating is None and not self._alone:  # the usual DB: every rule anchored
-            if self._anchored is None:
-                return None
-            m = self._anchored.match(url)
+        if self._only_anchored is not None:  # the usual DB: every rule anchored
+            m = self._only_anchored(url)
             if m is None:
                 return None
-            c = self._compiled[self._anchored_rules[(m.lastindex or 1) - 1]]
-        else:
-            index = self.first(url)
-            if index is None:
-                return None
-            c = self._compiled[index]
-        if c.constant is not None:
-            return c.constant
-        return self._expand(c, url)
+            return self._by_marker[m.lastindex or 1].expand(url)
+        index = self.first(url)
+        if index is None:
+            return None
+        return self._compiled[index].expand(url)
 
 
 def _combinable(pattern: str) -> bool:
