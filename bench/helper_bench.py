@@ -12,9 +12,10 @@
 
 Each helper is a process on pipes, as under Squid: a writer thread sends the lines in 64 KiB
 writes while the replies are read; the clock runs from the first write to the last reply (one
-warm-up line is answered first, so start-up is not counted twice). The targets compare CPU time
-(the helper's user + system seconds for the lines, from /proc/PID/stat): on a shared machine the
-wall clock also measures everyone else. Both rates are printed. squidcarp-helper is run by
+warm-up line is answered first, so start-up is not counted twice). Beside lines/s, lines per
+CPU-second (the helper's own user + system time for the lines, from /proc/PID/stat) tell what a
+helper costs the machine; on a shared machine the wall clock also measures everyone else.
+squidcarp-helper is run by
 Debian's /usr/bin/python3 from a byte-compiled copy of the checkout (helpers/squidcarp-helper),
 as Squid runs it in the integration tests; rounds alternate between the helpers, rates are
 medians and each ratio is the median of the per-round ratios.
@@ -283,26 +284,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{label:<44} {rate[name]:>9,.0f} {cpu_rate[name]:>10,.0f} {start:>6.1f} ms "
               f"{mib(idle):>9} {mib(peak):>9}")
     print()
-    # Ratios of CPU time (each helper's user + system seconds for the same lines): what a
-    # helper costs the machine, and unlike the wall clock not changed by other processes on a
-    # shared machine. Per round (the helpers of a round ran back to back), then the median.
-    ratio = statistics.median(p.cpu / s.cpu
-                              for p, s in zip(runs["perl"], runs["store-id"], strict=True))
-    exc_ratio = statistics.median(s.cpu / e.cpu
-                                  for s, e in zip(runs["store-id"], runs["exceptions"],
-                                                  strict=True))
-    wall = statistics.median(p.seconds / s.seconds
-                             for p, s in zip(runs["perl"], runs["store-id"], strict=True))
+    # Ratios per round (the helpers of a round ran back to back), then the median: lines/s on
+    # the wall clock, as the target is stated, and beside it lines per CPU-second (each
+    # helper's own user + system time: what it costs the machine, whoever else runs there).
+    def ratio_of(slow: str, fast: str, cpu: bool) -> float:
+        return statistics.median((a.cpu / b.cpu) if cpu else (a.seconds / b.seconds)
+                                 for a, b in zip(runs[slow], runs[fast], strict=True))
+
+    ratio, ratio_cpu = ratio_of("perl", "store-id", False), ratio_of("perl", "store-id", True)
+    exc_ratio = ratio_of("store-id", "exceptions", False)
+    exc_cpu = ratio_of("store-id", "exceptions", True)
     print(f"answers: {same:,} of {args.lines:,} the same as Squid reads them "
           f"({'byte for byte identical' if identical else 'bytes differ'}); {hits:,} store-ids, "
           f"{tagged:,} exceptions tagged")
     missed = []
-    print(f"target store-id >= {TARGET_STOREID:.0f}x Perl's lines per CPU-second: {ratio:.2f}x "
-          f"{'met' if ratio >= TARGET_STOREID else 'MISSED'} (wall clock: {wall:.2f}x)")
+    print(f"target store-id >= {TARGET_STOREID:.0f}x Perl's lines/s: {ratio:.2f}x "
+          f"{'met' if ratio >= TARGET_STOREID else 'MISSED'} (per CPU-second: {ratio_cpu:.2f}x)")
     if ratio < TARGET_STOREID:
         missed.append("store-id")
-    print(f"target exceptions ({args.domains:,} domains) >= the store-id rate (per CPU-second):"
-          f" {exc_ratio:.2f}x {'met' if exc_ratio >= 1.0 else 'MISSED'}")
+    print(f"target exceptions ({args.domains:,} domains) >= the store-id rate: {exc_ratio:.2f}x "
+          f"{'met' if exc_ratio >= 1.0 else 'MISSED'} (per CPU-second: {exc_cpu:.2f}x)")
     if exc_ratio < 1.0:
         missed.append("exceptions")
     if same != args.lines or len(perl_view) != args.lines:
