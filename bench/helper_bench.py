@@ -15,10 +15,9 @@ writes while the replies are read; the clock runs from the first write to the la
 warm-up line is answered first, so start-up is not counted twice). Beside lines/s, lines per
 CPU-second (the helper's own user + system time for the lines, from /proc/PID/stat) tell what a
 helper costs the machine; on a shared machine the wall clock also measures everyone else.
-squidcarp-helper is run by
-Debian's /usr/bin/python3 from a byte-compiled copy of the checkout (helpers/squidcarp-helper),
-as Squid runs it in the integration tests; rounds alternate between the helpers, rates are
-medians and each ratio is the median of the per-round ratios.
+squidcarp-helper is run by Debian's /usr/bin/python3 from a byte-compiled copy of the checkout
+(helpers/squidcarp-helper), as Squid runs it in the integration tests; rounds alternate between
+the helpers, rates are medians and each ratio is the median of the per-round ratios.
 
     python bench/helper_bench.py [--lines 200000] [--rounds 3] [--strict]
 """
