@@ -66,6 +66,7 @@ FIELD_NAMES: dict[str, str] = {
 HEADER_CODES = {">h": "header", ">ha": "adapted_header", "<h": "reply_header", "note": "note"}
 
 _SEEN_MAX = 4096  # extras tails remembered (client, user, method, port: few distinct ones)
+_CHECKED_MAX = 32768  # extras tails remembered as well-formed, when their values are not kept
 
 _CODES = sorted([*FIELD_NAMES, *HEADER_CODES], key=len, reverse=True)
 
@@ -127,10 +128,16 @@ def field_value(raw: str) -> str | None:
 
 
 class ExtrasLayout:
-    """A rewriter or store-id line: URL, then the extras format (``None``: the URL alone)."""
+    """A rewriter or store-id line: URL, then the extras format (``None``: the URL alone).
 
-    def __init__(self, extras: str | None = DEFAULT_EXTRAS) -> None:
+    With ``read_fields=False`` (a role that decides on the URL alone, like store-id) the extras
+    are still checked against the format, but their values are not kept: requests then have no
+    fields, and many more distinct extras are remembered as checked.
+    """
+
+    def __init__(self, extras: str | None = DEFAULT_EXTRAS, *, read_fields: bool = True) -> None:
         self.extras = extras or ""
+        self.read_fields = read_fields
         self.fields: tuple[Field, ...] = ()
         pattern = []
         names: list[str] = []
@@ -154,10 +161,11 @@ class ExtrasLayout:
             # that space; before other text it stops at the first place that text follows
             # (so "%>a/%>A" splits at the first "/").
             pattern.append("([^ ]*)" if i == len(fmt) or fmt[i] == " " else "([^ ]*?)")
-        self.names = tuple(names)
+        self.names = tuple(names) if read_fields else ()
         self._spaces = fmt.count(" ")
         self._regex = re.compile("".join(pattern)) if fmt else None
         self._seen: dict[str, tuple[str, ...]] = {}
+        self._checked: set[str] = set()
 
     def parse(self, payload: str) -> Parsed | str:
         """``(url, values, ())`` of one line without its channel ID, or why it does not fit."""
@@ -171,6 +179,14 @@ class ExtrasLayout:
             return "missing URL"
         # Lines from one client through one port share their extras: read each tail once.
         tail = payload[cut + 1:]
+        if not self.read_fields:
+            if tail not in self._checked:
+                if self._regex.fullmatch(tail) is None:
+                    return f"extras do not match '{self.extras}'"
+                if len(self._checked) >= _CHECKED_MAX:
+                    self._checked.clear()
+                self._checked.add(tail)
+            return parts[0], (), ()
         values = self._seen.get(tail)
         if values is None:
             match = self._regex.fullmatch(tail)

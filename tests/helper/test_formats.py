@@ -96,3 +96,14 @@ def test_bad_external_acl_formats(fmt: str, message: str) -> None:
     with pytest.raises(FormatError) as err:
         AclLayout(fmt)
     assert str(err.value) == message
+
+
+def test_checking_extras_without_keeping_them() -> None:
+    layout = ExtrasLayout(read_fields=False)
+    assert layout.names == ()
+    assert layout.parse(LINE) == ("http://a.example.com/x?y", (), ())
+    assert layout.parse(LINE) == ("http://a.example.com/x?y", (), ())  # remembered as checked
+    assert layout.parse("http://a/ 1.2.3.4 - GET myaddr=1 myport=2") == (
+        "extras do not match '%>a/%>A %un %>rm myip=%la myport=%lp'")
+    assert layout.parse("http://a/ 1.2.3.4/x GET myip=1 myport=2") == (
+        "missing fields: expected URL and extras '%>a/%>A %un %>rm myip=%la myport=%lp'")
