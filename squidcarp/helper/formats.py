@@ -65,16 +65,17 @@ FIELD_NAMES: dict[str, str] = {
 # Codes taking a {Name} argument: request headers (as received, as adapted) and reply headers.
 HEADER_CODES = {">h": "header", ">ha": "adapted_header", "<h": "reply_header", "note": "note"}
 
-_SEEN_MAX = 4096  # extras tails remembered (client, user, method, port: few distinct ones)
-_CHECKED_MAX = 32768  # extras tails remembered as well-formed, when their values are not kept
+_SEEN_MAX = 4096  # extras whose values were read (client, user, method, port)
+_CHECKED_MAX = 32768  # extras remembered as well-formed (only their text is kept)
 
 _CODES = sorted([*FIELD_NAMES, *HEADER_CODES], key=len, reverse=True)
 
 
 # What a layout makes of one line: the URL (None if the format has none), each field's value as
-# Squid wrote it (escaped; "-" when unknown), in the order of the layout's ``names``, and the
-# external ACL arguments (decoded).
-Parsed = tuple[str | None, tuple[str, ...], tuple[str, ...]]
+# Squid wrote it (escaped; "-" when unknown) in the order of the layout's ``names`` (or () when
+# they are read later from the extras), the external ACL arguments (decoded), and the raw extras
+# of a rewriter line ("" otherwise).
+Parsed = tuple[str | None, tuple[str, ...], tuple[str, ...], str]
 
 
 class FormatError(ValueError):
@@ -130,14 +131,13 @@ def field_value(raw: str) -> str | None:
 class ExtrasLayout:
     """A rewriter or store-id line: URL, then the extras format (``None``: the URL alone).
 
-    With ``read_fields=False`` (a role that decides on the URL alone, like store-id) the extras
-    are still checked against the format, but their values are not kept: requests then have no
-    fields, and many more distinct extras are remembered as checked.
+    :meth:`parse` checks the extras against the format and hands them on as they are;
+    :meth:`values` reads their values when a role asks for a field (store-id never does).
+    Lines from one client through one port share their extras, so both remember what they saw.
     """
 
-    def __init__(self, extras: str | None = DEFAULT_EXTRAS, *, read_fields: bool = True) -> None:
+    def __init__(self, extras: str | None = DEFAULT_EXTRAS) -> None:
         self.extras = extras or ""
-        self.read_fields = read_fields
         self.fields: tuple[Field, ...] = ()
         pattern = []
         names: list[str] = []
@@ -161,42 +161,49 @@ class ExtrasLayout:
             # that space; before other text it stops at the first place that text follows
             # (so "%>a/%>A" splits at the first "/").
             pattern.append("([^ ]*)" if i == len(fmt) or fmt[i] == " " else "([^ ]*?)")
-        self.names = tuple(names) if read_fields else ()
+        self.names = tuple(names)
         self._spaces = fmt.count(" ")
         self._regex = re.compile("".join(pattern)) if fmt else None
         self._seen: dict[str, tuple[str, ...]] = {}
         self._checked: set[str] = set()
 
     def parse(self, payload: str) -> Parsed | str:
-        """``(url, values, ())`` of one line without its channel ID, or why it does not fit."""
+        """``(url, (), (), extras)`` of one line without its channel ID, or why it does not
+        fit (the extras are checked, their values read later by :meth:`values`)."""
         if self._regex is None:
-            return (payload, (), ()) if payload else "missing URL"
+            return (payload, (), (), "") if payload else "missing URL"
         parts = payload.rsplit(" ", self._spaces + 1)
         if len(parts) < self._spaces + 2:
             return f"missing fields: expected URL and extras '{self.extras}'"
         cut = len(parts[0])
         if cut == 0:
             return "missing URL"
-        # Lines from one client through one port share their extras: read each tail once.
         tail = payload[cut + 1:]
-        if not self.read_fields:
-            if tail not in self._checked:
-                if self._regex.fullmatch(tail) is None:
-                    return f"extras do not match '{self.extras}'"
-                if len(self._checked) >= _CHECKED_MAX:
-                    self._checked.clear()
-                self._checked.add(tail)
-            return parts[0], (), ()
-        values = self._seen.get(tail)
-        if values is None:
-            match = self._regex.fullmatch(tail)
-            if match is None:
+        if tail not in self._checked:
+            if self._regex.fullmatch(tail) is None:
                 return f"extras do not match '{self.extras}'"
-            values = match.groups()
+            if len(self._checked) >= _CHECKED_MAX:
+                self._checked.clear()
+            self._checked.add(tail)
+        return parts[0], (), (), tail
+
+    def __eq__(self, other: object) -> bool:  # one format, one layout (caches aside)
+        return isinstance(other, ExtrasLayout) and other.extras == self.extras
+
+    def __hash__(self) -> int:
+        return hash(self.extras)
+
+    def values(self, extras: str) -> tuple[str, ...]:
+        """The values of extras that :meth:`parse` accepted, as Squid wrote them, in the order
+        of :attr:`names`."""
+        values = self._seen.get(extras)
+        if values is None:
+            match = self._regex.fullmatch(extras) if self._regex is not None else None
+            values = match.groups() if match is not None else ("",) * len(self.names)
             if len(self._seen) >= _SEEN_MAX:
                 self._seen.clear()
-            self._seen[tail] = values
-        return parts[0], values, ()
+            self._seen[extras] = values
+        return values
 
 
 class AclLayout:
@@ -249,4 +256,4 @@ class AclLayout:
         if data == ["-"]:
             data = []
         url = field_value(values[self._url]) if self._url is not None else None
-        return url, tuple(values), tuple(unescape_text(d) for d in data)
+        return url, tuple(values), tuple(unescape_text(d) for d in data), ""

@@ -229,8 +229,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: int = 0, stdout: int = 1,
         if args.role == "external-acl":
             layout: ExtrasLayout | AclLayout = AclLayout(" ".join(args.format))
             limit = MAX_EXTERNAL_ACL_LINE
-        else:  # store-id decides on the URL alone: its extras are checked, not kept
-            layout = ExtrasLayout(args.extras, read_fields=args.role != "store-id")
+        else:
+            layout = ExtrasLayout(args.extras)
             limit = MAX_REDIRECTOR_LINE
         if args.max_line is not None:
             if args.max_line < 1:

@@ -71,9 +71,10 @@ class Request(NamedTuple):
 
     ``channel`` is the ID exactly as Squid sent it (None without concurrency); ``url`` the
     rewriter/store-id URL, or the external ACL ``%URI`` value (None when the format has none);
-    ``names``/``values`` the layout's field names and the values as Squid wrote them (read
-    them with :meth:`field` or :attr:`fields`: decoding waits until a role asks); ``data`` the
-    external ACL arguments (``%DATA``); ``line`` its line number in the stream.
+    ``names`` the layout's field names, read with :meth:`field` or :attr:`fields` (decoded only
+    when a role asks): from ``values`` (external ACL), or from the raw ``extras`` of a rewriter
+    line through its ``layout``; ``data`` the external ACL arguments (``%DATA``); ``line`` its
+    line number in the stream.
     """
 
     channel: str | None
@@ -82,18 +83,27 @@ class Request(NamedTuple):
     values: tuple[str, ...] = ()
     data: tuple[str, ...] = ()
     line: int = 0
+    extras: str = ""
+    layout: ExtrasLayout | None = None
+
+    def raw_values(self) -> tuple[str, ...]:
+        """Each field's value as Squid wrote it, in the order of ``names``."""
+        if self.layout is not None and self.extras:
+            return self.layout.values(self.extras)
+        return self.values
 
     def field(self, name: str) -> str | None:
         """The %-decoded value of field ``name``; None if Squid wrote ``-`` or there is none."""
         try:
-            return field_value(self.values[self.names.index(name)])
+            index = self.names.index(name)
         except ValueError:
             return None
+        return field_value(self.raw_values()[index])
 
     @property
     def fields(self) -> dict[str, str | None]:
         """Every field by name, decoded."""
-        return {n: field_value(v) for n, v in zip(self.names, self.values, strict=True)}
+        return {n: field_value(v) for n, v in zip(self.names, self.raw_values(), strict=True)}
 
 
 class Malformed(NamedTuple):
@@ -168,6 +178,7 @@ class Decoder:
             auto = self.channels is Channels.AUTO
             parse = self.layout.parse
             names = self.layout.names
+            extras_layout = self.layout if isinstance(self.layout, ExtrasLayout) else None
             new = tuple.__new__
             number = self._line
             for line in chunk.decode("ascii").split("\n"):
@@ -189,7 +200,7 @@ class Decoder:
                         append(Malformed(channel, parsed, number, offset))
                     else:  # Request(...) without the Python-level __new__ of a named tuple
                         append(new(Request, (channel, parsed[0], names, parsed[1], parsed[2],
-                                             number)))
+                                             number, parsed[3], extras_layout)))
                 offset += len(line) + 1
             self._line = number
         self._check_overlong()
@@ -257,10 +268,12 @@ class Decoder:
         """The event of a line's text after its channel ID (not empty, within the limit)."""
         if payload == "quit" and channel is None:
             return QUIT
-        parsed = self.layout.parse(payload)
+        layout = self.layout
+        parsed = layout.parse(payload)
         if isinstance(parsed, str):
             return Malformed(channel, parsed, self._line, offset)
-        return Request(channel, parsed[0], self.layout.names, parsed[1], parsed[2], self._line)
+        return Request(channel, parsed[0], layout.names, parsed[1], parsed[2], self._line,
+                       parsed[3], layout if isinstance(layout, ExtrasLayout) else None)
 
 
 _KEY = re.compile(r"[A-Za-z0-9_-]+")  # src/helper/Reply.cc isKeyNameChar

@@ -52,8 +52,16 @@ class ExceptionHit(Protocol):
     def rule(self) -> object: ...
 
 
+class RuleSet(Protocol):
+    @property
+    def clients(self) -> Sequence[object]: ...
+
+
 class Matcher(Protocol):
     """What the roles need of :class:`squidcarp.exceptions.ExceptionMatcher`."""
+
+    @property
+    def exceptions(self) -> RuleSet: ...
 
     def match(self, host: str | None = None, url: bytes | str | None = None,
               client: str | None = None) -> ExceptionHit | None: ...
@@ -173,11 +181,14 @@ class UrlRewriteRole:
     def __init__(self, matcher: Matcher, action: Action | None = None) -> None:
         self.matcher = matcher
         self.action = action if action is not None else Action()
+        # the client address is read from the extras only when some rule is about clients
+        self.clients = bool(matcher.exceptions.clients)
 
     def answer(self, request: Request) -> Reply:
         url = request.url or ""
         host = host_of(url)
-        hit = self.matcher.match(host=host, url=url, client=request.field("client"))
+        client = request.field("client") if self.clients else None
+        hit = self.matcher.match(host=host, url=url, client=client)
         if hit is None:
             return ERR
         notes = exception_notes(hit)

@@ -13,16 +13,17 @@ def test_default_extras_give_named_fields() -> None:
     layout = ExtrasLayout()
     assert layout.extras == DEFAULT_EXTRAS == "%>a/%>A %un %>rm myip=%la myport=%lp"
     assert layout.names == ("client", "client_fqdn", "user", "method", "myip", "myport")
-    assert layout.parse(LINE) == (
-        "http://a.example.com/x?y",
-        ("10.0.0.7", "host.example", "-", "GET", "127.0.0.2", "3128"), ())
+    extras = "10.0.0.7/host.example - GET myip=127.0.0.2 myport=3128"
+    assert layout.parse(LINE) == ("http://a.example.com/x?y", (), (), extras)
+    assert layout.values(extras) == ("10.0.0.7", "host.example", "-", "GET", "127.0.0.2", "3128")
 
 
 def test_url_holding_spaces_is_read_whole() -> None:  # uri_whitespace allow
-    url, values, _ = ExtrasLayout().parse(
-        "http://a/b c d 10.0.0.7/10.0.0.7 bob%20x GET myip=1.2.3.4 myport=1")  # type: ignore[misc]
-    assert url == "http://a/b c d"
-    assert values[2] == "bob%20x"
+    layout = ExtrasLayout()
+    parsed = layout.parse("http://a/b c d 10.0.0.7/10.0.0.7 bob%20x GET myip=1.2.3.4 myport=1")
+    assert not isinstance(parsed, str)
+    assert parsed[0] == "http://a/b c d"
+    assert layout.values(parsed[3])[2] == "bob%20x"
 
 
 @pytest.mark.parametrize(("line", "reason"), [
@@ -44,8 +45,9 @@ def test_custom_and_empty_extras() -> None:
     layout = ExtrasLayout("%>a %>h{User-Agent} lit%%%>rm")
     assert layout.names == ("client", "header:User-Agent", "method")
     assert layout.parse("http://x/ 1.2.3.4 curl/8 lit%GET") == (
-        "http://x/", ("1.2.3.4", "curl/8", "GET"), ())
-    assert ExtrasLayout("").parse("http://x/ y") == ("http://x/ y", (), ())
+        "http://x/", (), (), "1.2.3.4 curl/8 lit%GET")
+    assert layout.values("1.2.3.4 curl/8 lit%GET") == ("1.2.3.4", "curl/8", "GET")
+    assert ExtrasLayout("").parse("http://x/ y") == ("http://x/ y", (), (), "")
     assert ExtrasLayout(None).parse("") == "missing URL"
 
 
@@ -70,9 +72,9 @@ def test_external_acl_format_with_implicit_data() -> None:
     layout = AclLayout("%URI %DST %SRC %METHOD")
     assert layout.names == ("url", "host", "client", "method")
     assert layout.parse("http://a/%20b a 10.0.0.1 GET owner cache%201") == (
-        "http://a/ b", ("http://a/%20b", "a", "10.0.0.1", "GET"), ("owner", "cache 1"))
+        "http://a/ b", ("http://a/%20b", "a", "10.0.0.1", "GET"), ("owner", "cache 1"), "")
     assert layout.parse("http://a/ a - GET -") == (
-        "http://a/", ("http://a/", "a", "-", "GET"), ())
+        "http://a/", ("http://a/", "a", "-", "GET"), (), "")
     assert layout.parse("http://a/ a 10.0.0.1 GET") == (
         "missing fields: expected 4 for '%URI %DST %SRC %METHOD' and the ACL arguments")
 
@@ -82,8 +84,8 @@ def test_external_acl_logformat_codes_and_explicit_data() -> None:
     assert layout.names == ("url", "client")
     # every explicit token, %DATA too, is followed by a space (src/format/Format.cc)
     assert layout.parse("http://a/ owner x 10.0.0.1 ") == (
-        "http://a/", ("http://a/", "10.0.0.1"), ("owner", "x"))
-    assert AclLayout("%SRC %DATA").parse("10.0.0.1 - ") == (None, ("10.0.0.1",), ())
+        "http://a/", ("http://a/", "10.0.0.1"), ("owner", "x"), "")
+    assert AclLayout("%SRC %DATA").parse("10.0.0.1 - ") == (None, ("10.0.0.1",), (), "")
 
 
 @pytest.mark.parametrize(("fmt", "message"), [
@@ -98,12 +100,11 @@ def test_bad_external_acl_formats(fmt: str, message: str) -> None:
     assert str(err.value) == message
 
 
-def test_checking_extras_without_keeping_them() -> None:
-    layout = ExtrasLayout(read_fields=False)
-    assert layout.names == ()
-    assert layout.parse(LINE) == ("http://a.example.com/x?y", (), ())
-    assert layout.parse(LINE) == ("http://a.example.com/x?y", (), ())  # remembered as checked
-    assert layout.parse("http://a/ 1.2.3.4 - GET myaddr=1 myport=2") == (
-        "extras do not match '%>a/%>A %un %>rm myip=%la myport=%lp'")
-    assert layout.parse("http://a/ 1.2.3.4/x GET myip=1 myport=2") == (
-        "missing fields: expected URL and extras '%>a/%>A %un %>rm myip=%la myport=%lp'")
+def test_extras_are_checked_once_and_read_when_asked() -> None:
+    layout = ExtrasLayout()
+    extras = "10.0.0.7/host.example - GET myip=127.0.0.2 myport=3128"
+    assert layout.parse(LINE) == ("http://a.example.com/x?y", (), (), extras)
+    assert layout._checked == {extras} and layout._seen == {}
+    assert layout.parse(LINE) == ("http://a.example.com/x?y", (), (), extras)
+    assert layout.values(extras)[0] == "10.0.0.7"
+    assert list(layout._seen) == [extras]

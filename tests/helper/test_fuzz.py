@@ -79,7 +79,7 @@ def make_role(role: str, tmp: Path) -> tuple[Callable[[], Role], ExtrasLayout | 
         db = tmp / "storeid.db"
         db.write_text("^http://([^/]*)\\.example\\.(com|net)/(.*)\thttp://$2.squid.internal/$3\n"
                       "nocache/(\\d+)\tnc-$1\n")
-        return (lambda: StoreIdRole(load_storeid(str(db)))), ExtrasLayout(read_fields=False)
+        return (lambda: StoreIdRole(load_storeid(str(db)))), ExtrasLayout()
     if role == "url-rewrite":
         return (lambda: UrlRewriteRole(load_matcher(str(rules)))), ExtrasLayout()
     conf = tmp / "squid.conf"

@@ -28,6 +28,11 @@ from squidcarp.helper.protocol import (
 EXTRAS = " 10.0.0.7/10.0.0.7 - GET myip=127.0.0.2 myport=3128"
 NAMES = ("client", "client_fqdn", "user", "method", "myip", "myport")
 VALUES = ("10.0.0.7", "10.0.0.7", "-", "GET", "127.0.0.2", "3128")
+
+
+def req(channel: str | None, url: str, line: int) -> Request:
+    """A rewriter request with the default extras above."""
+    return Request(channel, url, NAMES, (), (), line, EXTRAS[1:], ExtrasLayout())
 STREAM = (
     b"1 http://a.example.com/x" + EXTRAS.encode() + b"\n"
     b"2 http://b.example.com/" + EXTRAS.encode() + b"\r\n"
@@ -38,14 +43,14 @@ STREAM = (
     b"http://c.example.com/" + EXTRAS.encode() + b"\n"
 )
 EXPECTED: list[Event] = [
-    Request("1", "http://a.example.com/x", NAMES, VALUES, (), 1),
-    Request("2", "http://b.example.com/", NAMES, VALUES, (), 2),
+    req("1", "http://a.example.com/x", 1),
+    req("2", "http://b.example.com/", 2),
     Malformed("3", "empty request", 3, 152),
     Malformed(None, "empty request", 4, 155),
     Malformed("4", "missing fields: expected URL and extras "
                    "'%>a/%>A %un %>rm myip=%la myport=%lp'", 5, 156),
     Malformed("5", "invalid UTF-8 at byte 12 of the line", 6, 166),
-    Request(None, "http://c.example.com/", NAMES, VALUES, (), 7),
+    req(None, "http://c.example.com/", 7),
 ]
 
 
@@ -90,23 +95,29 @@ def test_fields_are_decoded_when_asked() -> None:
     assert request.field("user") == "bob smith"
     assert request.field("client_fqdn") is None  # Squid wrote "-"
     assert request.field("nonesuch") is None
+    assert request.raw_values() == ("10.0.0.7", "-", "bob%20smith", "GET", "-", "3128")
     assert request.fields == {"client": "10.0.0.7", "client_fqdn": None, "user": "bob smith",
                               "method": "GET", "myip": None, "myport": "3128"}
 
 
 def test_quit_ends_and_is_not_a_request() -> None:
     assert Decoder(ExtrasLayout("")).feed(b"quit\n1 quit\n") == [
-        QUIT, Request("1", "quit", (), (), (), 2)]
+        QUIT, Request("1", "quit", (), (), (), 2, "", ExtrasLayout(""))]
 
 
 def test_channel_modes() -> None:
     data = b"12 http://x/\nhttp://y/\n"
-    assert Decoder(ExtrasLayout(""), channels=Channels.AUTO).feed(data) == [
-        Request("12", "http://x/", (), (), (), 1), Request(None, "http://y/", (), (), (), 2)]
-    assert Decoder(ExtrasLayout(""), channels=Channels.ON).feed(data) == [
-        Request("12", "http://x/", (), (), (), 1), Malformed(None, "missing channel ID", 2, 13)]
-    assert Decoder(ExtrasLayout(""), channels=Channels.OFF).feed(data) == [
-        Request(None, "12 http://x/", (), (), (), 1), Request(None, "http://y/", (), (), (), 2)]
+    bare = ExtrasLayout("")
+
+    def plain(channel: str | None, url: str, line: int) -> Request:
+        return Request(channel, url, (), (), (), line, "", bare)
+
+    assert Decoder(bare, channels=Channels.AUTO).feed(data) == [
+        plain("12", "http://x/", 1), plain(None, "http://y/", 2)]
+    assert Decoder(bare, channels=Channels.ON).feed(data) == [
+        plain("12", "http://x/", 1), Malformed(None, "missing channel ID", 2, 13)]
+    assert Decoder(bare, channels=Channels.OFF).feed(data) == [
+        plain(None, "12 http://x/", 1), plain(None, "http://y/", 2)]
 
 
 def test_lines_up_to_squids_limit_are_requests_longer_ones_are_not() -> None:
@@ -125,8 +136,7 @@ def test_overlong_line_is_not_kept_while_it_streams_in() -> None:
     assert len(decoder._buffer) == 0  # dropped, not buffered
     assert decoder.feed(b"z" * 500) == []
     assert decoder.feed(b"zz\n43 http://ok/" + EXTRAS.encode() + b"\n") == [
-        Malformed("42", "request longer than 100 bytes", 1, 0),
-        Request("43", "http://ok/", NAMES, VALUES, (), 2)]
+        Malformed("42", "request longer than 100 bytes", 1, 0), req("43", "http://ok/", 2)]
 
 
 def test_nul_byte() -> None:
