@@ -1,5 +1,5 @@
 # squidcarp: every set-up step a fresh machine needs lives here.
-#   make demo  - create .venv, install squidcarp, lint and route the bundled example array
+#   make demo  - create .venv, install squidcarp, generate, lint, route and simulate the example
 #   make test  - create .venv, install Squid if missing, run lint/type checks and every test
 PYTHON ?= python3
 VENV   ?= .venv
@@ -30,11 +30,13 @@ squid:
 	@bash scripts/ensure-squid.sh
 
 demo: runtime
+	$(BIN)/squidcarp generate examples/array.yaml -o build/example-array
+	$(BIN)/squidcarp lint build/example-array/*/squid.conf
+	$(BIN)/squidcarp route --array examples/array.yaml --client 10.1.2.3 \
+	    http://www.example.com/ http://a.updates.example.org/x CONNECT:www.example.org:443
+	$(BIN)/squidcarp simulate --array examples/array.yaml --client 10.1.2.3 \
+	    --urls examples/urls.txt --add cache4.example.net:2
 	$(BIN)/squidcarp lint examples/array/frontend.conf || test $$? -le 2
-	$(BIN)/squidcarp route --config examples/array/frontend.conf --rank \
-	    http://www.example.com/ http://www.example.com/index.html CONNECT:www.example.org:443
-	$(BIN)/squidcarp simulate --config examples/array/frontend.conf --urls examples/urls.txt \
-	    --add cache4.example.net:2
 
 check: venv
 	$(BIN)/ruff check squidcarp tests integration bench

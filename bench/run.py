@@ -3,6 +3,8 @@
 - ``lint_bench``: squidcarp lint vs ``squid -k parse`` on a 6,000-line config (target <= 2x);
 - ``carp_bench``: simulate over 1M URLs for 3 and 10 members: the numpy batch engine vs the scalar
   Python path vs a C reference of the same algorithm (target >= 25% of C);
+- ``proto_bench``: ICP queries/s of squidcarp's client and codec and digest lookups/s, side by
+  side with a live Squid answering ICP on the same machine;
 - ``helper_bench``: squidcarp-helper vs Squid's storeid_file_rewrite on 200k lines and 40 Store-ID
   rules (same answers, target >= 2x its lines/s), exceptions with 10k domains (target >= the
   store-id rate), start-up time and resident memory of each.
@@ -18,11 +20,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import carp_bench
 import helper_bench
 import lint_bench
+import proto_bench
 
 
 def main() -> int:
     status = 0
-    for bench in (lint_bench, carp_bench, helper_bench):
+    for bench in (lint_bench, carp_bench, proto_bench, helper_bench):
         print(f"== {bench.__name__} ==", flush=True)
         status |= bench.main([])
         print(flush=True)

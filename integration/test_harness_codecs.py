@@ -1,12 +1,12 @@
-"""The harness's pure parsers, on text recorded from Squid 5.7 (no Squid needed)."""
+"""The harness's pure parsers, on text recorded from Squid 5.7 (no Squid needed).
+
+The cache manager page parsers moved to squidcarp.proto.cachemgr (tests/proto/test_cachemgr.py).
+"""
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
-from integration.harness.cachemgr import CacheManagerError, parse_carp, parse_server_list
 from integration.harness.client import (
     ResponseError,
     build_request,
@@ -16,80 +16,6 @@ from integration.harness.client import (
 )
 from integration.harness.oracle import split_output
 from integration.harness.topology import AccessLogEntry, via_hosts
-
-CARP_PAGE = """\
-                Hostname       Hash Multiplier     Factor     Actual
-                   alpha   f2c69b1e   0.793701   0.166667  -1.000000
-                    Beta   7d1b7887   1.024663   0.333333  -1.000000
-               caché-γ   1286f224   1.229596   0.500000  -1.000000
-"""
-
-# weights 1,1000,1000: one load factor floors to 0, so multipliers 0, inf, nan (recorded)
-CARP_DEGENERATE = """\
-                Hostname       Hash Multiplier     Factor     Actual
-                       a   f4c82f93   0.000000   0.000000  -1.000000
-                       b   219479f7        inf   0.499750  -1.000000
-                       c   4e40c45a        nan   0.499750  -1.000000
-"""
-
-SERVER_LIST = """\
-
-Parent     : alpha
-Host       : 127.0.0.21/37983/0
-Flags      : no-query no-digest carp connection-auth=auto tls-disable
-Address[0] : 127.0.0.21
-Status     : Up
-FETCHES    : 3
-OPEN CONNS : 0
-AVG RTT    : 0 msec
-IGNORED    :        0   0%
-keep-alive ratio: 0%
-
-Parent     : Beta
-Host       : 127.0.0.22/52039/0
-Flags      : no-query no-digest carp weight=2 connection-auth=auto tls-disable
-Address[0] : 127.0.0.22
-Status     : Down
-FETCHES    : 0
-"""
-
-
-def test_parse_carp_page() -> None:
-    rows = parse_carp(CARP_PAGE)
-    assert [(r.name, r.hash) for r in rows] == [
-        ("alpha", 0xF2C69B1E),
-        ("Beta", 0x7D1B7887),
-        ("caché-γ", 0x1286F224),
-    ]
-    assert [r.factor for r in rows] == [0.166667, 0.333333, 0.5]
-    assert rows[0].multiplier == 0.793701 and rows[0].actual == -1.0
-
-
-def test_parse_carp_page_with_inf_and_nan() -> None:
-    a, b, c = parse_carp(CARP_DEGENERATE)
-    assert a.multiplier == 0.0
-    assert math.isinf(b.multiplier)
-    assert math.isnan(c.multiplier)
-
-
-def test_parse_carp_rejects_other_pages() -> None:
-    with pytest.raises(CacheManagerError):
-        parse_carp("<html>403</html>")
-
-
-def test_parse_server_list() -> None:
-    alpha, beta = parse_server_list(SERVER_LIST)
-    assert (alpha.kind, alpha.name, alpha.host, alpha.http_port, alpha.icp_port) == (
-        "Parent",
-        "alpha",
-        "127.0.0.21",
-        37983,
-        0,
-    )
-    assert alpha.up and not beta.up
-    assert alpha.fetches == 3
-    assert "weight=2" in beta.flags
-    assert parse_server_list("There are no neighbors installed.\n") == ()
 
 
 def test_access_log_line() -> None:

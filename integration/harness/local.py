@@ -214,7 +214,9 @@ class SquidFactory:
     ``python`` (an interpreter user proxy can run), ``helpers_dir`` and any keyword given.
     ``hosts`` maps names to addresses in the node's hosts file; ``files`` (name -> source path)
     are copied into the node's dir, executable, before it starts (helpers run as user proxy,
-    which may not be able to read the work tree).
+    which may not be able to read the work tree). ``listen`` places the node on a given
+    address and port (its http_port and tcp_outgoing_address), for nodes in a namespace that
+    must be reached on the namespace's own address.
     """
 
     def __init__(self, tools: NodeTools) -> None:
@@ -231,10 +233,11 @@ class SquidFactory:
         files: Mapping[str, Path] | None = None,
         start: bool = True,
         timeout: float = 30.0,
+        listen: Endpoint | None = None,
         **context: object,
     ) -> SquidNode:
         for _ in range(START_ATTEMPTS - 1):
-            node = self._make(body, label, netns, hosts, files, context)
+            node = self._make(body, label, netns, hosts, files, context, listen)
             if not start:
                 return node
             try:
@@ -244,7 +247,7 @@ class SquidFactory:
                     raise
                 node.stop()
                 self.nodes.remove(node)
-        node = self._make(body, label, netns, hosts, files, context)
+        node = self._make(body, label, netns, hosts, files, context, listen)
         return node.start(timeout) if start else node
 
     def _make(
@@ -255,8 +258,10 @@ class SquidFactory:
         hosts: Mapping[str, str] | None,
         files: Mapping[str, Path] | None,
         context: dict[str, object],
+        listen: Endpoint | None = None,
     ) -> SquidNode:
-        listen = Endpoint(*self._tools.allocator.endpoint())
+        # ``listen``: a fixed address (e.g. a mesh namespace's own) instead of a fresh 127.0.0.x
+        listen = listen or Endpoint(*self._tools.allocator.endpoint())
         node, workdir = self._tools.new_node(label, listen, netns)
         for name, source in (files or {}).items():
             target = workdir / name

@@ -118,6 +118,17 @@ class SquidNode:
         argv = [self._squid, "-N", "-n", self.service_name, "-f", str(self.conf_path)]
         return ["ip", "netns", "exec", self.netns, *argv] if self.netns else argv
 
+    def create_cache_dirs(self, timeout: float = 60.0) -> None:
+        """``squid -z``: make the cache_dir structure a config names (before ``start``)."""
+        argv = self.argv()
+        at = argv.index(self._squid) + 1
+        argv[at:at] = ["-z"]
+        done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              cwd=self.workdir, timeout=timeout, check=False)
+        if done.returncode != 0:
+            raise SquidStartError(f"squid -z for {self.label} failed ({done.returncode}):\n"
+                                  f"{tail(done.stderr + done.stdout, 20)}")
+
     def launch(self) -> None:
         """Start the process (not yet waiting for it to answer)."""
         if self._process is not None:

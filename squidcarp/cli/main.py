@@ -19,7 +19,8 @@ from squidcarp import __version__
 EXIT_CODES = """\
 exit codes:
   0  success (lint: no errors)
-  1  lint found errors
+  1  lint found errors; probes (icp, htcp): some URL got no answer; digest:
+     Squid would refuse the digest
   2  lint found warnings and --strict was given
   3  usage error, unreadable input or I/O failure
 """
@@ -79,6 +80,10 @@ COMMANDS = {
     "migrate": "squidcarp.cli.migrate",
     "route": "squidcarp.cli.route",
     "simulate": "squidcarp.cli.simulate",
+    "generate": "squidcarp.cli.generate",
+    "icp": "squidcarp.cli.icp",
+    "htcp": "squidcarp.cli.htcp",
+    "digest": "squidcarp.cli.digest",
 }
 
 
@@ -91,8 +96,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             "  squidcarp lint squid.conf           find what Squid silently accepts\n"
             "  squidcarp parse squid.conf --json   the typed model, for other tools\n"
             "  squidcarp migrate squid.conf        carp-load-factor= -> carp weight=\n"
-            "  squidcarp route URL --config F      which CARP parent owns a URL\n"
-            "  squidcarp simulate --urls F ...     distribution and disruption over many URLs"
+            "  squidcarp route URL --config F      where Squid sends a request, and why\n"
+            "  squidcarp simulate --urls F ...     distribution and disruption over many URLs\n"
+            "  squidcarp generate array.yaml       every member's squid.conf, a CARP PAC\n"
+            "  squidcarp icp query HOST URL...     is a URL cached there? (ICP, multicast too)\n"
+            "  squidcarp htcp tst|clr HOST URL     HTCP test or purge of one URL\n"
+            "  squidcarp digest show|lookup PEER   a peer's cache digest, URLs against it"
         ),
         epilog=EXIT_CODES,
         formatter_class=HelpFormatter,

@@ -108,8 +108,15 @@ def register(sub: Any) -> None:
 
 def add_config_options(p: argparse.ArgumentParser) -> None:
     """The options that say which Squid decides: its config and its state."""
-    p.add_argument("--config", required=True, metavar="FILE",
-                   help="squid.conf of the Squid that receives the requests ('-' = stdin)")
+    which = p.add_argument_group("the Squid that receives the requests")
+    one = which.add_mutually_exclusive_group(required=True)
+    one.add_argument("--config", metavar="FILE", help="its squid.conf ('-' = stdin)")
+    one.add_argument("--array", metavar="ARRAY.yaml",
+                     help="an array file: the member's squid.conf as squidcarp generate writes "
+                          "it")
+    which.add_argument("--member", metavar="NAME",
+                       help="with --array: the member that receives the requests (default: "
+                            "the first frontend, or the first member of a flat array)")
     add_read_options(p)
     state = p.add_argument_group("the state of that Squid")
     state.add_argument("--down", action="append", default=[], metavar="NAME",
@@ -123,10 +130,38 @@ def add_config_options(p: argparse.ArgumentParser) -> None:
                             "reset (all 1)")
 
 
+def _array_config(args: argparse.Namespace, io: IO) -> Any:
+    """The generated squid.conf of ``--member`` of ``--array``, read as Squid would."""
+    from squidcarp.conf import read_bytes
+    from squidcarp.generate.arrayfile import ArrayFileError, load_array
+    from squidcarp.generate.nodes import node_path, render_array
+
+    try:
+        spec = load_array(args.array)
+    except ArrayFileError as exc:
+        for problem in exc.problems:
+            io.stderr.write(show(str(problem)) + "\n")
+        raise UsageError(f"squidcarp: {show(args.array)}: {len(exc.problems)} problem(s)") \
+            from None
+    try:
+        member = spec.member(args.member) if args.member else spec.entry_points[0]
+    except KeyError as exc:
+        raise UsageError(f"squidcarp: --member: {exc.args[0]}") from None
+    path = node_path(member)
+    label = os.path.join(os.path.dirname(args.array) or ".", f"<{spec.name}>", path)
+    return read_bytes(render_array(spec)[path], label, read_options(args))
+
+
 def load_router(args: argparse.Namespace, io: IO) -> Router:
-    """The Router of ``--config``; what Squid would refuse to start with is shown as warnings."""
+    """The Router of ``--config`` (or of ``--member`` of ``--array``); what Squid would refuse
+    to start with is shown as warnings."""
     options = read_options(args)
-    result = read_one(args.config, options, io)
+    if getattr(args, "array", None):
+        result = _array_config(args, io)
+    else:
+        if getattr(args, "member", None):
+            raise UsageError("squidcarp: --member goes with --array")
+        result = read_one(args.config, options, io)
     for event in result.events:
         if event.squid is Squid.FATAL:
             io.stderr.write(f"squidcarp: warning: Squid would refuse to start: "
@@ -144,8 +179,8 @@ def load_router(args: argparse.Namespace, io: IO) -> Router:
     except UnknownPeer as exc:
         raise UsageError(f"squidcarp: --down: {exc.args[0]}") from None
     except ValueError as exc:  # CARP names Squid refuses (empty, given twice)
-        raise UsageError(f"squidcarp: {show(args.config)}: Squid would not start this CARP "
-                         f"array: {show(str(exc))}") from None
+        raise UsageError(f"squidcarp: {show(args.config or args.array)}: Squid would not start "
+                         f"this CARP array: {show(str(exc))}") from None
 
 
 def _at(text: str | None) -> datetime.datetime | None:
@@ -175,7 +210,7 @@ def _notes(items: list[str]) -> tuple[tuple[str, str], ...] | None:
 
 def requests_from_args(args: argparse.Namespace, io: IO,
                        command: str = "route") -> list[ForwardRequest]:
-    if args.config == "-" and (getattr(args, "access_log", None) == "-"
+    if getattr(args, "config", None) == "-" and (getattr(args, "access_log", None) == "-"
                                or (not getattr(args, "urls", None)
                                    and not getattr(args, "access_log", None))):
         raise UsageError(f"squidcarp {command}: stdin can't hold both the config and the URLs")

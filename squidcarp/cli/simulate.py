@@ -9,14 +9,14 @@ from typing import Any, TextIO
 
 from squidcarp.carp.analysis import AddMember, Change, RemoveMember, Rename, Reweight
 from squidcarp.carp.inputs import requests_for, target_lines
-from squidcarp.carp.url import Request
 from squidcarp.cli.common import read_bytes_arg, show
 from squidcarp.cli.main import IO, HelpFormatter, UsageError
 from squidcarp.cli.route import access_log_requests, add_config_options, load_router
-from squidcarp.forward import Router
+from squidcarp.forward import ForwardRequest, Router
 from squidcarp.forward.simulate import (
     Destinations,
     Disruption,
+    Item,
     Share,
     apply_changes,
     destinations,
@@ -115,6 +115,9 @@ def register(sub: Any) -> None:
                             ("--reweight", "NAME:W"), ("--rename", "OLD:NEW")):
         p.add_argument(option, action=_ChangeAction, dest="changes", metavar=metavar,
                        default=[], help=f"change the array: {option[2:]} (repeatable)")
+    p.add_argument("--client", metavar="ADDR",
+                   help="the clients' address for --urls (src ACLs, sourcehash); an access log "
+                        "gives each request's own")
     p.add_argument("--plot", metavar="PNG",
                    help="write a chart of the shares and of what moves (needs matplotlib)")
     p.add_argument("--json", action="store_true", help="the numbers as one JSON object")
@@ -135,17 +138,18 @@ def _progress(stream: TextIO, label: str) -> Callable[[int, int], None]:
     return show_progress
 
 
-def _requests(args: argparse.Namespace, io: IO) -> tuple[list[bytes | Request], str]:
-    if args.config == "-" and "-" in (args.urls, args.access_log):
+def _requests(args: argparse.Namespace, io: IO) -> tuple[list[Item], str]:
+    if getattr(args, "config", None) == "-" and "-" in (args.urls, args.access_log):
         raise UsageError("squidcarp simulate: stdin can't hold both the config and the URLs")
     if args.access_log is not None:
         data = read_bytes_arg(args.access_log, io)
-        items: list[bytes | Request] = []
-        for r in access_log_requests(data, io, None, {}):
-            items.append(r.target if r.method == "GET" else Request(r.target, r.method))
-        return items, args.access_log
+        common = {"client": args.client} if args.client else {}
+        return list(access_log_requests(data, io, None, common)), args.access_log
     data = read_bytes_arg(args.urls, io)
-    return requests_for(target_lines(data), "GET"), args.urls
+    targets = requests_for(target_lines(data), "GET")
+    if args.client:
+        return [ForwardRequest.of(t, client=args.client) for t in targets], args.urls
+    return list(targets), args.urls
 
 
 def _shares_json(shares: Sequence[Share]) -> list[dict[str, Any]]:
@@ -162,7 +166,7 @@ def _table(shares: Sequence[Share], out: TextIO) -> None:
         out.write(f"{name:<{width}}  {s.count:>11,}  {s.share:>7.2%}  {expected}\n")
 
 
-def _run_router(router: Router, requests: list[bytes | Request], io: IO,
+def _run_router(router: Router, requests: list[Item], io: IO,
                 label: str) -> Destinations:
     tty = io.stderr.isatty()
     return destinations(router, requests, _progress(io.stderr, label) if tty else None)

@@ -198,7 +198,8 @@ class Router:
                                   for c in e.choices),
                             tuple(e.result.caveats), e.result.direct_reason,
                             e.result.direct_at) for e in runs]
-        if len({o.forwarding for o in outcomes}) == 1:  # the unknowns did not matter
+        if len({tuple((h.peer, h.hier) for h in o.forwarding) for o in outcomes}) == 1:
+            # the unknowns do not change where the request goes (only, maybe, why)
             only = outcomes[0]
             outcomes = [Outcome(only.forwarding, (), only.caveats, only.direct, only.direct_at)]
         first = runs[0].result

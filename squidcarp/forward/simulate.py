@@ -85,7 +85,31 @@ def _trivially_true(router: Router, name: str) -> bool:
     return acl is not None and acl.type == "src" and any(v.text == "all" for v in acl.values)
 
 
-def destinations(router: Router, requests: Sequence[bytes | Request],
+Item = bytes | Request | ForwardRequest
+"""A request to simulate: a URL (GET), a CARP library request, or a full forwarding request."""
+
+
+def _forward(item: Item) -> ForwardRequest:
+    return item if isinstance(item, ForwardRequest) else ForwardRequest.of(item)
+
+
+def _carp_item(router: Router, item: Item, mode: str) -> bytes | Request | None:
+    """What the batch engine can route for ``item`` when the decision is "the CARP owner",
+    or None when it needs the whole decision."""
+    if type(item) is bytes:
+        return item if mode == "all" or b"@" not in item else None
+    if mode != "all":
+        return None
+    if isinstance(item, ForwardRequest):
+        if item.loop:
+            return None
+        from squidcarp.forward.request import carp_request, receiving_port
+
+        return carp_request(item, receiving_port(router.ports, item))
+    return item
+
+
+def destinations(router: Router, requests: Sequence[Item],
                  progress: Progress | None = None) -> Destinations:
     import numpy as np
 
@@ -96,20 +120,23 @@ def destinations(router: Router, requests: Sequence[bytes | Request],
     mode = fast_path(router)
     slow: list[int] = []
     fast = 0
-    if mode is not None:
+    if mode is not None and router.carp is not None:
         from squidcarp.carp.batch import NO_OWNER, NOT_ROUTABLE, BatchEngine
 
-        rows = [i for i, r in enumerate(requests)
-                if mode == "all" or (type(r) is bytes and b"@" not in r)]
-        slow = sorted(set(range(len(requests))) - set(rows)) if len(rows) != len(requests) else []
-        assert router.carp is not None
+        rows: list[int] = []
+        items: list[bytes | Request] = []
+        for i, item in enumerate(requests):
+            carp_item = _carp_item(router, item, mode)
+            if carp_item is None:
+                slow.append(i)
+            else:
+                rows.append(i)
+                items.append(carp_item)
         members = [router._carp_peers[m.label].name for m in router.carp.members]
         member_code = np.array([peer_index[n] for n in members] or [0], dtype=np.int32)
-        items = [requests[i] for i in rows]
-        result = BatchEngine(router.carp).route(items, frozenset(
-            m.label for m in router.carp.members if router._carp_peers[m.label].name
-            in router.down), progress=progress)
-        owners = result.owners
+        down = frozenset(m.label for m in router.carp.members
+                         if router._carp_peers[m.label].name in router.down)
+        owners = BatchEngine(router.carp).route(items, down, progress=progress).owners
         picked = owners >= 0
         row_array = np.asarray(rows, dtype=np.intp)
         codes[row_array[picked]] = member_code[owners[picked]]
@@ -120,7 +147,7 @@ def destinations(router: Router, requests: Sequence[bytes | Request],
         slow = list(range(len(requests)))
     total = len(slow)
     for done, i in enumerate(sorted(slow), start=1):
-        d = router.decide(ForwardRequest.of(requests[i]))
+        d = router.decide(_forward(requests[i]))
         if d.error is not None:
             codes[i] = index[REJECTED]
         elif not d.certain:

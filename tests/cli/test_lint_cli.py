@@ -80,8 +80,8 @@ def test_github_annotations(cli: Runner, conf: Path) -> None:
 
 def test_clean_file_exits_zero_and_prints_nothing(cli: Runner, tmp_path: Path) -> None:
     path = tmp_path / "ok.conf"
-    path.write_text("http_port 3128\ncache_peer 127.0.0.1 parent 3901 0 carp name=a no-query "
-                    "no-digest\n")
+    path.write_text("http_port 3128\nalways_direct allow CONNECT\nnever_direct allow all\n"
+                    "cache_peer 127.0.0.1 parent 3901 0 carp name=a no-query no-digest\n")
     r = cli(["lint", str(path)])
     assert (r.code, r.out, r.err) == (0, "", "")
 
@@ -266,5 +266,5 @@ def test_console_script_reader_going_away_is_not_an_error(conf: Path) -> None:
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 1
-    assert first.startswith(b"squid.conf:2:43: error SC108 carp-load-factor: legacy")
+    assert first.startswith(b"squid.conf:2:1: error SC150 netdb-direct: parent")
     assert "Traceback" not in err

@@ -199,7 +199,9 @@ def test_down_and_port(cli: Runner, conf: str) -> None:
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["route", "http://x/"], "the following arguments are required: --config"),
+    (["route", "http://x/"], "one of the arguments --config --array is required"),
+    (["route", "--config", "{conf}", "--member", "x", "http://x/"],
+     "squidcarp: --member goes with --array"),
     (["route", "--config", "/nonexistent/squid.conf", "http://x/"], "cannot read"),
     (["route", "--config", "{conf}", "--down", "nope", "x"],
      "squidcarp: --down: no cache_peer named 'nope' (peers: cache1.example.net, "

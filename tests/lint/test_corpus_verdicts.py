@@ -37,6 +37,8 @@ CASES = CORPUS / "parse-verdicts" / "cases"
 SILENT_BREAKAGE = {
     "SC130": "a multicast peer with a unicast address: Squid queries one host as a 'group' and "
              "may pick it as a cache from its replies",
+    "SC150": "parents without never_direct: from the second request to a host on, netdb sends "
+             "it DIRECT (integration/test_forwarding_vs_squid.py sees it on live Squid)",
 }
 
 # "FATAL: Bungled 23-weight-abc.conf line 3: ..." / "ERROR: x.conf, line 4: No cache_peer 'y'"

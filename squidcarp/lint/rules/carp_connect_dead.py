@@ -57,9 +57,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     tunnels = bool(never) or config.setting_value("nonhierarchical_direct") is False
     if not tunnels:
         return
-    if always and always[0].action == "allow" and _mentions_connect(
-            ctx, [r.name for r in always[0].acls if not r.negated]):
-        return
+    for line in always:  # an allow line for CONNECT before any deny line: CONNECT goes direct
+        if line.action != "allow":
+            break
+        if not any(r.negated for r in line.acls) and _mentions_connect(
+                ctx, [r.name for r in line.acls]):
+            return
     for peer in members:
         rules = [line for line in config.access_list("cache_peer_access")
                  if (line.peer or "").lower() == peer.name.lower()]
