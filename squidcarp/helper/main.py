@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
@@ -266,6 +267,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: int = 0, stdout: int = 1,
         return 0
     decoder = Decoder(layout, channels=Channels(args.channels), max_line=limit)
     service = Service(decoder, build, paths, log, interval=args.reload_interval)
+    # A SIGHUP while the rules load (its default action ends the process) asks for a reload.
+    signal.signal(signal.SIGHUP, lambda signum, frame: setattr(service, "reload_requested", True))
     service.start()
     try:
         return serve(service, stdin, stdout)
