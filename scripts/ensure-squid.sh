@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install Debian's squid when missing, with iproute2 (the multicast tests' network namespaces) and
-# Debian's python3 (helpers run under Squid as user proxy, who cannot reach /root/.pyenv).
+# Debian's python3 with python3-yaml (helpers run under Squid as user proxy, who cannot reach
+# /root/.pyenv).
 # Under CI=true a machine where Squid cannot be had is a failure, never a skip; elsewhere the
 # Squid-needing tests skip (with the reason) and this script only warns.
 set -euo pipefail
@@ -18,6 +19,8 @@ need=()
 command -v squid >/dev/null 2>&1 || [ -x /usr/sbin/squid ] || need+=(squid)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 [ -x /usr/bin/python3 ] || need+=(python3)
+# squidcarp-helper reads YAML rule files when Squid runs it under Debian's python3
+{ [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import yaml' 2>/dev/null; } || need+=(python3-yaml)
 if [ ${#need[@]} -gt 0 ]; then
   echo "ensure-squid: installing ${need[*]}" >&2
   [ "$(id -u)" -eq 0 ] || give_up "not root, cannot apt-get install ${need[*]}"
