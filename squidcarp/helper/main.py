@@ -206,7 +206,7 @@ def _builder(args: argparse.Namespace) -> tuple[Callable[[], Role], list[str]]:
         if conf:
             from squidcarp.helper.owner import load_owner
 
-            owner = load_owner(conf)
+            owner = load_owner(conf, matcher)
         return ExternalAclRole(matcher, owner)
 
     return build, [p for p in (rules, conf) if p]

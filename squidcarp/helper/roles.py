@@ -9,8 +9,9 @@
   ``rewrite-url=``. Anything else gets ``ERR``: no change.
 * :class:`ExternalAclRole` (``external_acl_type``): the ACL's first argument is the question.
   ``exception`` (or none): ``OK`` with the same notes when the request is a CARP exception, else
-  ``ERR``. ``owner``: ``OK owner_=NAME`` naming the CARP member that serves the URL, ``ERR``
-  when none does. ``owner NAME...``: ``OK`` only when the owner is one of the NAMEs (compared
+  ``ERR``. ``owner``: ``OK owner_=NAME`` naming the peer Squid's forwarding decision
+  sends the request to first (:mod:`squidcarp.helper.owner`), ``ERR`` with the reason when
+  none does. ``owner NAME...``: ``OK`` only when the owner is one of the NAMEs (compared
   without case, as Squid compares peer names), ``owner_=`` set either way.
 
 Custom note keys end in ``_``: Squid 6 warns about any other key it does not know
@@ -67,7 +68,17 @@ class Matcher(Protocol):
               client: str | None = None) -> ExceptionHit | None: ...
 
 
-Owner = Callable[[Request], "str | None"]
+class NoOwner(Exception):
+    """No peer would serve the request; ``message`` says why (Squid goes DIRECT, refuses the
+    URL, answers it itself, or the answer depends on something the helper cannot know)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+Owner = Callable[[Request], str]
+"""The peer that serves a request (raises :class:`NoOwner`)."""
 
 
 class Role(Protocol):
@@ -240,11 +251,8 @@ class ExternalAclRole:
             return Reply.broken("the format has no %URI: cannot name the CARP owner")
         try:
             member = self.owner(request)
-        except ValueError as exc:  # a URL Squid itself would refuse (squidcarp.carp NotRoutable)
-            reason = getattr(exc, "reason", None) or str(exc)
-            return Reply(Result.ERR, (("message", f"Squid refuses this URL: {reason}"),))
-        if member is None:
-            return Reply(Result.ERR, (("message", "no CARP member would serve this URL"),))
+        except NoOwner as exc:
+            return Reply(Result.ERR, (("message", exc.message),))
         pairs = ((OWNER_NOTE, member),)
         if names and member.lower() not in {n.lower() for n in names}:
             return Reply(Result.ERR, pairs)

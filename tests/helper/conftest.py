@@ -23,6 +23,7 @@ exceptions:
 
 SQUID_CONF = """\
 http_port 3128
+never_direct allow all
 cache_peer 10.1.0.11 parent 3128 0 carp weight=2 name=cache1.example.net no-query no-digest
 cache_peer 10.1.0.12 parent 3128 0 carp weight=3 name=cache2.example.net no-query no-digest
 cache_peer 10.1.0.13 parent 3128 0 carp weight=5 name=cache3.example.net no-query no-digest

@@ -172,3 +172,71 @@ def test_loading_errors_are_rules_errors(tmp_path: Path) -> None:
         load_owner(str(conf))
     assert err.value.problems == (f"{conf}: no cache_peer is a CARP parent (type parent with "
                                   "the carp option)",)
+
+
+OWNER_RULES = """\
+acl is_exception note carp_exception_
+always_direct allow is_exception
+acl owned_by_1 note owner_ cache1.example.net
+acl owned_by_2 note owner_ cache2.example.net
+acl owned_by_3 note owner_ cache3.example.net
+cache_peer_access cache1.example.net allow owned_by_1
+cache_peer_access cache2.example.net allow owned_by_2
+cache_peer_access cache3.example.net allow owned_by_3
+"""
+
+
+def test_owner_follows_the_forwarding_decision(rules_file: Path, tmp_path: Path) -> None:
+    """A config that lets each parent serve only what the helper says it owns, and sends the
+    helper's exceptions direct: the owner is the CARP owner, the one name that, once given, is
+    the peer Squid uses (the answer is a fixed point of the config's own rules)."""
+    from tests.helper.conftest import SQUID_CONF
+
+    conf = tmp_path / "pinned.conf"
+    conf.write_text(SQUID_CONF + OWNER_RULES)
+    plain = array_from_config(read_config(str(conf)).config)
+    log: list[str] = []
+    matcher = load_matcher(str(rules_file))
+    service = make_service(lambda: ExternalAclRole(matcher, load_owner(str(conf), matcher)),
+                           [], AclLayout("%URI %SRC %METHOD"), log)
+    urls = [f"http://www.example.com/{i}" for i in range(12)]
+    owners = []
+    for u in urls:
+        member = plain.owner(u)
+        assert member is not None
+        owners.append(member.label)
+    assert len(set(owners)) == 3
+    data = b"".join(f"{i} {u} 10.0.0.7 GET owner\n".encode() for i, u in enumerate(urls))
+    assert service.handle(data) == b"".join(
+        f"{i} OK owner_={o}\n".encode() for i, o in enumerate(owners))
+    # an exception: the helper's own exception notes make Squid go DIRECT (never_direct loses
+    # to always_direct), so no peer serves it
+    assert service.handle(b"0 http://a.windowsupdate.com/x 10.0.0.7 GET owner\n") == (
+        b'0 ERR message="no peer would serve this URL: Squid sends it DIRECT"\n')
+    assert log == []
+
+
+def test_owner_says_why_when_no_peer_serves(tmp_path: Path) -> None:
+    from tests.helper.conftest import SQUID_CONF
+
+    conf = tmp_path / "direct.conf"
+    conf.write_text(SQUID_CONF.replace("never_direct allow all\n", "pinger_enable off\n"
+                                       "visible_hostname proxy.example.net\n"))
+    log: list[str] = []
+    service = make_service(lambda: ExternalAclRole(None, load_owner(str(conf))), [],
+                           AclLayout("%URI %METHOD"), log)
+    assert service.handle(
+        b"www.example.org:443 CONNECT owner\n"
+        b"cache_object://localhost/info GET owner\n"
+        b"http://proxy.example.net:3128/squid-internal-mgr/info GET owner\n") == (
+        b'ERR message="no peer would serve this URL: Squid sends it DIRECT"\n'
+        b'ERR message="Squid answers it itself: cache_object: the cache manager answers '
+        b'(Squid forwards none)"\n'
+        b'ERR message="Squid answers it itself: proxy.example.net:3128 is this Squid (its name '
+        b'and port): Squid answers its own URL"\n')
+    pinger = tmp_path / "pinger.conf"
+    pinger.write_text(SQUID_CONF.replace("never_direct allow all\n", ""))
+    service = make_service(lambda: ExternalAclRole(None, load_owner(str(pinger))), [],
+                           AclLayout("%URI %METHOD"), log)
+    assert service.handle(b"http://www.example.com/ GET owner\n") == (
+        b'ERR message="where Squid sends it depends on netdb RTT of www.example.com"\n')
