@@ -179,8 +179,10 @@ def problem(pattern: str) -> str | None:
     return None
 
 
-def python_pattern(pattern: str) -> str:
-    """An accepted pattern written for :mod:`re`: same matches, no capturing groups."""
+def translate(pattern: str, outside: dict[str, str]) -> str:
+    """An accepted pattern with each character of ``outside`` replaced where it stands outside
+    brackets (escapes and bracket expressions are copied as they are): the one walk over the
+    subset's syntax that every target dialect needs."""
     out: list[str] = []
     i = 0
     in_bracket = False
@@ -188,21 +190,21 @@ def python_pattern(pattern: str) -> str:
         c = pattern[i]
         if in_bracket:
             out.append(c)
-            in_bracket = c != "]"  # (a ']' first in brackets is refused by problem())
-            i += 1
-            continue
-        if c == "\\":
+            # ']' right after '[' or '[^' is refused by problem(), so any ']' closes.
+            in_bracket = c != "]"
+        elif c == "\\":
             out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if c == "[":
+            i += 1
+        elif c == "[":
             in_bracket = True
             out.append(c)
-        elif c == "(":
-            out.append("(?:")
-        elif c == "$":
-            out.append(r"\Z")
         else:
-            out.append(c)
+            out.append(outside.get(c, c))
         i += 1
     return "".join(out)
+
+
+def python_pattern(pattern: str) -> str:
+    """An accepted pattern written for :mod:`re`: same matches, no capturing groups, ``$`` only
+    at the very end (POSIX has no "before a final newline")."""
+    return translate(pattern, {"(": "(?:", "$": r"\Z"})

@@ -268,24 +268,6 @@ def js_pattern(pattern: str) -> str:
     it) and anything but a line terminator in JavaScript, and a decoded ``%0A`` puts one in the
     URL; ``[\\s\\S]`` matches any character in both.
     """
-    out: list[str] = []
-    i = 0
-    in_bracket = False
-    while i < len(pattern):
-        c = pattern[i]
-        if in_bracket:
-            out.append(c)
-            # ']' right after '[' or '[^' is refused by the subset, so any ']' closes.
-            in_bracket = c != "]"
-        elif c == "\\":
-            out.append(pattern[i : i + 2])
-            i += 1
-        elif c == "[":
-            in_bracket = True
-            out.append(c)
-        elif c == ".":
-            out.append(r"[\s\S]")
-        else:
-            out.append(c)
-        i += 1
-    return "".join(out)
+    from squidcarp.exceptions.regex import translate  # only when a rule set is written
+
+    return translate(pattern, {".": r"[\s\S]"})
