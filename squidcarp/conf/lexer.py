@@ -178,13 +178,14 @@ def expand_macros(line: LogicalLine, values: Mapping[str, str]) -> LogicalLine:
     mapping = list(range(len(text) + 1))
     for name in MACROS:
         value = values.get(name, "")
-        while True:
-            at = text.find(name)
-            if at < 0:
-                break
+        at = text.find(name)
+        while at >= 0:
             text = text[:at] + value + text[at + len(name):]
             origin = mapping[at]
             mapping = mapping[:at] + [origin] * len(value) + mapping[at + len(name):]
+            # Squid searches again from the start, so a value holding the macro name would
+            # never end there; squid -n takes only [A-Za-z0-9] names. Go on after the value.
+            at = text.find(name, at + len(value))
     anchors: list[tuple[int, int, int]] = []
     previous = -2
     for new, old in enumerate(mapping):

@@ -194,6 +194,8 @@ class Reader:
             line = expand_macros(raw_line, macros) if "${" in raw_line.text else raw_line
             out_lines.append(line)
             text = line.text
+            if not text.strip(BLANKS):
+                continue  # a line that only macros made, now empty: parse_line finds no word
             first = text[0]
             if first == "i" or first == "e":  # if / else / endif / include: rare, checked fully
                 if self._statement_line(line, states, chain, depth):
