@@ -10,25 +10,27 @@
 * a word that starts with a quote names a file of further words (src/ConfigParser.cc
   ``ConfigParser::strtokFile``), read here the way Squid reads it.
 
-Which directives take which list is one table, :data:`squidcarp.conf.known.ACL_LISTS`.
+Which directives take which list is one table, :data:`squidcarp.conf.ACL_LISTS`.
 """
 
 from __future__ import annotations
 
 import os
 
-from squidcarp.conf import known
 from squidcarp.conf.acl import AclState, check_acl_line
 from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.facts.acl import (
+    ACL_LISTS,
+    ACL_NAME_SZ,
+    ACL_TYPE_RENAMES,
+    BYTES_VALUE,
+    PREDEFINED_ACLS,
+    AclListSyntax,
+)
+from squidcarp.conf.lexer import CONFIG_LINE_LIMIT, W_SPACE
 from squidcarp.conf.model import AccessLine, AclDefinition, AclRef, Directive, Position, Token
 from squidcarp.conf.source import decode, read_file
 
-ACL_NAME_SZ = 64  # src/acl/forward.h: names must be shorter
-# ACL::ParseAclLine @ SQUID_5_7: old type names it renames (with an UPGRADE note) before comparing.
-ACL_TYPE_RENAMES = {"myip": "localip", "myport": "localport",
-                    "clientside_mark": "client_connection_mark"}
-CONFIG_LINE_LIMIT = 2048  # src/ConfigParser.h: strtokFile's fgets() buffer
-W_SPACE = " \t\n\r"  # src/defines.h w_space, what strtokFile trims
 ACTIONS = ("allow", "deny")
 
 
@@ -36,7 +38,7 @@ class AclNames:
     """ACL names defined so far (``ACL::FindByName`` compares them case-insensitively)."""
 
     def __init__(self, quoted_values: bool = False, cwd: str | None = None) -> None:
-        self.names: dict[str, str] = dict(known.PREDEFINED_ACLS)
+        self.names: dict[str, str] = dict(PREDEFINED_ACLS)
         """Lower-cased name -> ACL type."""
         self.quoted_values = quoted_values
         self.cwd = cwd
@@ -152,15 +154,15 @@ def list_start(d: Directive) -> int:
     """Index of the first word of ``d`` that ``strtokFile`` may read from a file."""
     if d.keyword == "acl":
         return 2
-    syntax = known.ACL_LISTS.get(d.keyword)
+    syntax = ACL_LISTS.get(d.keyword)
     if syntax is None:
         return 0
     return leading_words(d, syntax) + (1 if syntax.action else 0)
 
 
-def leading_words(d: Directive, syntax: known.AclListSyntax) -> int:
+def leading_words(d: Directive, syntax: AclListSyntax) -> int:
     """How many words the directive's own parser reads before the list."""
-    if syntax.fixed != known.BYTES_VALUE:
+    if syntax.fixed != BYTES_VALUE:
         return syntax.fixed
     # parse_b_int64_t: "none"/"-1", or a number and (unless it is 0) its unit
     from squidcarp.conf.scalars import scalar_reads

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from squidcarp.conf import known
 from squidcarp.conf.access import (
     ACTIONS,
     AclNames,
@@ -21,6 +20,16 @@ from squidcarp.conf.access import (
     list_file_events,
 )
 from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.facts.acl import ACL_LISTS, AUTH_SCHEMES, LIST_DIRECTIVES, REGEX_ACL_TYPES
+from squidcarp.conf.facts.directives import (
+    CONDITIONAL_REQUIRES,
+    DIRECTIVE_ALIASES,
+    DIRECTIVES,
+    EXTERNAL_ACL_PREFIXES,
+    EXTERNAL_ACL_WORDS,
+    OBSOLETE_DIRECTIVES,
+)
+from squidcarp.conf.facts.scalars import ONOFF_WORDS, SCALAR_TYPES
 from squidcarp.conf.model import (
     AccessLine,
     AccessRule,
@@ -113,7 +122,7 @@ def _acl(b: _Build, d: Directive) -> None:
 def _auth_param(b: _Build, d: Directive) -> None:
     # Auth::SchemeConfig::parse: "program" (other than "none") makes the scheme usable
     words = d.words
-    if (len(words) > 2 and words[0] in known.AUTH_SCHEMES and words[1] == "program"
+    if (len(words) > 2 and words[0] in AUTH_SCHEMES and words[1] == "program"
             and words[2] != "none"):
         b.acls.state.auth_configured = True
 
@@ -138,8 +147,8 @@ def _cache_peer_access(b: _Build, d: Directive) -> None:
 
 
 def _access_list(b: _Build, d: Directive) -> None:
-    """A directive of :data:`known.ACL_LISTS`: its own words, then its ACL list."""
-    syntax = known.ACL_LISTS[d.keyword]
+    """A directive of :data:`ACL_LISTS`: its own words, then its ACL list."""
+    syntax = ACL_LISTS[d.keyword]
     first = leading_words(d, syntax)
     if d.keyword == "ftp_epsv" and d.words[:1] in (("on",), ("off",)):
         return  # parse_ftp_epsv: the deprecated form reads no ACL list
@@ -196,7 +205,7 @@ HANDLERS: dict[str, Handler] = {
     "mcast_groups": _mcast_groups,
     "external_acl_type": _external_acl_type,
     **{name: _port for name in ("http_port", "https_port", "ascii_port", "ftp_port")},
-    **{name: _access_list for name in known.ACL_LISTS},
+    **{name: _access_list for name in ACL_LISTS},
     "cache_peer_access": _cache_peer_access,
     **{name: _helper_program for name in HELPER_PROGRAMS},
     **{name: _helper_children for name in HELPER_CHILDREN},
@@ -206,17 +215,17 @@ HANDLERS: dict[str, Handler] = {
 def build(directives: Sequence[Directive], events: list[ReadEvent],
           cwd: str | None = None, quoted_values: bool = False) -> SquidConfig:
     b = _Build(directives, events, cwd, quoted_values)
-    known_names, list_directives = known.DIRECTIVES, known.LIST_DIRECTIVES
-    scalar_types, aliases = known.SCALAR_TYPES, known.DIRECTIVE_ALIASES
+    known_names, list_directives = DIRECTIVES, LIST_DIRECTIVES
+    scalar_types, aliases = SCALAR_TYPES, DIRECTIVE_ALIASES
     for d in directives:
         name = d.name.text
         if name not in known_names:
             _unrecognised(b, d)
             continue
-        if name in known.CONDITIONAL_DIRECTIVES:  # compiled out: cf_gen's "#else" branch
+        if name in CONDITIONAL_REQUIRES:  # compiled out: cf_gen's "#else" branch
             events.append(ReadEvent(
                 Kind.UNSUPPORTED_DIRECTIVE, d.pos,
-                f"'{name}' requires {known.CONDITIONAL_REQUIRES[name]}, which Debian's Squid 5.7 "
+                f"'{name}' requires {CONDITIONAL_REQUIRES[name]}, which Debian's Squid 5.7 "
                 "is built without: it logs an ERROR and ignores the line", Squid.ERROR,
                 d.pos.column + len(name), name))
             b.unread.drop(d, 0)
@@ -240,7 +249,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             b.settings.append((aliases.get(name, name), parse_scalar(d, squid_type, events)))
             b.unread.drop(d, scalar_reads(d, squid_type))
             if name == "configuration_includes_quoted_values":
-                b.quoted_values = bool(d.args) and known.ONOFF_WORDS.get(d.args[0].text) is True
+                b.quoted_values = bool(d.args) and ONOFF_WORDS.get(d.args[0].text) is True
                 b.acls.quoted_values = b.quoted_values
 
     _nameless_peers(directives, b.peers, events)
@@ -256,7 +265,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
 def _unrecognised(b: _Build, d: Directive) -> None:
     """A name that is no directive of 5.7: obsolete (an ERROR) or unknown (counted)."""
     name = d.name.text
-    if name in known.OBSOLETE_DIRECTIVES:
+    if name in OBSOLETE_DIRECTIVES:
         fatal = obsolete_fatal_reason(name, d.args) is not None
         b.events.append(ReadEvent(Kind.OBSOLETE_DIRECTIVE, d.pos,
                                   f"directive '{name}' is obsolete: Squid logs an ERROR and "
@@ -282,7 +291,7 @@ def obsolete_fatal_reason(name: str, args: Sequence[Token]) -> str | None:
         return "stops ('Bungled'): parse_obsolete() rejects this line whatever it says"
     if name in OBSOLETE_INT_VALUE and (not args or get_integer(args[0].text).value is None):
         return "stops ('Bungled'): parse_obsolete() still reads an integer here"
-    if name in OBSOLETE_ONOFF_VALUE and (not args or args[0].text not in known.ONOFF_WORDS):
+    if name in OBSOLETE_ONOFF_VALUE and (not args or args[0].text not in ONOFF_WORDS):
         return "stops ('Bungled'): parse_obsolete() still reads an on/off value here"
     if name.startswith(OBSOLETE_SSLPROXY_PREFIX) and not args:
         return "crashes: Squid 5.7 converts the missing value into tls_outgoing_options (SIGSEGV)"
@@ -375,7 +384,7 @@ def _reads_regex(d: Directive) -> bool:
     """Lines whose parser calls ``ConfigParser::RegexPattern``/``RegexStrtokFile``."""
     if d.keyword == "refresh_pattern":
         return True
-    return d.keyword == "acl" and len(d.words) >= 2 and d.words[1] in known.REGEX_ACL_TYPES
+    return d.keyword == "acl" and len(d.words) >= 2 and d.words[1] in REGEX_ACL_TYPES
 
 
 def _neighbor_type_domain(d: Directive, by_name: dict[str, CachePeer], all_names: dict[str, int],
@@ -465,8 +474,8 @@ def _external_acl(d: Directive, events: list[ReadEvent]) -> ExternalAclType | No
     options: list[tuple[str, str | None, Token]] = []
     formats: list[Token] = []
     rest = list(d.args[1:])
-    while rest and (rest[0].text in known.EXTERNAL_ACL_WORDS
-                    or rest[0].text.startswith(known.EXTERNAL_ACL_PREFIXES)):
+    while rest and (rest[0].text in EXTERNAL_ACL_WORDS
+                    or rest[0].text.startswith(EXTERNAL_ACL_PREFIXES)):
         tok = rest.pop(0)
         key, sep, value = tok.text.partition("=")
         options.append((key, value if sep else None, tok))

@@ -23,7 +23,8 @@ from squidcarp.conf.source import BLANKS, FGETS_CHUNK, RecordFields, records
 
 W_SPACE = " \t\n\r"  # w_space: src/defines.h
 STRICT_PUNCT = ".,()-=_/:+"  # ConfigParser::TokenParse strict-mode alphabet (src/ConfigParser.cc)
-QUOTED_TOKEN_LIMIT = 2047  # CONFIG_LINE_LIMIT - 1: src/ConfigParser.h
+CONFIG_LINE_LIMIT = 2048  # src/ConfigParser.h: the token and strtokFile line buffers
+QUOTED_TOKEN_LIMIT = CONFIG_LINE_LIMIT - 1  # room for the NUL
 _PLAIN_WORD = re.compile(r"[^ \t\n\r]+")
 MACROS = ("${service_name}", "${process_name}", "${process_number}")  # src/cache_cf.cc
 

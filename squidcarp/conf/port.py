@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.facts.peer import match_peer_tls_option
 from squidcarp.conf.model import Directive, HttpPort, Token
-from squidcarp.conf.peer import TLS_SUBOPTIONS, gnutls_priority_problem
+from squidcarp.conf.peer import gnutls_priority_problem
 from squidcarp.libc import strtol, xatoll, xatos
 
 # parse_port_option @ SQUID_5_7 without USE_OPENSSL: words compared with strcmp...
@@ -216,7 +217,7 @@ def _tls(p: _Port, tok: Token, sub: str) -> None:
         return
     if server is not None:
         return  # clientca=, dh=, dhparams=, generate-host-certificates: no encryptTransport
-    known = next((k for k in TLS_SUBOPTIONS if sub.startswith(k)), None)
+    known = match_peer_tls_option(sub)
     if known is None:
         p.fatal(tok, f"unknown TLS option '{sub}': Squid logs an ERROR and ignores it",
                 Squid.ERROR)

@@ -19,8 +19,9 @@ import re
 from collections.abc import Callable
 from typing import Literal, NamedTuple
 
-from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.facts.directives import QUOTED_TOKEN_ARGS, external_acl_helper_index
+from squidcarp.conf.facts.scalars import ONOFF_WORDS
 from squidcarp.conf.grammar import evaluate_condition
 from squidcarp.conf.lexer import (
     LogicalLine,
@@ -263,10 +264,10 @@ class Reader:
         else:
             word, start, end = first_word(text)
             name = Token(word, line.position(start), word)
-        quoted_at = known.QUOTED_TOKEN_ARGS.get(word, NOT_QUOTED)
+        quoted_at = QUOTED_TOKEN_ARGS.get(word, NOT_QUOTED)
         if word == "external_acl_type" and not self.tokenizer.quoted_values:
             words = [w for w in re.findall(r"[^ \t\n\r]+", line.text[end:])]
-            helper = known.external_acl_helper_index(words)
+            helper = external_acl_helper_index(words)
             quoted_at = (helper + 1, 1 << 30)  # parse_wordlist(&a->cmdline)
         if (quoted_at is NOT_QUOTED and not self.tokenizer.quoted_values and (
                 "parameters(" not in text)) or is_plain(text, self.tokenizer.quoted_values,
@@ -279,7 +280,7 @@ class Reader:
         self.out.directives.append(directive)
         if word == "configuration_includes_quoted_values" and directive.words:
             # parse_onoff: on/enable, off/disable; any other word is fatal (the state stays)
-            value = known.ONOFF_WORDS.get(directive.words[0])
+            value = ONOFF_WORDS.get(directive.words[0])
             if value is not None:
                 self.tokenizer.quoted_values = value
 

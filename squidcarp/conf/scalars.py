@@ -6,8 +6,16 @@ from __future__ import annotations
 
 import functools
 
-from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.facts.directives import DIRECTIVE_ALIASES
+from squidcarp.conf.facts.scalars import (
+    BUILD_SUBSTITUTIONS,
+    DEFAULTS,
+    DEPRECATED_BOOLEAN_WORDS,
+    ONOFF_WORDS,
+    SCALAR_TYPES,
+    TRISTATE_WORDS,
+)
 from squidcarp.conf.model import Directive, Position, ScalarValue, Setting, Token
 from squidcarp.libc import get_integer, xatof, xatoll, xatos
 
@@ -24,11 +32,11 @@ BYTES_TYPES = {"b_size_t": 1, "b_int64_t": 1, "b_ssize_t": 1, "kb_int64_t": 1 <<
                "kb_size_t": 1 << 10}
 
 BOOLEAN_WORDS: dict[str, dict[str, bool | None]] = {
-    "onoff": dict(known.ONOFF_WORDS),
-    "configuration_includes_quoted_values": dict(known.ONOFF_WORDS),
-    "tristate": dict(known.TRISTATE_WORDS),
+    "onoff": dict(ONOFF_WORDS),
+    "configuration_includes_quoted_values": dict(ONOFF_WORDS),
+    "tristate": dict(TRISTATE_WORDS),
 }
-DEPRECATED_BOOLEAN = known.DEPRECATED_BOOLEAN_WORDS
+DEPRECATED_BOOLEAN = DEPRECATED_BOOLEAN_WORDS
 
 # Scalar types whose parser reads exactly one token (parse_onoff, parse_int, parse_string...).
 ONE_TOKEN_TYPES = frozenset({"onoff", "tristate", "int", "u_short", "int64_t", "string",
@@ -118,7 +126,7 @@ def _bytes_value(d: Directive, unit: int, events: list[ReadEvent]) -> float | No
     ``KB``, ``MB``, ``GB`` matched by prefix, case-insensitive); no unit only warns. The value in
     the directive's own unit must be a whole number. Returns bytes (-1 for none)."""
     tok = d.args[0]
-    signed = known.SCALAR_TYPES.get(d.keyword) == "b_ssize_t"
+    signed = SCALAR_TYPES.get(d.keyword) == "b_ssize_t"
     if tok.text in ("none", "-1") or (signed and tok.text.startswith("-")):
         return -1.0
     value = xatof(tok.text)
@@ -181,12 +189,12 @@ DEFAULTS_FILE = "<squid default>"
 def default_value(name: str) -> ScalarValue:
     """The typed value of ``name``'s ``DEFAULT:`` (aliases resolved), read by the same parser
     as a config line; None for ``none`` and for directives that are not scalars."""
-    name = known.DIRECTIVE_ALIASES.get(name, name)
-    squid_type = known.SCALAR_TYPES.get(name)
-    text = known.DEFAULTS.get(name)
+    name = DIRECTIVE_ALIASES.get(name, name)
+    squid_type = SCALAR_TYPES.get(name)
+    text = DEFAULTS.get(name)
     if squid_type is None or text is None:
         return None
-    for macro, value in known.BUILD_SUBSTITUTIONS.items():
+    for macro, value in BUILD_SUBSTITUTIONS.items():
         text = text.replace(macro, value)
     if text == "none" and squid_type not in BOOLEAN_WORDS:
         return None

@@ -233,7 +233,7 @@ CASES: tuple[Case, ...] = (
     case("access-acl-5.7-has-no-to_linklocal", "http_access deny to_linklocal\n", 1,
          ["ACL not found: to_linklocal"],
          [("bad-value", "squid.conf:1:18")], [("SC003", "squid.conf:1:18")]),
-    # Every directive that reads an ACL list stops on an undefined name (known.ACL_LISTS).
+    # Every directive that reads an ACL list stops on an undefined name (facts.acl.ACL_LISTS).
     _undefined_acl("adaptation-access", "adaptation_access svc allow nosuch", 29),
     _undefined_acl("icap-access", "icap_access class allow nosuch", 25, said=(
         "WARNING: 'icap_access' is deprecated. Use 'adaptation_access' instead",)),

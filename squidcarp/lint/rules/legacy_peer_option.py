@@ -21,8 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.conf import known
-from squidcarp.conf.known import LEGACY_OPTION
+from squidcarp.conf.facts.peer import (
+    LEGACY_OPTION,
+    PEER_OPTIONS_SQUID2_ONLY,
+    PEER_OPTIONS_SQUID2_VERSIONS,
+    PEER_SQUID2_CASE_SENSITIVE_PREFIXES,
+)
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -60,8 +64,8 @@ INSTEAD: dict[str, str] = {
 
 def legacy_key(text: str) -> str | None:
     """The 2.x option ``text`` is, compared the way Squid 2.x compared it, else None."""
-    for key, kind in known.PEER_OPTIONS_SQUID2_ONLY.items():
-        sensitive = key.startswith(known.PEER_SQUID2_CASE_SENSITIVE_PREFIXES)
+    for key, kind in PEER_OPTIONS_SQUID2_ONLY.items():
+        sensitive = key.startswith(PEER_SQUID2_CASE_SENSITIVE_PREFIXES)
         word = text if sensitive else text.lower()
         if (word == key) if kind == "exact" else word.startswith(key):
             return key
@@ -82,7 +86,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 continue
             if ctx.squid_version in ACCEPTED_BY[key]:
                 continue
-            versions = known.PEER_OPTIONS_SQUID2_VERSIONS[key]
+            versions = PEER_OPTIONS_SQUID2_VERSIONS[key]
             yield Finding(opt.token.pos,
                           f"'{text}' on peer '{peer.name}' is a Squid {versions} option: Squid "
                           f"3.4+ logs an ERROR and ignores it; {INSTEAD[key]}",

@@ -29,8 +29,6 @@ CODE = "SC007"
 NAME = "long-line"
 SEVERITY = Severity.WARNING
 
-FGETS_LIMIT = 8191  # BUFSIZ - 1: src/cache_cf.cc parseOneConfigFile
-
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for e in ctx.events(Kind.LONG_LINE):

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.conf import known
 from squidcarp.conf.directives import obsolete_fatal_reason
 from squidcarp.conf.events import Kind
+from squidcarp.conf.facts.directives import OBSOLETE_STILL_PARSED
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -49,7 +49,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         name = e.subject
         directive = by_pos.get(e.pos)
         fatal = obsolete_fatal_reason(name, directive.args if directive is not None else ())
-        still = known.OBSOLETE_STILL_PARSED.get(name)
+        still = OBSOLETE_STILL_PARSED.get(name)
         if fatal is not None:
             yield Finding(e.pos, f"directive '{name}' is obsolete: Squid 5 logs an ERROR and then "
                                  f"{fatal}", Severity.ERROR, e.end_column)

@@ -22,7 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.conf import known
+from squidcarp.conf.facts.peer import (
+    PEER_OPTION_ORDER,
+    PEER_TLS_PREFIXES,
+    match_peer_option,
+    match_peer_tls_option,
+)
 from squidcarp.conf.model import CachePeer, PeerOption
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
@@ -35,20 +40,19 @@ SEVERITY = Severity.WARNING
 QUOTES = "\"'"
 BACKSLASH = "\\"  # what '\' + trailing blank leaves behind (src/cache_cf.cc parseOneConfigFile)
 # Every option word parse_peer() tests (src/cache_cf.cc @ SQUID_5_7), for suggestions.
-OPTION_WORDS = tuple(key.rstrip("=") for key, _ in known.PEER_OPTION_ORDER_5)
+OPTION_WORDS = tuple(key.rstrip("=") for key, _ in PEER_OPTION_ORDER)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    version = ctx.squid_version if ctx.squid_version in known.PEER_OPTION_ORDER_BY_VERSION else "5"
     for peer in ctx.config.peers:
         for opt in peer.unknown_options:
             text = opt.token.text
             if legacy_key(text) is not None or handled_by_carp_load_factor(text):
                 continue  # SC107 / SC108
-            yield _finding(peer, opt, version)
+            yield _finding(peer, opt)
 
 
-def _finding(peer: CachePeer, opt: PeerOption, version: str) -> Finding:
+def _finding(peer: CachePeer, opt: PeerOption) -> Finding:
     tok = opt.token
     text = tok.text
     end = tok.pos.column + len(tok.raw_or_text)
@@ -56,14 +60,14 @@ def _finding(peer: CachePeer, opt: PeerOption, version: str) -> Finding:
             "and exits 0")
     if text[:1] in QUOTES:
         inner = text[1:-1] if len(text) > 1 and text[-1] == text[0] else text[1:]
-        if _known(inner, version):
+        if _known(inner):
             return Finding(tok.pos, f"{base} — the quotes are part of the word while "
                                     "configuration_includes_quoted_values is off, so "
                                     f"'{inner}' silently does nothing; write it unquoted",
                            Severity.ERROR, end)
     keyword, sep, value = text.partition("=")
     for folded in (keyword.lower() + sep + value, text.lower()):  # keyword first, keep the value
-        if folded != text and _known(folded, version):
+        if folded != text and _known(folded):
             return Finding(tok.pos, f"{base} — options are case-sensitive, so '{text}' is not "
                                     f"'{folded}' and silently does nothing",
                            Severity.ERROR, end)
@@ -78,11 +82,11 @@ def _finding(peer: CachePeer, opt: PeerOption, version: str) -> Finding:
     return Finding(tok.pos, f"{base}{hint}", end_column=end)
 
 
-def _known(word: str, version: str) -> bool:
+def _known(word: str) -> bool:
     """Would parse_peer() accept ``word`` (including the TLS sub-option check)?"""
-    key = known.match_peer_option(word, version)
+    key = match_peer_option(word)  # (5.x to 7.x test the same options)
     if key is None:
         return False
-    if key in known.PEER_TLS_PREFIXES:
-        return known.match_peer_tls_option(word[len(key):]) is not None
+    if key in PEER_TLS_PREFIXES:
+        return match_peer_tls_option(word[len(key):]) is not None
     return True
