@@ -176,7 +176,7 @@ def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclDefini
     words = d.words
     if len(words) < 2:
         what = "name" if not words else "type"
-        events.append(ReadEvent(Kind.BAD_VALUE, d.pos,
+        events.append(ReadEvent(Kind.ACL_LINE, d.pos,
                                 f"acl without a {what}: Squid stops ('missing ACL {what}')",
                                 Squid.FATAL))
         return None
@@ -184,7 +184,7 @@ def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclDefini
     if len(name) >= ACL_NAME_SZ // 4 and len(
             name.encode("utf-8", "surrogateescape")) >= ACL_NAME_SZ:
         tok = d.args[0]
-        events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+        events.append(ReadEvent(Kind.ACL_LINE, tok.pos,
                                 f"ACL name longer than {ACL_NAME_SZ - 1} bytes: Squid stops",
                                 Squid.FATAL, tok.pos.column + len(tok.raw_or_text)))
         return None
@@ -196,7 +196,7 @@ def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclDefini
     known_kind = acls.names.setdefault(key, kind)
     if known_kind != kind:
         tok = d.args[1]
-        events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+        events.append(ReadEvent(Kind.ACL_LINE, tok.pos,
                                 f"ACL '{name}' already exists with type {known_kind} (names "
                                 "compare case-insensitively): Squid stops", Squid.FATAL,
                                 tok.pos.column + len(tok.raw_or_text), kind))
@@ -235,7 +235,7 @@ def acl_names(d: Directive, first: int, acls: AclNames,
             what = (f"ACL '{name}' is not defined above this line (ACL names are looked up "
                     "while the line is read)" if name else "a lone '!' names no ACL (write !NAME)")
             events.append(ReadEvent(
-                Kind.BAD_VALUE, tok.pos, f"{what}: Squid stops ('ACL not found')", Squid.FATAL,
+                Kind.ACL_NOT_FOUND, tok.pos, f"{what}: Squid stops ('ACL not found')", Squid.FATAL,
                 tok.pos.column + len(tok.raw_or_text), name))
             ok = False
         refs.append(AclRef(negated, name, tok))
@@ -256,7 +256,7 @@ def access_line(d: Directive, first: int, acls: AclNames, events: list[ReadEvent
         where = d.args[first] if len(words) > first else d.name
         got = f", got '{where.text}'" if len(words) > first else ""
         events.append(ReadEvent(
-            Kind.BAD_VALUE, where.pos,
+            Kind.ACCESS_DROPPED, where.pos,
             f"{d.keyword} needs 'allow' or 'deny'{got}: Squid prints this and drops the line",
             Squid.ERROR, where.pos.column + len(where.raw_or_text), where.text))
         return None
@@ -264,7 +264,7 @@ def access_line(d: Directive, first: int, acls: AclNames, events: list[ReadEvent
     if len(words) == first + 1 or refs == ():
         action = d.args[first]
         events.append(ReadEvent(
-            Kind.BAD_VALUE, action.pos,
+            Kind.ACCESS_DROPPED, action.pos,
             f"{d.keyword} {action.text} without an ACL: Squid drops the line ('Access line "
             "contains no ACL's, skipping')", Squid.ERROR,
             action.pos.column + len(action.raw_or_text), action.text))

@@ -31,6 +31,7 @@ from squidcarp.conf.facts.directives import (
 )
 from squidcarp.conf.facts.scalars import ONOFF_WORDS, SCALAR_TYPES
 from squidcarp.conf.model import (
+    PEER_TYPE_SPELLINGS,
     AccessLine,
     AccessRule,
     AclDefinition,
@@ -130,7 +131,7 @@ def _auth_param(b: _Build, d: Directive) -> None:
 def _cache_peer_access(b: _Build, d: Directive) -> None:
     """``parse_peer_access``: the peer first (an unknown one drops the line), then the rule."""
     if not d.words:
-        b.events.append(ReadEvent(Kind.BAD_VALUE, d.pos, "cache_peer_access needs a peer name",
+        b.events.append(ReadEvent(Kind.MISSING_VALUE, d.pos, "cache_peer_access needs a peer name",
                                   Squid.FATAL))
         return
     peer = b.by_name.get(d.words[0].lower())
@@ -236,7 +237,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
         if b.quoted_values and _reads_regex(d):
             where = d.args[1] if name == "acl" else d.name
             events.append(ReadEvent(
-                Kind.BAD_VALUE, where.pos,
+                Kind.REGEX_QUOTED, where.pos,
                 f"{name} reads a regular expression, which Squid 5 refuses while "
                 "configuration_includes_quoted_values is on ('Can not read regex expression'): "
                 "switch it off before this line", Squid.FATAL,
@@ -390,7 +391,7 @@ def _reads_regex(d: Directive) -> bool:
 def _neighbor_type_domain(d: Directive, by_name: dict[str, CachePeer], all_names: dict[str, int],
                           events: list[ReadEvent]) -> NeighborTypeDomain | None:
     if len(d.args) < 2:
-        events.append(ReadEvent(Kind.BAD_VALUE, d.pos,
+        events.append(ReadEvent(Kind.MISSING_VALUE, d.pos,
                                 "neighbor_type_domain needs NAME parent|sibling DOMAIN...",
                                 Squid.FATAL))
         return None
@@ -398,7 +399,13 @@ def _neighbor_type_domain(d: Directive, by_name: dict[str, CachePeer], all_names
     if len(d.args) > 2 and d.args[0].text.lower() not in by_name:
         _unknown_peer(d, d.args[0], all_names, events)
         return None
-    return NeighborTypeDomain(d, d.args[0], d.args[1], d.args[2:])
+    kind = d.args[1]
+    if len(d.args) > 2 and kind.text not in PEER_TYPE_SPELLINGS:  # parseNeighborType per domain
+        events.append(ReadEvent(Kind.PEER_UNKNOWN_TYPE, kind.pos,
+                                f"unknown neighbor type '{kind.text}': Squid warns once per "
+                                "domain and uses sibling there", Squid.WARNING,
+                                kind.pos.column + len(kind.raw_or_text), kind.text))
+    return NeighborTypeDomain(d, d.args[0], kind, d.args[2:])
 
 
 def _children(d: Directive, kind: str, events: list[ReadEvent]) -> HelperChildren:
@@ -414,7 +421,7 @@ def _children(d: Directive, kind: str, events: list[ReadEvent]) -> HelperChildre
         if error is None and count is not None and count < 1:
             error = "the maximum number of processes cannot be less than 1"
         if error is not None:
-            events.append(ReadEvent(Kind.BAD_VALUE, d.args[0].pos,
+            events.append(ReadEvent(Kind.HELPER_CHILDREN, d.args[0].pos,
                                     f"{d.keyword}: {error}: Squid stops here", Squid.FATAL))
     for tok in d.args[1:]:
         key = next((k for k in HELPER_CHILD_OPTIONS if tok.text.startswith(k)), None)
@@ -423,28 +430,28 @@ def _children(d: Directive, kind: str, events: list[ReadEvent]) -> HelperChildre
             opts["on_persistent_overload"] = value
             if value not in ("ERR", "die"):
                 events.append(ReadEvent(
-                    Kind.BAD_VALUE, tok.pos, f"{d.keyword}: on-persistent-overload is ERR or die, "
-                    f"not '{value}': Squid stops here", Squid.FATAL))
+                    Kind.HELPER_CHILDREN, tok.pos, f"{d.keyword}: on-persistent-overload is ERR "
+                    f"or die, not '{value}': Squid stops here", Squid.FATAL))
         elif key is not None:
             number, error = xatoui(value)
             opts[key[:-1].replace("-", "_")] = number
             if error is not None:
-                events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+                events.append(ReadEvent(Kind.HELPER_CHILDREN, tok.pos,
                                         f"{d.keyword} {key}: {error}: Squid stops here",
                                         Squid.FATAL))
             elif key == "idle=" and number == 0:
-                events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+                events.append(ReadEvent(Kind.HELPER_CHILDREN, tok.pos,
                                         f"{d.keyword} idle=0: Squid warns and uses idle=1",
                                         Squid.WARNING))
         else:
-            events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+            events.append(ReadEvent(Kind.HELPER_CHILDREN, tok.pos,
                                     f"unknown {d.keyword} option '{tok.text}': Squid stops here",
                                     Squid.FATAL))
     for key in ("startup", "idle"):
         value_n = opts.get(key)
         if isinstance(value_n, int) and count is not None and count >= 1 and value_n > count:
             tok = next(t for t in reversed(d.args[1:]) if t.text.startswith(f"{key}="))
-            events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+            events.append(ReadEvent(Kind.HELPER_CHILDREN, tok.pos,
                                     f"{d.keyword} {key}={value_n} is more than the {count} "
                                     f"helpers: Squid warns and uses {key}={count}", Squid.WARNING))
     return HelperChildren(
@@ -468,7 +475,7 @@ def _external_acl(d: Directive, events: list[ReadEvent]) -> ExternalAclType | No
     helper are required (a word that is no option and no %code ends the options *and* the
     formats, so a misspelled option leaves no format: fatal)."""
     if not d.args:
-        events.append(ReadEvent(Kind.BAD_VALUE, d.pos, "external_acl_type needs a name: Squid "
+        events.append(ReadEvent(Kind.EXTERNAL_ACL, d.pos, "external_acl_type needs a name: Squid "
                                 "stops ('Bungled')", Squid.FATAL))
         return None
     options: list[tuple[str, str | None, Token]] = []
@@ -480,7 +487,7 @@ def _external_acl(d: Directive, events: list[ReadEvent]) -> ExternalAclType | No
         key, sep, value = tok.text.partition("=")
         options.append((key, value if sep else None, tok))
         if key == "children":
-            events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, "external_acl_type children= is "
+            events.append(ReadEvent(Kind.EXTERNAL_ACL, tok.pos, "external_acl_type children= is "
                                     "deprecated: Squid warns (use children-max=)", Squid.WARNING,
                                     tok.pos.column + len(tok.raw_or_text), tok.text))
     while rest and rest[0].text.startswith("%"):
@@ -489,12 +496,12 @@ def _external_acl(d: Directive, events: list[ReadEvent]) -> ExternalAclType | No
         where = rest[0] if rest else d.name
         why = (f"'{where.text}' is neither an option nor a %format code"
                if rest else "no %format code")
-        events.append(ReadEvent(Kind.BAD_VALUE, where.pos,
+        events.append(ReadEvent(Kind.EXTERNAL_ACL, where.pos,
                                 f"external_acl_type {d.args[0].text}: {why}: Squid needs at "
                                 "least one format and stops ('Bungled')", Squid.FATAL,
                                 where.pos.column + len(where.raw_or_text), where.text))
     elif not rest:
-        events.append(ReadEvent(Kind.BAD_VALUE, formats[-1].pos,
+        events.append(ReadEvent(Kind.EXTERNAL_ACL, formats[-1].pos,
                                 f"external_acl_type {d.args[0].text} has no helper program after "
                                 "its formats: Squid stops ('Bungled')", Squid.FATAL))
     return ExternalAclType(d, d.args[0], tuple(options), tuple(formats), tuple(rest))

@@ -60,7 +60,7 @@ class _Port:
         self.tls_options: Token | None = None
 
     def fatal(self, tok: Token, message: str, squid: Squid = Squid.FATAL) -> None:
-        self.events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, f"{self.d.keyword}: {message}",
+        self.events.append(ReadEvent(Kind.PORT_LINE, tok.pos, f"{self.d.keyword}: {message}",
                                      squid, tok.pos.column + len(tok.raw_or_text), tok.text))
 
 
@@ -68,7 +68,7 @@ def parse_port_line(d: Directive, events: list[ReadEvent]) -> HttpPort:
     """Check one ``*_port`` line and return what CARP key building needs from it."""
     p = _Port(d, events, protocol=DIRECTIVE_PROTOCOL.get(d.keyword, "HTTP"))
     if not d.args:
-        events.append(ReadEvent(Kind.BAD_VALUE, d.pos, f"{d.keyword} needs a port: Squid stops "
+        events.append(ReadEvent(Kind.PORT_LINE, d.pos, f"{d.keyword} needs a port: Squid stops "
                                 "('Bungled')", Squid.FATAL))
         return HttpPort(d, None, None)
     address, port = _specification(p, d.args[0])

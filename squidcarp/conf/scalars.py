@@ -57,7 +57,7 @@ def scalar_reads(d: Directive, squid_type: str) -> int:
 def parse_scalar(d: Directive, squid_type: str, events: list[ReadEvent]) -> Setting:
     """One scalar directive line, typed (see :data:`~squidcarp.conf.model.ScalarValue`)."""
     if not d.args:
-        events.append(ReadEvent(Kind.BAD_VALUE, d.pos, f"{d.keyword} needs a value",
+        events.append(ReadEvent(Kind.MISSING_VALUE, d.pos, f"{d.keyword} needs a value",
                                 Squid.FATAL))
         return Setting(d, None)
     tok = d.args[0]
@@ -76,7 +76,7 @@ def parse_scalar(d: Directive, squid_type: str, events: list[ReadEvent]) -> Sett
         else:  # parse_u_short -> GetShort -> xatos: decimal 0..65535, no service names
             value, error = xatos(tok.text)
         if error:
-            events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, f"{d.keyword}: {error}",
+            events.append(ReadEvent(Kind.SCALAR_VALUE, tok.pos, f"{d.keyword}: {error}",
                                     Squid.FATAL))
         return Setting(d, value)
     if squid_type in ONE_TOKEN_TYPES:  # parse_string, parse_address...: NextToken, one word
@@ -137,7 +137,7 @@ def _bytes_value(d: Directive, unit: int, events: list[ReadEvent]) -> float | No
     unit_tok = d.args[1] if len(d.args) > 1 else None
     if value != 0 and unit_tok is None:
         name = next(word for word, size in BYTES_UNITS if size == unit)
-        events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+        events.append(ReadEvent(Kind.SCALAR_VALUE, tok.pos,
                                 f"{d.keyword} {tok.text} has no unit: Squid warns and assumes "
                                 f"{name}", Squid.WARNING,
                                 tok.pos.column + len(tok.raw_or_text), tok.text))
@@ -158,7 +158,7 @@ def _bytes_value(d: Directive, unit: int, events: list[ReadEvent]) -> float | No
 
 
 def _fatal_value(d: Directive, tok: Token, message: str, events: list[ReadEvent]) -> None:
-    events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, f"{d.keyword}: {message}: Squid stops here",
+    events.append(ReadEvent(Kind.SCALAR_VALUE, tok.pos, f"{d.keyword}: {message}: Squid stops here",
                             Squid.FATAL, tok.pos.column + len(tok.raw_or_text), tok.text))
 
 
@@ -169,13 +169,13 @@ def _boolean(d: Directive, tok: Token, words: dict[str, bool | None],
     if word not in words:
         allowed = "', '".join(w for w in words if w not in DEPRECATED_BOOLEAN)
         events.append(ReadEvent(
-            Kind.BAD_VALUE, tok.pos,
+            Kind.SCALAR_VALUE, tok.pos,
             f"{d.keyword} {word}: Squid accepts only '{allowed}' (case-sensitive) and stops here",
             Squid.FATAL, tok.pos.column + len(tok.raw_or_text), word))
         return None
     if word in DEPRECATED_BOOLEAN:
         events.append(ReadEvent(
-            Kind.BAD_VALUE, tok.pos,
+            Kind.SCALAR_VALUE, tok.pos,
             f"'{word}' is deprecated: Squid warns and reads it as "
             f"'{DEPRECATED_BOOLEAN[word]}'", Squid.WARNING,
             tok.pos.column + len(tok.raw_or_text), word))

@@ -196,7 +196,7 @@ def test_clamped_weights_tie_with_real_ones() -> None:
     ("NAME=Cache1", "error", "is not 'name=Cache1'"),
     ("connection-auth=OFF", "error", "is not 'connection-auth=off'"),  # exact-match values
     ("\\ ", "warning", "does not continue the line"),
-    ("no-qeury", "warning", "did you mean 'no-query'"),
+    ("no-qeury", "error", "did you mean 'no-query'"),  # a routing option: not harmless
     ("front-end-https=OFF", "warning", "unknown option"),
 ])
 def test_unknown_peer_option_kinds(option: str, severity: str, says: str) -> None:

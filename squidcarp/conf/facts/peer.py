@@ -120,15 +120,15 @@ PEER_OPTIONS_SQUID2_ONLY: Final[dict[str, MatchKind]] = {
 }
 
 #: Which 2.x releases accepted each of the options above.
-PEER_OPTIONS_SQUID2_VERSIONS: Final[dict[str, str]] = {
-    "carp-load-factor=": "2.5 (with --enable-carp); replaced by carp + weight= in 2.6",
-    "monitorurl=": "2.6-2.7",
-    "monitorsize=": "2.6-2.7",
-    "monitorinterval=": "2.6-2.7",
-    "monitortimeout=": "2.6-2.7",
-    "idle=": "2.7",
-    "http11": "2.7",
-    "front-end-https=off": "2.6-2.7",
+PEER_OPTIONS_SQUID2_VERSIONS: Final[dict[str, tuple[str, ...]]] = {
+    "carp-load-factor=": ("2.5",),  # with --enable-carp; replaced by carp + weight= in 2.6
+    "monitorurl=": ("2.6", "2.7"),
+    "monitorsize=": ("2.6", "2.7"),
+    "monitorinterval=": ("2.6", "2.7"),
+    "monitortimeout=": ("2.6", "2.7"),
+    "idle=": ("2.7",),
+    "http11": ("2.7",),
+    "front-end-https=off": ("2.6", "2.7"),
 }
 
 # In 2.x most option tests used strcasecmp/strncasecmp (so "CARP" or "Proxy-Only" worked); only the

@@ -28,6 +28,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC007"
 NAME = "long-line"
 SEVERITY = Severity.WARNING
+KINDS = (Kind.LONG_LINE,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:

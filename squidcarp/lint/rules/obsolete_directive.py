@@ -38,11 +38,12 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC002"
 NAME = "obsolete-directive"
 SEVERITY = Severity.WARNING
+KINDS = (Kind.UNSUPPORTED_DIRECTIVE, Kind.OBSOLETE_DIRECTIVE)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # cf_gen's parse_line: "#if IFDEF ... #else ERROR: 'X' requires ... #endif", then return 1
-    yield from ctx.event_findings(Kind.UNSUPPORTED_DIRECTIVE)
+    yield from ctx.relay(Kind.UNSUPPORTED_DIRECTIVE)
     events = ctx.events(Kind.OBSOLETE_DIRECTIVE)
     by_pos = {d.pos: d for d in ctx.config.directives} if events else {}
     for e in events:

@@ -28,8 +28,9 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC010"
 NAME = "parameters-literal"
 SEVERITY = Severity.WARNING
+KINDS = (Kind.PARAMETERS_LITERAL,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/ConfigParser.cc NextToken: functions are recognised only in quoted-values mode
-    yield from ctx.event_findings(Kind.PARAMETERS_LITERAL)
+    yield from ctx.relay(*KINDS)

@@ -28,6 +28,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC001"
 NAME = "unknown-directive"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.UNKNOWN_DIRECTIVE,)
 
 EXIT_STATUS_WRAP = 256  # the count is returned as a process exit status (8 bits)
 

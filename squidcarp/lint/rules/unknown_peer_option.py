@@ -5,8 +5,10 @@ cache_peer option 'X'`` and exit status 0, so ``squid -k parse`` in CI passes. O
 case-sensitively, so ``CARP``, ``No-Query`` or ``Weight=2`` do nothing at all — the peer silently
 leaves the CARP array or keeps receiving ICP queries; and without
 ``configuration_includes_quoted_values on`` quotes are part of the word, so ``"name=a"`` is not
-``name=a``. Such tokens, which *would* be options if spelled right, are errors; other unknown
-tokens are warnings. Options of Squid 2.x are reported by SC107 and ``carp-load-factor=`` by
+``name=a``. Such tokens, which *would* be options if spelled right, are errors, and so is a near
+miss of an option that decides where requests go or how many (``wieght=5``, ``crap``,
+``no-qeury``: the peer silently keeps weight 1, leaves CARP, or keeps getting queries); other
+unknown tokens are warnings. Options of Squid 2.x are reported by SC107 and ``carp-load-factor=`` by
 SC108. Fix the spelling.
 
 Bad::
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from squidcarp.conf.events import Kind
 from squidcarp.conf.facts.peer import (
     PEER_OPTION_ORDER,
     PEER_TLS_PREFIXES,
@@ -36,20 +39,29 @@ from squidcarp.lint.rules.legacy_peer_option import handled_by_carp_load_factor,
 CODE = "SC106"
 NAME = "unknown-peer-option"
 SEVERITY = Severity.WARNING
+KINDS = (Kind.PEER_UNKNOWN_OPTION,)
 
 QUOTES = "\"'"
 BACKSLASH = "\\"  # what '\' + trailing blank leaves behind (src/cache_cf.cc parseOneConfigFile)
 # Every option word parse_peer() tests (src/cache_cf.cc @ SQUID_5_7), for suggestions.
 OPTION_WORDS = tuple(key.rstrip("=") for key, _ in PEER_OPTION_ORDER)
+# Options whose loss changes which peer gets a request, or how many (selection methods, the
+# CARP hash's inputs, queries and connection limits): a near miss of one is not harmless.
+ROUTING = frozenset({"weight", "carp", "carp-key", "name", "userhash", "sourcehash",
+                     "round-robin", "weighted-round-robin", "default", "closest-only",
+                     "no-query", "originserver", "max-conn", "standby", "no-digest",
+                     "htcp", "multicast-responder"})
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for peer in ctx.config.peers:
-        for opt in peer.unknown_options:
-            text = opt.token.text
-            if legacy_key(text) is not None or handled_by_carp_load_factor(text):
-                continue  # SC107 / SC108
-            yield _finding(peer, opt)
+    # The reader reports each option parse_peer does not match; the peer gives the context.
+    unknown = {o.token.pos: (p, o) for p in ctx.config.peers for o in p.unknown_options}
+    for e in ctx.events(*KINDS):
+        peer, opt = unknown[e.pos]
+        text = opt.token.text
+        if legacy_key(text) is not None or handled_by_carp_load_factor(text):
+            continue  # SC107 / SC108 say what the 2.x option was
+        yield _finding(peer, opt)
 
 
 def _finding(peer: CachePeer, opt: PeerOption) -> Finding:
@@ -79,6 +91,9 @@ def _finding(peer: CachePeer, opt: PeerOption) -> Finding:
 
     close = difflib.get_close_matches(text.split("=", 1)[0], OPTION_WORDS, n=1, cutoff=0.75)
     hint = f"; did you mean '{close[0]}'?" if close else ""
+    if close and close[0] in ROUTING:
+        return Finding(tok.pos, f"{base}{hint} Without it, the peer silently routes as if "
+                                f"'{close[0]}' were not there", Severity.ERROR, end)
     return Finding(tok.pos, f"{base}{hint}", end_column=end)
 
 
