@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from squidcarp.lint.diagnostic import SEVERITY_RULE
 from squidcarp.lint.rule import Rule
 from squidcarp.lint.rules import RULES
 
@@ -21,9 +22,12 @@ CI fails when this file is out of date. Silence a rule on one line with
 `# squidcarp: disable=CODE`, on the next line with `# squidcarp: disable-next-line=CODE`, or
 everywhere with `--ignore CODE` / `ignore = ["CODE"]` in `[tool.squidcarp]`.
 
+Every rule follows one severity rule:
+
+{severity}
 | code | name | severity | summary |
 |---|---|---|---|
-"""
+""".format(severity=SEVERITY_RULE)
 
 
 def _section(rule: Rule) -> str:

@@ -88,10 +88,10 @@ def test_clean_file_exits_zero_and_prints_nothing(cli: Runner, tmp_path: Path) -
 
 def test_strict_turns_warnings_into_exit_2(cli: Runner, tmp_path: Path) -> None:
     path = tmp_path / "w.conf"
-    path.write_text("cache_peer 127.0.0.1 parent 3901 0 name=a weight=0 carp no-query "
-                    "no-digest\n")
-    assert cli(["lint", "--select", "SC120", str(path)]).code == 0
-    assert cli(["lint", "--select", "SC120", "--strict", str(path)]).code == 2
+    path.write_text("cache_peer 127.0.0.1 parent 3901 0 name=a carp no-query no-query "
+                    "no-digest\n")  # a repeated flag: SC125, a warning
+    assert cli(["lint", "--select", "SC125", str(path)]).code == 0
+    assert cli(["lint", "--select", "SC125", "--strict", str(path)]).code == 2
 
 
 def test_stdin(cli: Runner) -> None:

@@ -440,22 +440,23 @@ CASES: tuple[Case, ...] = (
     # The backslash is the 8191st byte: the record ends with it, so the tail continues the line.
     case("long-line-backslash-at-the-cut",
          "acl a dstdomain " + "a" * (8190 - 16) + "\\" + "bogus_a x\n", 0,
-         events=[("long-line", "squid.conf:1:8192")]),
+         events=[("long-line", "squid.conf:1:8192")], errors=[("SC007", "squid.conf:1:8192")]),
     # The cut falls inside a two-byte UTF-8 character: its second byte starts the tail.
     case("long-line-cut-inside-utf8",
          "acl a dstdomain " + "a" * (8191 - 17) + "\u00e9" + "bogus_a x\n", 1,
          ["squid.conf(2): unrecognized: '"],
          [("long-line", "squid.conf:1:8192"), ("unknown-directive", "squid.conf:1:8192")],
-         [("SC001", "squid.conf:1:8192")]),
+         [("SC001", "squid.conf:1:8192"), ("SC007", "squid.conf:1:8192")]),
     case("long-line-tail-is-a-statement",
          "if true\nacl a dstdomain " + "a" * (8191 - 16) + "endif\n", 0,
-         events=[("long-line", "squid.conf:2:8192")]),
+         events=[("long-line", "squid.conf:2:8192")], errors=[("SC007", "squid.conf:2:8192")]),
     case("long-line-cut-twice", "acl a dstdomain " + "a" * (2 * 8191 - 16) + "bogus_a x\n", 2,
          ["squid.conf(3): unrecognized: 'bogus_a'"],
          [("long-line", "squid.conf:1:8192"), ("long-line", "squid.conf:1:16383"),
           ("unknown-directive", "squid.conf:1:8192"),
           ("unknown-directive", "squid.conf:1:16383")],
-         [("SC001", "squid.conf:1:8192"), ("SC001", "squid.conf:1:16383")]),
+         [("SC001", "squid.conf:1:8192"), ("SC001", "squid.conf:1:16383"),
+          ("SC007", "squid.conf:1:8192"), ("SC007", "squid.conf:1:16383")]),
     case("neighbor-type-domain-type-word",
          "cache_peer a parent 80 0\nneighbor_type_domain a Parent .a.example .b.example\n"
          "neighbor_type_domain a foo\n", 0,
@@ -470,7 +471,9 @@ CASES: tuple[Case, ...] = (
           "ERROR: Can not open file nosuch2.txt for reading",
           "aclParseAccessLine: Access line contains no ACL's, skipping"],
          [("acl-file-missing", "squid.conf:1:17"), ("acl-file-missing", "squid.conf:2:19"),
-          ("access-dropped", "squid.conf:2:13")], [("SC014", "squid.conf:2:13")]),
+          ("access-dropped", "squid.conf:2:13")],
+         [("SC014", "squid.conf:2:13"), ("SC011", "squid.conf:1:17"),
+          ("SC011", "squid.conf:2:19")]),
     # Tokens are checked only when a directive parser asks for them (ConfigParser::NextToken).
     case("quoted-values-unread-tokens",
          "configuration_includes_quoted_values on\nprefer_direct on a*b\n"
@@ -519,7 +522,8 @@ CASES: tuple[Case, ...] = (
          [("unknown-function", "squid.conf:1:48")], [("SC003", "squid.conf:1:48")]),
     # -- continuation and blank edge cases (all agreed already; kept as regression guards) ------
     case("continuation-at-eof", "http_port 3128\nbogus_a x \\", 0,
-         events=[("continuation-at-eof", "squid.conf:2:1")]),
+         events=[("continuation-at-eof", "squid.conf:2:1")],
+         errors=[("SC009", "squid.conf:2:1")]),
     case("continuation-over-comment-and-cr", "cache_peer a parent \\\r\n# note\n  3128 0\n", 0),
     case("vertical-tab-is-no-separator", "http_port\v3128\nhttp_port\f3129\n\vhttp_port 3130\n", 2,
          ["squid.conf(1): unrecognized: 'http_port\v3128'"],
@@ -528,14 +532,14 @@ CASES: tuple[Case, ...] = (
     case("backslash-blank-is-a-token", "http_port 3128 \\ \n", 1,
          ["FATAL: Unknown http_port option '\\'."],
          [("backslash-blank", "squid.conf:1:16"), ("port-line", "squid.conf:1:16")],
-         [("SC003", "squid.conf:1:16")]),
+         [("SC003", "squid.conf:1:16"), ("SC008", "squid.conf:1:16")]),
     case("statement-words-need-a-blank", "ifdef x\nif  true\nelse foo\nendif  x\n", 1,
          ["squid.conf(1): unrecognized: 'ifdef'"],
          [("unknown-directive", "squid.conf:1:1")], [("SC001", "squid.conf:1:1")]),
     # -- cache_peer option spellings (src/cache_cf.cc parse_peer) -----------------------------
     case("peer-weight-forms", "cache_peer a parent 80 0 carp weight=+3\n"
          "cache_peer b parent 80 0 carp weight=-2 name=x name=y\n", 0,
-         errors=[]),
+         errors=[("SC120", "squid.conf:2:31")]),  # weight=-2 silently becomes 1
     case("peer-weight-blank-value", "cache_peer a parent 80 0 weight= 3\n", 1,
          ["ERROR: No digits were found in the input value ''."],
          [("peer-bungled", "squid.conf:1:26"), ("peer-unknown-option", "squid.conf:1:34")],

@@ -16,6 +16,7 @@ import pytest
 from squidcarp.conf import ReadOptions, read_bytes, read_config
 from squidcarp.conf.events import Kind
 from squidcarp.lint.context import LintContext
+from squidcarp.lint.diagnostic import SEVERITY_RULE
 from squidcarp.lint.engine import LintOptions, lint
 from squidcarp.lint.rules import RULES
 
@@ -86,3 +87,10 @@ def test_a_rule_cannot_read_events_it_does_not_own() -> None:
     with pytest.raises(ValueError, match="does not own: unknown-directive"):
         ctx.events(Kind.UNKNOWN_DIRECTIVE)
     assert ctx.events(Kind.LONG_LINE) == ()
+
+
+def test_readme_and_rules_md_state_the_one_severity_rule() -> None:
+    root = Path(__file__).resolve().parents[2]
+    for doc in ("README.md", "docs/rules.md"):
+        text = (root / doc).read_text(encoding="utf-8")
+        assert SEVERITY_RULE in text, f"{doc} must state the severity rule as written"

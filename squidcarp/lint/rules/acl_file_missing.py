@@ -25,7 +25,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC011"
 NAME = "acl-file-missing"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
 KINDS = (Kind.ACL_FILE_MISSING,)
 
 

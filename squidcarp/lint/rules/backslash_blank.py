@@ -27,7 +27,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC008"
 NAME = "backslash-blank"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
 KINDS = (Kind.BACKSLASH_BLANK,)
 
 

@@ -25,7 +25,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC009"
 NAME = "continuation-at-eof"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
 KINDS = (Kind.CONTINUATION_AT_EOF,)
 
 

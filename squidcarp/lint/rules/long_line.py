@@ -27,7 +27,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC007"
 NAME = "long-line"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
 KINDS = (Kind.LONG_LINE,)
 
 

@@ -27,7 +27,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC010"
 NAME = "parameters-literal"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
 KINDS = (Kind.PARAMETERS_LITERAL,)
 
 
