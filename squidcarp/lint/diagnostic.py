@@ -7,7 +7,6 @@ from typing import NamedTuple
 
 from squidcarp.conf.model import Position
 
-
 # The one severity rule every lint rule follows (docs/rules.md and README.md say the same).
 SEVERITY_RULE = """\
 - **error**: Squid stops (`squid -k parse` fails, or Squid crashes), or it starts with a line that

@@ -14,7 +14,7 @@ from squidcarp.lint.diagnostic import SEVERITY_RULE
 from squidcarp.lint.rule import Rule
 from squidcarp.lint.rules import RULES
 
-HEADER = """\
+HEADER = f"""\
 # squidcarp lint rules
 
 Generated from the rule docstrings by `python -m squidcarp.lint.docs --write docs/rules.md`;
@@ -24,10 +24,10 @@ everywhere with `--ignore CODE` / `ignore = ["CODE"]` in `[tool.squidcarp]`.
 
 Every rule follows one severity rule:
 
-{severity}
+{SEVERITY_RULE}
 | code | name | severity | summary |
 |---|---|---|---|
-""".format(severity=SEVERITY_RULE)
+"""
 
 
 def _section(rule: Rule) -> str:
