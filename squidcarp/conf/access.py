@@ -28,7 +28,7 @@ from squidcarp.conf.facts.acl import (
     AclListSyntax,
 )
 from squidcarp.conf.lexer import CONFIG_LINE_LIMIT, W_SPACE
-from squidcarp.conf.model import AccessLine, AclDefinition, AclRef, Directive, Position, Token
+from squidcarp.conf.model import AccessRecord, AclRecord, Directive, Position, Token
 from squidcarp.conf.source import decode, read_file
 
 ACTIONS = ("allow", "deny")
@@ -170,9 +170,9 @@ def leading_words(d: Directive, syntax: AclListSyntax) -> int:
     return scalar_reads(d, "b_int64_t")
 
 
-def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclDefinition | None:
+def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclRecord | None:
     """``ACL::ParseAclLine``: the name and type are required; the name then exists. Returns the
-    definition when Squid keeps the line."""
+    definition (as :class:`AclDefinition.make` takes it) when Squid keeps the line."""
     words = d.words
     if len(words) < 2:
         what = "name" if not words else "type"
@@ -209,47 +209,48 @@ def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclDefini
             acls.names[key] = kind
         else:
             acl_names(d, first, acls, events)
-    args = d.args
-    values = tuple(file_words(d, first, acls)) if d.text.find('"') >= 0 or (
-        d.text.find("'") >= 0) else args[first:]
-    return AclDefinition(d, args[0], kind, args[1], args[2:first], values)
+    listed = tuple(file_words(d, first, acls)) if _quoted(d) and not acls.quoted_values else None
+    return d, kind, first, listed
+
+
+def _quoted(d: Directive) -> bool:
+    """Whether a word of the line may name a file (a quote anywhere in it)."""
+    return '"' in d.text or "'" in d.text
 
 
 def acl_names(d: Directive, first: int, acls: AclNames,
-              events: list[ReadEvent]) -> tuple[AclRef, ...] | None:
+              events: list[ReadEvent]) -> tuple[bool, tuple[Token, ...] | None]:
     """``Acl::InnerNode::lineParse``: each [!]NAME (the words from ``first`` on, files read)
-    must name an ACL defined above the line (fatal). Returns the references, or None when one
-    is not defined."""
+    must name an ACL defined above the line (fatal). Returns whether they all do, and the name
+    tokens when some came from a file (None: they are the line's own words)."""
     names = acls.names
-    if '"' in d.text or "'" in d.text:
-        tokens = file_words(d, first, acls)
-    else:
-        tokens = list(d.args[first:]) if first < len(d.words) else []
-    refs: list[AclRef] = []
+    listed = (tuple(file_words(d, first, acls)) if _quoted(d) and not acls.quoted_values
+              else None)
+    # the common case reads the words alone: tokens are made only to report one
+    words = [t.text for t in listed] if listed is not None else d.words[first:]
     ok = True
-    for tok in tokens:
-        word = tok.text
-        negated = word.startswith("!")
-        name = word[1:] if negated else word
-        if name.lower() not in names:
-            what = (f"ACL '{name}' is not defined above this line (ACL names are looked up "
-                    "while the line is read)" if name else "a lone '!' names no ACL (write !NAME)")
-            events.append(ReadEvent(
-                Kind.ACL_NOT_FOUND, tok.pos, f"{what}: Squid stops ('ACL not found')", Squid.FATAL,
-                tok.pos.column + len(tok.raw_or_text), name))
-            ok = False
-        refs.append(AclRef(negated, name, tok))
-    return tuple(refs) if ok else None
+    for index, word in enumerate(words):
+        name = word[1:] if word.startswith("!") else word
+        if name.lower() in names:
+            continue
+        tok = listed[index] if listed is not None else d.args[first + index]
+        what = (f"ACL '{name}' is not defined above this line (ACL names are looked up "
+                "while the line is read)" if name else "a lone '!' names no ACL (write !NAME)")
+        events.append(ReadEvent(
+            Kind.ACL_NOT_FOUND, tok.pos, f"{what}: Squid stops ('ACL not found')", Squid.FATAL,
+            tok.pos.column + len(tok.raw_or_text), name))
+        ok = False
+    return ok, listed
 
 
 def access_line(d: Directive, first: int, acls: AclNames, events: list[ReadEvent],
-                peer: str | None = None) -> AccessLine | None:
+                peer: str | None = None) -> AccessRecord | None:
     """``aclParseAccessLine`` on the words from ``first``: allow|deny, then ACL names that must
     exist already.
 
     A missing or other action word, or no ACL name, is printed and the line dropped (exit 0);
-    an ACL name not defined above stops Squid (``ACL not found``). Returns the line when Squid
-    keeps it.
+    an ACL name not defined above stops Squid (``ACL not found``). Returns the line (as
+    :class:`AccessLine.make` takes it) when Squid keeps it.
     """
     words = d.words
     if len(words) <= first or words[first] not in ACTIONS:
@@ -260,8 +261,8 @@ def access_line(d: Directive, first: int, acls: AclNames, events: list[ReadEvent
             f"{d.keyword} needs 'allow' or 'deny'{got}: Squid prints this and drops the line",
             Squid.ERROR, where.pos.column + len(where.raw_or_text), where.text))
         return None
-    refs = acl_names(d, first + 1, acls, events)
-    if len(words) == first + 1 or refs == ():
+    ok, listed = acl_names(d, first + 1, acls, events)
+    if len(words) == first + 1 or listed == ():
         action = d.args[first]
         events.append(ReadEvent(
             Kind.ACCESS_DROPPED, action.pos,
@@ -269,6 +270,6 @@ def access_line(d: Directive, first: int, acls: AclNames, events: list[ReadEvent
             "contains no ACL's, skipping')", Squid.ERROR,
             action.pos.column + len(action.raw_or_text), action.text))
         return None
-    if refs is None:
+    if not ok:
         return None
-    return AccessLine(d, words[first], refs, peer)
+    return d, words[first], first + 1, peer, listed

@@ -32,9 +32,9 @@ from squidcarp.conf.facts.directives import (
 from squidcarp.conf.facts.scalars import ONOFF_WORDS, SCALAR_TYPES
 from squidcarp.conf.model import (
     PEER_TYPE_SPELLINGS,
-    AccessLine,
+    AccessRecord,
     AccessRule,
-    AclDefinition,
+    AclRecord,
     CachePeer,
     Directive,
     ExternalAclType,
@@ -82,8 +82,8 @@ class _Build:
         """Lower-cased name -> the first peer so named (``peerFindByName``)."""
         self.all_peer_names = _peer_names(directives)
         self.peer_access: list[AccessRule] = []
-        self.access: list[AccessLine] = []
-        self.acl_definitions: list[AclDefinition] = []
+        self.access: list[AccessRecord] = []
+        self.acl_definitions: list[AclRecord] = []
         self.ntd: list[NeighborTypeDomain] = []
         self.ports: list[HttpPort] = []
         self.groups: list[Token] = []
@@ -144,7 +144,7 @@ def _cache_peer_access(b: _Build, d: Directive) -> None:
     line = access_line(d, 1, b.acls, b.events, peer.name)
     if line is not None:
         b.access.append(line)
-        b.peer_access.append(AccessRule(d, line.action))
+        b.peer_access.append(AccessRule(d, line[1]))
 
 
 def _access_list(b: _Build, d: Directive) -> None:
@@ -259,8 +259,8 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
         neighbor_type_domains=tuple(b.ntd), http_ports=tuple(b.ports),
         mcast_groups=tuple(b.groups), settings=tuple(b.settings), access_lists=tuple(b.lists),
         helpers=tuple(b.helpers), helper_children=tuple(b.children),
-        external_acl_types=tuple(b.eacl), acls=tuple(b.acl_definitions),
-        access=tuple(b.access))
+        external_acl_types=tuple(b.eacl), acl_records=tuple(b.acl_definitions),
+        access_records=tuple(b.access))
 
 
 def _unrecognised(b: _Build, d: Directive) -> None:

@@ -333,21 +333,41 @@ class AccessLine(FrozenModel):
     """One line of an access list Squid keeps (``aclParseAccessLine``): ``http_access``,
     ``icp_access``, ``cache_peer_access``, ``always_direct``... with its action and ACLs.
 
-    Lines Squid drops (no ``allow``/``deny``, no ACL, an unknown peer) are not made; ACL names
-    read from a ``"file"`` are in ``acls`` with their file positions.
+    Lines Squid drops (no ``allow``/``deny``, no ACL, an unknown peer) are not made. Like
+    :class:`Directive`, a line keeps indices into its words and makes tokens only when asked.
     """
 
     directive: Directive
     action: str
     """``allow`` or ``deny``."""
-    acls: tuple[AclRef, ...]
+    first: int
+    """Index in ``directive.words`` of the first ACL name (after the action)."""
     peer: str | None = None
     """``cache_peer_access``: the effective name of the peer it names (``peerFindByName``)."""
+    listed: tuple[Token, ...] | None = field(default=None, repr=False)
+    """The ACL name tokens when some were read from a ``"file"`` (with their file positions)."""
+
+    @classmethod
+    def make(cls, directive: Directive, action: str, first: int, peer: str | None,
+             listed: tuple[Token, ...] | None) -> AccessLine:
+        """The reader's fast path (one per access line): the object ``__init__`` would make,
+        filled in one step (as :meth:`Directive.lazy`)."""
+        line = object.__new__(cls)
+        line.__dict__.update(directive=directive, action=action, first=first, peer=peer,
+                             listed=listed)
+        return line
 
     @property
     def name(self) -> str:
         """The directive name as written (an alias stays an alias: ``http_access2``)."""
         return self.directive.keyword
+
+    @cached_property
+    def acls(self) -> tuple[AclRef, ...]:
+        """The ``[!]NAME`` references in order."""
+        tokens = self.listed if self.listed is not None else self.directive.args[self.first:]
+        return tuple(AclRef(t.text.startswith("!"), t.text[1:] if t.text.startswith("!")
+                            else t.text, t) for t in tokens)
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
@@ -357,14 +377,56 @@ class AclDefinition(FrozenModel):
     ``type`` is the type after Squid's renames (``myip`` is ``localip``); ``options`` are the
     option and flag tokens (``-i``, ``-n``, ``-m=...``) in order; ``values`` the value tokens in
     order, the lines of a ``"file"`` the line names included (each with its file position).
+    Tokens are made only when asked (the reader makes one definition per acl line).
     """
 
     directive: Directive
-    name: Token
     type: str
-    type_token: Token
-    options: tuple[Token, ...] = ()
-    values: tuple[Token, ...] = ()
+    first: int
+    """Index in ``directive.words`` of the first value (after the options)."""
+    listed: tuple[Token, ...] | None = field(default=None, repr=False)
+    """The value tokens when some were read from a ``"file"``."""
+
+    @classmethod
+    def make(cls, directive: Directive, type: str, first: int,
+             listed: tuple[Token, ...] | None) -> AclDefinition:
+        """The reader's fast path (one per acl line), as :meth:`AccessLine.make`."""
+        definition = object.__new__(cls)
+        definition.__dict__.update(directive=directive, type=type, first=first, listed=listed)
+        return definition
+
+    @property
+    def name(self) -> Token:
+        return self.directive.args[0]
+
+    @property
+    def type_token(self) -> Token:
+        return self.directive.args[1]
+
+    @property
+    def options(self) -> tuple[Token, ...]:
+        return self.directive.args[2:self.first]
+
+    @property
+    def values(self) -> tuple[Token, ...]:
+        return self.listed if self.listed is not None else self.directive.args[self.first:]
+
+
+AclRecord = tuple[Directive, str, int, "tuple[Token, ...] | None"]
+"""The arguments of :meth:`AclDefinition.make`."""
+AccessRecord = tuple[Directive, str, int, "str | None", "tuple[Token, ...] | None"]
+"""The arguments of :meth:`AccessLine.make`."""
+
+
+class MergedAcl(NamedTuple):
+    """Every line of one ACL together (what ``ACL::FindByName`` finds)."""
+
+    name: Token
+    """The name as the first line spells it."""
+    type: str
+    options: tuple[Token, ...]
+    values: tuple[Token, ...]
+    lines: tuple[AclDefinition, ...]
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
@@ -453,10 +515,22 @@ class SquidConfig(FrozenModel):
     helpers: tuple[HelperProgram, ...] = ()
     helper_children: tuple[HelperChildren, ...] = ()
     external_acl_types: tuple[ExternalAclType, ...] = ()
-    acls: tuple[AclDefinition, ...] = ()
-    """Every ``acl`` line Squid reads, in config order."""
-    access: tuple[AccessLine, ...] = ()
-    """Every access-list line Squid keeps, in config order (all lists together)."""
+    acl_records: tuple[AclRecord, ...] = field(default=(), compare=False, repr=False)
+    """:attr:`acls` as the reader leaves them (a plain tuple per line: cheap to make)."""
+    access_records: tuple[AccessRecord, ...] = field(default=(), compare=False, repr=False)
+    """:attr:`access` likewise."""
+
+    @cached_property
+    def acls(self) -> tuple[AclDefinition, ...]:
+        """Every ``acl`` line Squid reads, in config order."""
+        make = AclDefinition.make
+        return tuple(make(*record) for record in self.acl_records)
+
+    @cached_property
+    def access(self) -> tuple[AccessLine, ...]:
+        """Every access-list line Squid keeps, in config order (all lists together)."""
+        make = AccessLine.make
+        return tuple(make(*record) for record in self.access_records)
 
     def setting(self, name: str) -> Setting | None:
         found: Setting | None = None
@@ -478,20 +552,20 @@ class SquidConfig(FrozenModel):
         """The lines of one access list in order (``http_access``, ``never_direct``...)."""
         return tuple(line for line in self.access if line.name == name)
 
-    def acl(self, name: str) -> AclDefinition | None:
+    def acl(self, name: str) -> MergedAcl | None:
         """Every line of ACL ``name`` merged (``ACL::FindByName`` compares case-insensitively;
         Squid's predefined ACLs first): the first line's name and type, all options and values
         in order. None when no such ACL exists."""
         low = name.lower()
         from squidcarp.conf.acl.predefined import predefined  # only when asked
 
-        lines = [a for a in (*predefined(), *self.acls) if a.name.text.lower() == low]
+        lines = tuple(a for a in (*predefined(), *self.acls)
+                      if a.directive.words[0].lower() == low)
         if not lines:
             return None
-        first = lines[0]
-        return AclDefinition(first.directive, first.name, first.type, first.type_token,
-                             tuple(t for a in lines for t in a.options),
-                             tuple(t for a in lines for t in a.values))
+        return MergedAcl(lines[0].name, lines[0].type,
+                         tuple(t for a in lines for t in a.options),
+                         tuple(t for a in lines for t in a.values), lines)
 
     def peer_named(self, name: str) -> CachePeer | None:
         """Find a peer the way Squid's ``peerFindByName`` does (case-insensitive)."""

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any
 
 from squidcarp.conf.events import ReadEvent
-from squidcarp.conf.model import AccessRule, Directive, Position, Token
+from squidcarp.conf.model import AccessLine, AccessRule, AclDefinition, Directive, Position, Token
 from squidcarp.conf.reader import ReadResult
 
 JSON = Any
@@ -65,6 +65,17 @@ def value(obj: object) -> JSON:
     return str(obj)
 
 
+def acl(a: AclDefinition) -> dict[str, JSON]:
+    return {"at": position(a.directive.pos), "name": token(a.name), "type": a.type,
+            "options": [token(t) for t in a.options], "values": [token(t) for t in a.values]}
+
+
+def access(line: AccessLine) -> dict[str, JSON]:
+    return {"at": position(line.directive.pos), "directive": line.name, "action": line.action,
+            "acls": [{"negated": r.negated, "name": r.name, "token": token(r.token)}
+                     for r in line.acls], "peer": line.peer}
+
+
 def event(e: ReadEvent) -> dict[str, JSON]:
     return {"kind": e.kind.value, "squid": e.squid.value, "message": e.message,
             **position(e.pos)}
@@ -74,6 +85,10 @@ def read_result(result: ReadResult) -> dict[str, JSON]:
     config = result.config
     body = value(config)
     body.pop("directives", None)
+    body.pop("acl_records", None)
+    body.pop("access_records", None)
+    body["acls"] = [acl(a) for a in config.acls]
+    body["access"] = [access(line) for line in config.access]
     body["settings"] = {k: value(s.value) for k, s in config.settings}
     body["access_lists"] = [{"list": k, **directive(d)} for k, d in config.access_lists]
     return {

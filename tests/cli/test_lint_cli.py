@@ -268,3 +268,21 @@ def test_console_script_reader_going_away_is_not_an_error(conf: Path) -> None:
     assert proc.wait(timeout=60) == 1
     assert first.startswith(b"squid.conf:2:43: error SC108 carp-load-factor: legacy")
     assert "Traceback" not in err
+
+
+def test_parse_json_has_acl_lines_and_access_lines(cli: Runner, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("squid.conf").write_text("acl a dst -n 10.0.0.0/8\nhttp_access allow !a\n")
+    config = json.loads(cli(["parse", "--json", "squid.conf"]).out)["config"]
+    assert config["acls"] == [{
+        "at": {"file": "squid.conf", "line": 1, "column": 1},
+        "name": {"text": "a", "file": "squid.conf", "line": 1, "column": 5}, "type": "dst",
+        "options": [{"text": "-n", "file": "squid.conf", "line": 1, "column": 11}],
+        "values": [{"text": "10.0.0.0/8", "file": "squid.conf", "line": 1, "column": 14}]}]
+    assert config["access"] == [{
+        "at": {"file": "squid.conf", "line": 2, "column": 1}, "directive": "http_access",
+        "action": "allow", "peer": None,
+        "acls": [{"negated": True, "name": "a",
+                  "token": {"text": "!a", "file": "squid.conf", "line": 2, "column": 19}}]}]
+    assert "acl_records" not in config and "access_records" not in config

@@ -24,6 +24,5 @@ def predefined() -> tuple[AclDefinition, ...]:
         first = 2  # the options: the leading words that start with '-' or '+'
         while first < len(words) and words[first].text[:1] in "-+":
             first += 1
-        out.append(AclDefinition(directive, words[0], words[1].text, words[1],
-                                 tuple(words[2:first]), tuple(words[first:])))
+        out.append(AclDefinition(directive, words[1].text, first))
     return tuple(out)
