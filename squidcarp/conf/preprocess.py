@@ -133,6 +133,7 @@ def _glob(pattern: str, base: str) -> list[str]:
     """
     import glob  # (here: only configs with include lines need it)
 
+    pattern = pattern.split("\0", 1)[0]  # a C string: glob(3) sees the text up to a NUL byte
     out: list[str] = []
     i, n = 0, len(pattern)
     while i < n:

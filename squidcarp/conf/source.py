@@ -33,8 +33,10 @@ def read_file(path: str) -> bytes:
     Regular files are read up to :data:`MAX_FILE_BYTES`, devices up to
     :data:`MAX_DEVICE_BYTES` (``/dev/null`` is an empty file to Squid too, but ``fgets`` on
     ``/dev/zero`` never ends); a FIFO is refused, since Squid's ``fopen`` would wait for a
-    writer. Nothing here blocks or fills memory.
+    writer. Nothing here blocks or fills memory. A name holding a NUL byte ends there, as the C
+    string Squid passes to ``fopen`` does.
     """
+    path = path.split("\0", 1)[0]
     info = os.stat(path)
     mode = info.st_mode
     if stat.S_ISDIR(mode):

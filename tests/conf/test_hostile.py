@@ -124,3 +124,14 @@ def test_glob_self_includes_are_cycles_and_fan_out_is_bounded(tmp_path: Path,
                              "on")
     # each event once, however often its file was included
     assert len(read.events) == len({(e.kind, e.pos, e.message) for e in read.events})
+
+
+def test_a_nul_byte_ends_a_file_name_as_in_c(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("inc.conf").write_text("http_port 1\n")
+    read = read_bytes(b"include inc.conf\x00junk\nhttp_access allow \"names\x00x\"\n", "s.conf")
+    assert [d.keyword for d in read.config.directives] == ["http_port", "http_access"]
+    assert [(e.kind.value, str(e.pos)) for e in read.events] == [
+        ("include-relative", "s.conf:1:9"), ("access-dropped", "s.conf:2:13"),
+        ("acl-file-missing", "s.conf:2:19")]
