@@ -57,9 +57,10 @@ class LogicalLine(NamedTuple):
     def pos(self) -> Position:
         return self.position(0)
 
-    def plain_tokens(self, start: int) -> list[Token]:
+    def plain_tokens(self, start: int, words: tuple[str, ...] | None = None) -> list[Token]:
         """Tokens from ``start`` read the plain way (quoted values off): blank-separated words
-        until one starts with '#'."""
+        until one starts with '#'. ``words`` are their texts when already split
+        (:func:`plain_words`): the tokens then share those strings instead of copying them."""
         out: list[Token] = []
         if len(self.anchors) == 1:
             _, number, column = self.anchors[0]
@@ -67,8 +68,8 @@ class LogicalLine(NamedTuple):
             # The hottest loop of the reader: build the named tuples with tuple.__new__ directly,
             # skipping their generated __new__ (same objects, half the cost).
             new = tuple.__new__
-            for m in _PLAIN_WORD.finditer(self.text, start):
-                word = m.group()
+            for index, m in enumerate(_PLAIN_WORD.finditer(self.text, start)):
+                word = m.group() if words is None or index >= len(words) else words[index]
                 if word[0] == "#":
                     break
                 pos = new(Position, (file, number, column + m.start()))
