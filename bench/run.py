@@ -2,7 +2,9 @@
 
 - ``lint_bench``: squidcarp lint vs ``squid -k parse`` on a 6,000-line config (target <= 2x);
 - ``carp_bench``: simulate over 1M URLs for 3 and 10 members: the numpy batch engine vs the scalar
-  Python path vs a C reference of the same algorithm (target >= 25% of C).
+  Python path vs a C reference of the same algorithm (target >= 25% of C);
+- ``scale_bench``: lint and parse --json of 10k, 100k and 1M cache_peer and acl lines, time and
+  peak memory beside ``squid -k parse`` (targets: linear, <= 2x Squid, < 1 KB per line).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import carp_bench
 import lint_bench
+import scale_bench
 
 
 def main() -> int:
     status = 0
-    for bench in (lint_bench, carp_bench):
+    for bench in (lint_bench, carp_bench, scale_bench):
         print(f"== {bench.__name__} ==", flush=True)
         status |= bench.main([])
         print(flush=True)

@@ -286,3 +286,27 @@ def test_parse_json_has_acl_lines_and_access_lines(cli: Runner, tmp_path: Path,
         "acls": [{"negated": True, "name": "a",
                   "token": {"text": "!a", "file": "squid.conf", "line": 2, "column": 19}}]}]
     assert "acl_records" not in config and "access_records" not in config
+
+
+def test_parse_json_is_streamed_one_record_a_line(tmp_path: Path) -> None:
+    from squidcarp.conf import read_bytes
+    from squidcarp.conf.source import inert_json, printable_json
+    from squidcarp.conf.tojson import read_result, write_json
+
+    read = read_bytes(CONF.encode() + b"acl a src 10.0.0.0/8\nhttp_access allow a\n"
+                      b"never_direct allow all\nprefer_direct on\nmcast_groups 239.1.1.1\n"
+                      b"cache_peer x parent 1 0 name=\xe2\x80\xaez\xff\n", "s.conf")
+    pieces: list[str] = []
+    write_json(read_result(read, lazy=True), pieces.append, text=inert_json)
+    streamed = "".join(pieces)
+    assert json.loads(streamed) == printable_json(read_result(read))  # the same JSON value
+    assert "\u202e" not in streamed and "\\u202e" in streamed  # inert on a terminal
+    lines = streamed.splitlines()
+    assert lines[:2] == ['{', '  "file": "s.conf",']
+    peers = lines.index('    "peers": [')
+    assert json.loads(lines[peers + 1].rstrip(","))["name"] == "a"  # one peer a line
+    assert len(pieces) > 20  # written a piece at a time
+    empty = read_bytes(b"", "e.conf")
+    pieces = []
+    write_json(read_result(empty, lazy=True), pieces.append)
+    assert json.loads("".join(pieces)) == read_result(empty)
