@@ -9,7 +9,9 @@
   side with a live Squid answering ICP on the same machine;
 - ``helper_bench``: squidcarp-helper vs Squid's storeid_file_rewrite on 200k lines and 40 Store-ID
   rules (same answers, target >= 2x its lines/s), exceptions with 10k domains (target >= the
-  store-id rate), start-up time and resident memory of each.
+  store-id rate), start-up time and resident memory of each;
+- ``scale_bench``: lint and parse --json of 10k, 100k and 1M cache_peer and acl lines, time and
+  peak memory beside ``squid -k parse`` (targets: linear, <= 2x Squid, < 1 KB per line).
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ import helper_bench
 import import_bench
 import lint_bench
 import proto_bench
+import scale_bench
 
 
 def main() -> int:
     status = 0
-    for bench in (lint_bench, import_bench, carp_bench, proto_bench, helper_bench):
+    for bench in (lint_bench, import_bench, carp_bench, scale_bench, proto_bench,
+                  helper_bench):
         print(f"== {bench.__name__} ==", flush=True)
         status |= bench.main([])
         print(flush=True)

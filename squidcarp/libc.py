@@ -34,8 +34,6 @@ LONG_MIN, LONG_MAX = -(1 << 63), (1 << 63) - 1  # long and long long are both 64
 ULONG_MAX = (1 << 64) - 1
 USHRT_MAX = 0xFFFF
 
-C_SPACE = " \t\n\v\f\r"  # isspace() in the C locale
-
 # --- strtol / strtoul ----------------------------------------------------------------------------
 
 # glibc strtol(text, &end, base): blanks, a sign, then digits of the base; base 16 (and base 0)
@@ -186,25 +184,23 @@ def xatoi(text: str) -> Checked:
 
 def xatoui(text: str, eov: str = "") -> Checked:
     """``xatoui``: ``xatoll`` base 10 that must fit an ``unsigned int``."""
-    result = xatoll(text, 10, eov)
-    if result.value is None:
-        return result
-    if result.value < 0:
-        return Checked(None, f"'{text}' cannot be less than 0")
-    if result.value > UINT_MAX:
-        return Checked(None, f"'{text}' is larger than the type 'unsigned int'")
-    return result
+    return _unsigned(text, xatoll(text, 10, eov), UINT_MAX, "unsigned int")
 
 
 def xatos(text: str) -> Checked:
     """``xatos`` (``GetShort``, ports): ``xatol`` base 10 that must fit 0..65535."""
-    result = xatoll(text)  # xatol: long is int64_t on LP64, so its own range check never fires
+    # xatol: long is int64_t on LP64, so its own range check never fires
+    return _unsigned(text, xatoll(text), USHRT_MAX, "short")
+
+
+def _unsigned(text: str, result: Checked, limit: int, type_name: str) -> Checked:
+    """The checks xatoui and xatos add: not negative, at most ``limit``."""
     if result.value is None:
         return result
     if result.value < 0:
         return Checked(None, f"'{text}' cannot be less than 0")
-    if result.value > USHRT_MAX:
-        return Checked(None, f"'{text}' is larger than the type 'short'")
+    if result.value > limit:
+        return Checked(None, f"'{text}' is larger than the type '{type_name}'")
     return result
 
 

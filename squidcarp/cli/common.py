@@ -17,13 +17,30 @@ def add_read_options(parser: argparse.ArgumentParser) -> None:
                             "(like Squid; default) or the including file's folder")
     group.add_argument("--cwd", metavar="DIR",
                        help="Squid's working directory for relative paths (default: here)")
-    group.add_argument("--service-name", default="squid", metavar="NAME",
-                       help="value of ${service_name} (squid -n; default: squid)")
+    group.add_argument("--service-name", default="squid", metavar="NAME", type=_service_name,
+                       help="value of ${service_name} (squid -n: letters and digits, at most "
+                            "32; default and '': squid)")
     group.add_argument("--process-name", default="squid", metavar="NAME",
                        help="value of ${process_name} (default: squid)")
     group.add_argument("--process-number", type=int, default=0, metavar="N",
                        help="value of ${process_number} (0 as in squid -N and -k parse; "
                             "SMP kids count from 1)")
+
+
+SERVICE_NAME_MAX = 32  # src/main.cc mainHandleCommandLineOption 'n': alphanumeric, <= 32
+
+
+def _service_name(value: str) -> str:
+    """``squid -n NAME``: empty means the default; otherwise only ASCII letters and digits."""
+    if not value:
+        return "squid"  # Squid ignores an empty -n value
+    if not (value.isascii() and value.isalnum()):
+        raise argparse.ArgumentTypeError(
+            f"expected an alphanumeric service name (as squid -n does), got {value!r}")
+    if len(value) > SERVICE_NAME_MAX:
+        raise argparse.ArgumentTypeError(
+            f"service name longer than {SERVICE_NAME_MAX} characters (squid -n refuses it)")
+    return value
 
 
 def read_options(args: argparse.Namespace) -> ReadOptions:

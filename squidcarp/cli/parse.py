@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from squidcarp.cli.common import add_read_options, read_one, read_options
 from squidcarp.cli.main import IO, HelpFormatter
 from squidcarp.conf.events import Squid
-from squidcarp.conf.source import inert_json, printable, printable_json
-from squidcarp.conf.tojson import read_result
+from squidcarp.conf.source import inert_json, printable
+from squidcarp.conf.tojson import read_result, write_json
 
 DESCRIPTION = """\
 Read a squid.conf exactly as Squid does (includes, if/else/endif, macros, continuations) and print
@@ -47,9 +46,9 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace, io: IO) -> int:
     result = read_one(args.file, read_options(args), io)
     refused = any(e.squid is Squid.FATAL for e in result.events)
-    if args.json:
-        dumped = json.dumps(printable_json(read_result(result)), indent=2, ensure_ascii=False)
-        io.stdout.write(inert_json(dumped) + "\n")
+    if args.json:  # streamed: a million-line config is never one JSON string in memory
+        write_json(read_result(result, lazy=True), io.stdout.write, text=inert_json)
+        io.stdout.write("\n")
         return 1 if refused else 0
     config = result.config
     io.stdout.write(f"{printable(result.path)}: {len(config.directives)} directives in "

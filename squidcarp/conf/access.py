@@ -10,25 +10,27 @@
 * a word that starts with a quote names a file of further words (src/ConfigParser.cc
   ``ConfigParser::strtokFile``), read here the way Squid reads it.
 
-Which directives take which list is one table, :data:`squidcarp.conf.known.ACL_LISTS`.
+Which directives take which list is one table, :data:`squidcarp.conf.ACL_LISTS`.
 """
 
 from __future__ import annotations
 
 import os
 
-from squidcarp.conf import known
 from squidcarp.conf.acl import AclState, check_acl_line
 from squidcarp.conf.events import Kind, ReadEvent, Squid
-from squidcarp.conf.model import AccessLine, AclDefinition, AclRef, Directive, Position, Token
+from squidcarp.conf.facts.acl import (
+    ACL_LISTS,
+    ACL_NAME_SZ,
+    ACL_TYPE_RENAMES,
+    BYTES_VALUE,
+    PREDEFINED_ACLS,
+    AclListSyntax,
+)
+from squidcarp.conf.lexer import CONFIG_LINE_LIMIT, W_SPACE
+from squidcarp.conf.model import AccessRecord, AclRecord, Directive, Position, Token
 from squidcarp.conf.source import decode, read_file
 
-ACL_NAME_SZ = 64  # src/acl/forward.h: names must be shorter
-# ACL::ParseAclLine @ SQUID_5_7: old type names it renames (with an UPGRADE note) before comparing.
-ACL_TYPE_RENAMES = {"myip": "localip", "myport": "localport",
-                    "clientside_mark": "client_connection_mark"}
-CONFIG_LINE_LIMIT = 2048  # src/ConfigParser.h: strtokFile's fgets() buffer
-W_SPACE = " \t\n\r"  # src/defines.h w_space, what strtokFile trims
 ACTIONS = ("allow", "deny")
 
 
@@ -36,7 +38,7 @@ class AclNames:
     """ACL names defined so far (``ACL::FindByName`` compares them case-insensitively)."""
 
     def __init__(self, quoted_values: bool = False, cwd: str | None = None) -> None:
-        self.names: dict[str, str] = dict(known.PREDEFINED_ACLS)
+        self.names: dict[str, str] = dict(PREDEFINED_ACLS)
         """Lower-cased name -> ACL type."""
         self.quoted_values = quoted_values
         self.cwd = cwd
@@ -152,15 +154,15 @@ def list_start(d: Directive) -> int:
     """Index of the first word of ``d`` that ``strtokFile`` may read from a file."""
     if d.keyword == "acl":
         return 2
-    syntax = known.ACL_LISTS.get(d.keyword)
+    syntax = ACL_LISTS.get(d.keyword)
     if syntax is None:
         return 0
     return leading_words(d, syntax) + (1 if syntax.action else 0)
 
 
-def leading_words(d: Directive, syntax: known.AclListSyntax) -> int:
+def leading_words(d: Directive, syntax: AclListSyntax) -> int:
     """How many words the directive's own parser reads before the list."""
-    if syntax.fixed != known.BYTES_VALUE:
+    if syntax.fixed != BYTES_VALUE:
         return syntax.fixed
     # parse_b_int64_t: "none"/"-1", or a number and (unless it is 0) its unit
     from squidcarp.conf.scalars import scalar_reads
@@ -168,13 +170,13 @@ def leading_words(d: Directive, syntax: known.AclListSyntax) -> int:
     return scalar_reads(d, "b_int64_t")
 
 
-def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclDefinition | None:
+def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclRecord | None:
     """``ACL::ParseAclLine``: the name and type are required; the name then exists. Returns the
-    definition when Squid keeps the line."""
+    definition (as :class:`AclDefinition.make` takes it) when Squid keeps the line."""
     words = d.words
     if len(words) < 2:
         what = "name" if not words else "type"
-        events.append(ReadEvent(Kind.BAD_VALUE, d.pos,
+        events.append(ReadEvent(Kind.ACL_LINE, d.pos,
                                 f"acl without a {what}: Squid stops ('missing ACL {what}')",
                                 Squid.FATAL))
         return None
@@ -182,7 +184,7 @@ def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclDefini
     if len(name) >= ACL_NAME_SZ // 4 and len(
             name.encode("utf-8", "surrogateescape")) >= ACL_NAME_SZ:
         tok = d.args[0]
-        events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+        events.append(ReadEvent(Kind.ACL_LINE, tok.pos,
                                 f"ACL name longer than {ACL_NAME_SZ - 1} bytes: Squid stops",
                                 Squid.FATAL, tok.pos.column + len(tok.raw_or_text)))
         return None
@@ -194,7 +196,7 @@ def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclDefini
     known_kind = acls.names.setdefault(key, kind)
     if known_kind != kind:
         tok = d.args[1]
-        events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+        events.append(ReadEvent(Kind.ACL_LINE, tok.pos,
                                 f"ACL '{name}' already exists with type {known_kind} (names "
                                 "compare case-insensitively): Squid stops", Squid.FATAL,
                                 tok.pos.column + len(tok.raw_or_text), kind))
@@ -207,66 +209,67 @@ def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclDefini
             acls.names[key] = kind
         else:
             acl_names(d, first, acls, events)
-    args = d.args
-    values = tuple(file_words(d, first, acls)) if d.text.find('"') >= 0 or (
-        d.text.find("'") >= 0) else args[first:]
-    return AclDefinition(d, args[0], kind, args[1], args[2:first], values)
+    listed = tuple(file_words(d, first, acls)) if _quoted(d) and not acls.quoted_values else None
+    return d, kind, first, listed
+
+
+def _quoted(d: Directive) -> bool:
+    """Whether a word of the line may name a file (a quote anywhere in it)."""
+    return '"' in d.text or "'" in d.text
 
 
 def acl_names(d: Directive, first: int, acls: AclNames,
-              events: list[ReadEvent]) -> tuple[AclRef, ...] | None:
+              events: list[ReadEvent]) -> tuple[bool, tuple[Token, ...] | None]:
     """``Acl::InnerNode::lineParse``: each [!]NAME (the words from ``first`` on, files read)
-    must name an ACL defined above the line (fatal). Returns the references, or None when one
-    is not defined."""
+    must name an ACL defined above the line (fatal). Returns whether they all do, and the name
+    tokens when some came from a file (None: they are the line's own words)."""
     names = acls.names
-    if '"' in d.text or "'" in d.text:
-        tokens = file_words(d, first, acls)
-    else:
-        tokens = list(d.args[first:]) if first < len(d.words) else []
-    refs: list[AclRef] = []
+    listed = (tuple(file_words(d, first, acls)) if _quoted(d) and not acls.quoted_values
+              else None)
+    # the common case reads the words alone: tokens are made only to report one
+    words = [t.text for t in listed] if listed is not None else d.words[first:]
     ok = True
-    for tok in tokens:
-        word = tok.text
-        negated = word.startswith("!")
-        name = word[1:] if negated else word
-        if name.lower() not in names:
-            what = (f"ACL '{name}' is not defined above this line (ACL names are looked up "
-                    "while the line is read)" if name else "a lone '!' names no ACL (write !NAME)")
-            events.append(ReadEvent(
-                Kind.BAD_VALUE, tok.pos, f"{what}: Squid stops ('ACL not found')", Squid.FATAL,
-                tok.pos.column + len(tok.raw_or_text), name))
-            ok = False
-        refs.append(AclRef(negated, name, tok))
-    return tuple(refs) if ok else None
+    for index, word in enumerate(words):
+        name = word[1:] if word.startswith("!") else word
+        if name.lower() in names:
+            continue
+        tok = listed[index] if listed is not None else d.args[first + index]
+        what = (f"ACL '{name}' is not defined above this line (ACL names are looked up "
+                "while the line is read)" if name else "a lone '!' names no ACL (write !NAME)")
+        events.append(ReadEvent(
+            Kind.ACL_NOT_FOUND, tok.pos, f"{what}: Squid stops ('ACL not found')", Squid.FATAL,
+            tok.pos.column + len(tok.raw_or_text), name))
+        ok = False
+    return ok, listed
 
 
 def access_line(d: Directive, first: int, acls: AclNames, events: list[ReadEvent],
-                peer: str | None = None) -> AccessLine | None:
+                peer: str | None = None) -> AccessRecord | None:
     """``aclParseAccessLine`` on the words from ``first``: allow|deny, then ACL names that must
     exist already.
 
     A missing or other action word, or no ACL name, is printed and the line dropped (exit 0);
-    an ACL name not defined above stops Squid (``ACL not found``). Returns the line when Squid
-    keeps it.
+    an ACL name not defined above stops Squid (``ACL not found``). Returns the line (as
+    :class:`AccessLine.make` takes it) when Squid keeps it.
     """
     words = d.words
     if len(words) <= first or words[first] not in ACTIONS:
         where = d.args[first] if len(words) > first else d.name
         got = f", got '{where.text}'" if len(words) > first else ""
         events.append(ReadEvent(
-            Kind.BAD_VALUE, where.pos,
+            Kind.ACCESS_DROPPED, where.pos,
             f"{d.keyword} needs 'allow' or 'deny'{got}: Squid prints this and drops the line",
             Squid.ERROR, where.pos.column + len(where.raw_or_text), where.text))
         return None
-    refs = acl_names(d, first + 1, acls, events)
-    if len(words) == first + 1 or refs == ():
+    ok, listed = acl_names(d, first + 1, acls, events)
+    if len(words) == first + 1 or listed == ():
         action = d.args[first]
         events.append(ReadEvent(
-            Kind.BAD_VALUE, action.pos,
+            Kind.ACCESS_DROPPED, action.pos,
             f"{d.keyword} {action.text} without an ACL: Squid drops the line ('Access line "
             "contains no ACL's, skipping')", Squid.ERROR,
             action.pos.column + len(action.raw_or_text), action.text))
         return None
-    if refs is None:
+    if not ok:
         return None
-    return AccessLine(d, words[first], refs, peer)
+    return d, words[first], first + 1, peer, listed

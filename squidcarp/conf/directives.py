@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from squidcarp.conf import known
 from squidcarp.conf.access import (
     ACTIONS,
     AclNames,
@@ -21,10 +20,21 @@ from squidcarp.conf.access import (
     list_file_events,
 )
 from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.facts.acl import ACL_LISTS, AUTH_SCHEMES, LIST_DIRECTIVES, REGEX_ACL_TYPES
+from squidcarp.conf.facts.directives import (
+    CONDITIONAL_REQUIRES,
+    DIRECTIVE_ALIASES,
+    DIRECTIVES,
+    EXTERNAL_ACL_PREFIXES,
+    EXTERNAL_ACL_WORDS,
+    OBSOLETE_DIRECTIVES,
+)
+from squidcarp.conf.facts.scalars import ONOFF_WORDS, SCALAR_TYPES
 from squidcarp.conf.model import (
-    AccessLine,
+    PEER_TYPE_SPELLINGS,
+    AccessRecord,
     AccessRule,
-    AclDefinition,
+    AclRecord,
     CachePeer,
     Directive,
     ExternalAclType,
@@ -72,8 +82,8 @@ class _Build:
         """Lower-cased name -> the first peer so named (``peerFindByName``)."""
         self.all_peer_names = _peer_names(directives)
         self.peer_access: list[AccessRule] = []
-        self.access: list[AccessLine] = []
-        self.acl_definitions: list[AclDefinition] = []
+        self.access: list[AccessRecord] = []
+        self.acl_definitions: list[AclRecord] = []
         self.ntd: list[NeighborTypeDomain] = []
         self.ports: list[HttpPort] = []
         self.groups: list[Token] = []
@@ -113,7 +123,7 @@ def _acl(b: _Build, d: Directive) -> None:
 def _auth_param(b: _Build, d: Directive) -> None:
     # Auth::SchemeConfig::parse: "program" (other than "none") makes the scheme usable
     words = d.words
-    if (len(words) > 2 and words[0] in known.AUTH_SCHEMES and words[1] == "program"
+    if (len(words) > 2 and words[0] in AUTH_SCHEMES and words[1] == "program"
             and words[2] != "none"):
         b.acls.state.auth_configured = True
 
@@ -121,7 +131,7 @@ def _auth_param(b: _Build, d: Directive) -> None:
 def _cache_peer_access(b: _Build, d: Directive) -> None:
     """``parse_peer_access``: the peer first (an unknown one drops the line), then the rule."""
     if not d.words:
-        b.events.append(ReadEvent(Kind.BAD_VALUE, d.pos, "cache_peer_access needs a peer name",
+        b.events.append(ReadEvent(Kind.MISSING_VALUE, d.pos, "cache_peer_access needs a peer name",
                                   Squid.FATAL))
         return
     peer = b.by_name.get(d.words[0].lower())
@@ -134,12 +144,12 @@ def _cache_peer_access(b: _Build, d: Directive) -> None:
     line = access_line(d, 1, b.acls, b.events, peer.name)
     if line is not None:
         b.access.append(line)
-        b.peer_access.append(AccessRule(d, line.action))
+        b.peer_access.append(AccessRule(d, line[1]))
 
 
 def _access_list(b: _Build, d: Directive) -> None:
-    """A directive of :data:`known.ACL_LISTS`: its own words, then its ACL list."""
-    syntax = known.ACL_LISTS[d.keyword]
+    """A directive of :data:`ACL_LISTS`: its own words, then its ACL list."""
+    syntax = ACL_LISTS[d.keyword]
     first = leading_words(d, syntax)
     if d.keyword == "ftp_epsv" and d.words[:1] in (("on",), ("off",)):
         return  # parse_ftp_epsv: the deprecated form reads no ACL list
@@ -196,7 +206,7 @@ HANDLERS: dict[str, Handler] = {
     "mcast_groups": _mcast_groups,
     "external_acl_type": _external_acl_type,
     **{name: _port for name in ("http_port", "https_port", "ascii_port", "ftp_port")},
-    **{name: _access_list for name in known.ACL_LISTS},
+    **{name: _access_list for name in ACL_LISTS},
     "cache_peer_access": _cache_peer_access,
     **{name: _helper_program for name in HELPER_PROGRAMS},
     **{name: _helper_children for name in HELPER_CHILDREN},
@@ -206,17 +216,17 @@ HANDLERS: dict[str, Handler] = {
 def build(directives: Sequence[Directive], events: list[ReadEvent],
           cwd: str | None = None, quoted_values: bool = False) -> SquidConfig:
     b = _Build(directives, events, cwd, quoted_values)
-    known_names, list_directives = known.DIRECTIVES, known.LIST_DIRECTIVES
-    scalar_types, aliases = known.SCALAR_TYPES, known.DIRECTIVE_ALIASES
+    known_names, list_directives = DIRECTIVES, LIST_DIRECTIVES
+    scalar_types, aliases = SCALAR_TYPES, DIRECTIVE_ALIASES
     for d in directives:
         name = d.name.text
         if name not in known_names:
             _unrecognised(b, d)
             continue
-        if name in known.CONDITIONAL_DIRECTIVES:  # compiled out: cf_gen's "#else" branch
+        if name in CONDITIONAL_REQUIRES:  # compiled out: cf_gen's "#else" branch
             events.append(ReadEvent(
                 Kind.UNSUPPORTED_DIRECTIVE, d.pos,
-                f"'{name}' requires {known.CONDITIONAL_REQUIRES[name]}, which Debian's Squid 5.7 "
+                f"'{name}' requires {CONDITIONAL_REQUIRES[name]}, which Debian's Squid 5.7 "
                 "is built without: it logs an ERROR and ignores the line", Squid.ERROR,
                 d.pos.column + len(name), name))
             b.unread.drop(d, 0)
@@ -227,7 +237,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
         if b.quoted_values and _reads_regex(d):
             where = d.args[1] if name == "acl" else d.name
             events.append(ReadEvent(
-                Kind.BAD_VALUE, where.pos,
+                Kind.REGEX_QUOTED, where.pos,
                 f"{name} reads a regular expression, which Squid 5 refuses while "
                 "configuration_includes_quoted_values is on ('Can not read regex expression'): "
                 "switch it off before this line", Squid.FATAL,
@@ -240,7 +250,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
             b.settings.append((aliases.get(name, name), parse_scalar(d, squid_type, events)))
             b.unread.drop(d, scalar_reads(d, squid_type))
             if name == "configuration_includes_quoted_values":
-                b.quoted_values = bool(d.args) and known.ONOFF_WORDS.get(d.args[0].text) is True
+                b.quoted_values = bool(d.args) and ONOFF_WORDS.get(d.args[0].text) is True
                 b.acls.quoted_values = b.quoted_values
 
     _nameless_peers(directives, b.peers, events)
@@ -249,14 +259,14 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
         neighbor_type_domains=tuple(b.ntd), http_ports=tuple(b.ports),
         mcast_groups=tuple(b.groups), settings=tuple(b.settings), access_lists=tuple(b.lists),
         helpers=tuple(b.helpers), helper_children=tuple(b.children),
-        external_acl_types=tuple(b.eacl), acls=tuple(b.acl_definitions),
-        access=tuple(b.access))
+        external_acl_types=tuple(b.eacl), acl_records=tuple(b.acl_definitions),
+        access_records=tuple(b.access))
 
 
 def _unrecognised(b: _Build, d: Directive) -> None:
     """A name that is no directive of 5.7: obsolete (an ERROR) or unknown (counted)."""
     name = d.name.text
-    if name in known.OBSOLETE_DIRECTIVES:
+    if name in OBSOLETE_DIRECTIVES:
         fatal = obsolete_fatal_reason(name, d.args) is not None
         b.events.append(ReadEvent(Kind.OBSOLETE_DIRECTIVE, d.pos,
                                   f"directive '{name}' is obsolete: Squid logs an ERROR and "
@@ -282,7 +292,7 @@ def obsolete_fatal_reason(name: str, args: Sequence[Token]) -> str | None:
         return "stops ('Bungled'): parse_obsolete() rejects this line whatever it says"
     if name in OBSOLETE_INT_VALUE and (not args or get_integer(args[0].text).value is None):
         return "stops ('Bungled'): parse_obsolete() still reads an integer here"
-    if name in OBSOLETE_ONOFF_VALUE and (not args or args[0].text not in known.ONOFF_WORDS):
+    if name in OBSOLETE_ONOFF_VALUE and (not args or args[0].text not in ONOFF_WORDS):
         return "stops ('Bungled'): parse_obsolete() still reads an on/off value here"
     if name.startswith(OBSOLETE_SSLPROXY_PREFIX) and not args:
         return "crashes: Squid 5.7 converts the missing value into tls_outgoing_options (SIGSEGV)"
@@ -375,13 +385,13 @@ def _reads_regex(d: Directive) -> bool:
     """Lines whose parser calls ``ConfigParser::RegexPattern``/``RegexStrtokFile``."""
     if d.keyword == "refresh_pattern":
         return True
-    return d.keyword == "acl" and len(d.words) >= 2 and d.words[1] in known.REGEX_ACL_TYPES
+    return d.keyword == "acl" and len(d.words) >= 2 and d.words[1] in REGEX_ACL_TYPES
 
 
 def _neighbor_type_domain(d: Directive, by_name: dict[str, CachePeer], all_names: dict[str, int],
                           events: list[ReadEvent]) -> NeighborTypeDomain | None:
     if len(d.args) < 2:
-        events.append(ReadEvent(Kind.BAD_VALUE, d.pos,
+        events.append(ReadEvent(Kind.MISSING_VALUE, d.pos,
                                 "neighbor_type_domain needs NAME parent|sibling DOMAIN...",
                                 Squid.FATAL))
         return None
@@ -389,7 +399,13 @@ def _neighbor_type_domain(d: Directive, by_name: dict[str, CachePeer], all_names
     if len(d.args) > 2 and d.args[0].text.lower() not in by_name:
         _unknown_peer(d, d.args[0], all_names, events)
         return None
-    return NeighborTypeDomain(d, d.args[0], d.args[1], d.args[2:])
+    kind = d.args[1]
+    if len(d.args) > 2 and kind.text not in PEER_TYPE_SPELLINGS:  # parseNeighborType per domain
+        events.append(ReadEvent(Kind.PEER_UNKNOWN_TYPE, kind.pos,
+                                f"unknown neighbor type '{kind.text}': Squid warns once per "
+                                "domain and uses sibling there", Squid.WARNING,
+                                kind.pos.column + len(kind.raw_or_text), kind.text))
+    return NeighborTypeDomain(d, d.args[0], kind, d.args[2:])
 
 
 def _children(d: Directive, kind: str, events: list[ReadEvent]) -> HelperChildren:
@@ -405,7 +421,7 @@ def _children(d: Directive, kind: str, events: list[ReadEvent]) -> HelperChildre
         if error is None and count is not None and count < 1:
             error = "the maximum number of processes cannot be less than 1"
         if error is not None:
-            events.append(ReadEvent(Kind.BAD_VALUE, d.args[0].pos,
+            events.append(ReadEvent(Kind.HELPER_CHILDREN, d.args[0].pos,
                                     f"{d.keyword}: {error}: Squid stops here", Squid.FATAL))
     for tok in d.args[1:]:
         key = next((k for k in HELPER_CHILD_OPTIONS if tok.text.startswith(k)), None)
@@ -414,28 +430,28 @@ def _children(d: Directive, kind: str, events: list[ReadEvent]) -> HelperChildre
             opts["on_persistent_overload"] = value
             if value not in ("ERR", "die"):
                 events.append(ReadEvent(
-                    Kind.BAD_VALUE, tok.pos, f"{d.keyword}: on-persistent-overload is ERR or die, "
-                    f"not '{value}': Squid stops here", Squid.FATAL))
+                    Kind.HELPER_CHILDREN, tok.pos, f"{d.keyword}: on-persistent-overload is ERR "
+                    f"or die, not '{value}': Squid stops here", Squid.FATAL))
         elif key is not None:
             number, error = xatoui(value)
             opts[key[:-1].replace("-", "_")] = number
             if error is not None:
-                events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+                events.append(ReadEvent(Kind.HELPER_CHILDREN, tok.pos,
                                         f"{d.keyword} {key}: {error}: Squid stops here",
                                         Squid.FATAL))
             elif key == "idle=" and number == 0:
-                events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+                events.append(ReadEvent(Kind.HELPER_CHILDREN, tok.pos,
                                         f"{d.keyword} idle=0: Squid warns and uses idle=1",
                                         Squid.WARNING))
         else:
-            events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+            events.append(ReadEvent(Kind.HELPER_CHILDREN, tok.pos,
                                     f"unknown {d.keyword} option '{tok.text}': Squid stops here",
                                     Squid.FATAL))
     for key in ("startup", "idle"):
         value_n = opts.get(key)
         if isinstance(value_n, int) and count is not None and count >= 1 and value_n > count:
             tok = next(t for t in reversed(d.args[1:]) if t.text.startswith(f"{key}="))
-            events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+            events.append(ReadEvent(Kind.HELPER_CHILDREN, tok.pos,
                                     f"{d.keyword} {key}={value_n} is more than the {count} "
                                     f"helpers: Squid warns and uses {key}={count}", Squid.WARNING))
     return HelperChildren(
@@ -459,19 +475,19 @@ def _external_acl(d: Directive, events: list[ReadEvent]) -> ExternalAclType | No
     helper are required (a word that is no option and no %code ends the options *and* the
     formats, so a misspelled option leaves no format: fatal)."""
     if not d.args:
-        events.append(ReadEvent(Kind.BAD_VALUE, d.pos, "external_acl_type needs a name: Squid "
+        events.append(ReadEvent(Kind.EXTERNAL_ACL, d.pos, "external_acl_type needs a name: Squid "
                                 "stops ('Bungled')", Squid.FATAL))
         return None
     options: list[tuple[str, str | None, Token]] = []
     formats: list[Token] = []
     rest = list(d.args[1:])
-    while rest and (rest[0].text in known.EXTERNAL_ACL_WORDS
-                    or rest[0].text.startswith(known.EXTERNAL_ACL_PREFIXES)):
+    while rest and (rest[0].text in EXTERNAL_ACL_WORDS
+                    or rest[0].text.startswith(EXTERNAL_ACL_PREFIXES)):
         tok = rest.pop(0)
         key, sep, value = tok.text.partition("=")
         options.append((key, value if sep else None, tok))
         if key == "children":
-            events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, "external_acl_type children= is "
+            events.append(ReadEvent(Kind.EXTERNAL_ACL, tok.pos, "external_acl_type children= is "
                                     "deprecated: Squid warns (use children-max=)", Squid.WARNING,
                                     tok.pos.column + len(tok.raw_or_text), tok.text))
     while rest and rest[0].text.startswith("%"):
@@ -480,12 +496,12 @@ def _external_acl(d: Directive, events: list[ReadEvent]) -> ExternalAclType | No
         where = rest[0] if rest else d.name
         why = (f"'{where.text}' is neither an option nor a %format code"
                if rest else "no %format code")
-        events.append(ReadEvent(Kind.BAD_VALUE, where.pos,
+        events.append(ReadEvent(Kind.EXTERNAL_ACL, where.pos,
                                 f"external_acl_type {d.args[0].text}: {why}: Squid needs at "
                                 "least one format and stops ('Bungled')", Squid.FATAL,
                                 where.pos.column + len(where.raw_or_text), where.text))
     elif not rest:
-        events.append(ReadEvent(Kind.BAD_VALUE, formats[-1].pos,
+        events.append(ReadEvent(Kind.EXTERNAL_ACL, formats[-1].pos,
                                 f"external_acl_type {d.args[0].text} has no helper program after "
                                 "its formats: Squid stops ('Bungled')", Squid.FATAL))
     return ExternalAclType(d, d.args[0], tuple(options), tuple(formats), tuple(rest))

@@ -50,7 +50,15 @@ class Kind(str, Enum):
     UNKNOWN_DIRECTIVE = "unknown-directive"
     OBSOLETE_DIRECTIVE = "obsolete-directive"
     UNSUPPORTED_DIRECTIVE = "unsupported-directive"
-    BAD_VALUE = "bad-value"
+    MISSING_VALUE = "missing-value"  # a directive without a word its parser requires
+    SCALAR_VALUE = "scalar-value"  # numbers, ports, times, sizes, on/off words (parse_<type>)
+    PORT_LINE = "port-line"  # http_port / https_port / ftp_port (parsePortCfg)
+    HELPER_CHILDREN = "helper-children"  # *_children N [key=value] (Helper::ChildConfig)
+    EXTERNAL_ACL = "external-acl"  # external_acl_type (parse_externalAclHelper)
+    REGEX_QUOTED = "regex-quoted"  # a regular expression while quoted values are on
+    ACL_LINE = "acl-line"  # an acl line's name or type (ACL::ParseAclLine)
+    ACL_NOT_FOUND = "acl-not-found"  # an ACL name not defined above (ACL::FindByName)
+    ACCESS_DROPPED = "access-dropped"  # an access line Squid drops (aclParseAccessLine)
     ACL_VALUE = "acl-value"  # src/acl/Acl.cc ParseAclLine: type, options, values
     ACL_FILE_MISSING = "acl-file-missing"
     # cache_peer (src/cache_cf.cc parse_peer)

@@ -23,7 +23,8 @@ from squidcarp.conf.source import BLANKS, FGETS_CHUNK, RecordFields, records
 
 W_SPACE = " \t\n\r"  # w_space: src/defines.h
 STRICT_PUNCT = ".,()-=_/:+"  # ConfigParser::TokenParse strict-mode alphabet (src/ConfigParser.cc)
-QUOTED_TOKEN_LIMIT = 2047  # CONFIG_LINE_LIMIT - 1: src/ConfigParser.h
+CONFIG_LINE_LIMIT = 2048  # src/ConfigParser.h: the token and strtokFile line buffers
+QUOTED_TOKEN_LIMIT = CONFIG_LINE_LIMIT - 1  # room for the NUL
 _PLAIN_WORD = re.compile(r"[^ \t\n\r]+")
 MACROS = ("${service_name}", "${process_name}", "${process_number}")  # src/cache_cf.cc
 
@@ -56,9 +57,10 @@ class LogicalLine(NamedTuple):
     def pos(self) -> Position:
         return self.position(0)
 
-    def plain_tokens(self, start: int) -> list[Token]:
+    def plain_tokens(self, start: int, words: tuple[str, ...] | None = None) -> list[Token]:
         """Tokens from ``start`` read the plain way (quoted values off): blank-separated words
-        until one starts with '#'."""
+        until one starts with '#'. ``words`` are their texts when already split
+        (:func:`plain_words`): the tokens then share those strings instead of copying them."""
         out: list[Token] = []
         if len(self.anchors) == 1:
             _, number, column = self.anchors[0]
@@ -66,8 +68,8 @@ class LogicalLine(NamedTuple):
             # The hottest loop of the reader: build the named tuples with tuple.__new__ directly,
             # skipping their generated __new__ (same objects, half the cost).
             new = tuple.__new__
-            for m in _PLAIN_WORD.finditer(self.text, start):
-                word = m.group()
+            for index, m in enumerate(_PLAIN_WORD.finditer(self.text, start)):
+                word = m.group() if words is None or index >= len(words) else words[index]
                 if word[0] == "#":
                     break
                 pos = new(Position, (file, number, column + m.start()))
@@ -178,13 +180,14 @@ def expand_macros(line: LogicalLine, values: Mapping[str, str]) -> LogicalLine:
     mapping = list(range(len(text) + 1))
     for name in MACROS:
         value = values.get(name, "")
-        while True:
-            at = text.find(name)
-            if at < 0:
-                break
+        at = text.find(name)
+        while at >= 0:
             text = text[:at] + value + text[at + len(name):]
             origin = mapping[at]
             mapping = mapping[:at] + [origin] * len(value) + mapping[at + len(name):]
+            # Squid searches again from the start, so a value holding the macro name would
+            # never end there; squid -n takes only [A-Za-z0-9] names. Go on after the value.
+            at = text.find(name, at + len(value))
     anchors: list[tuple[int, int, int]] = []
     previous = -2
     for new, old in enumerate(mapping):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from squidcarp.conf.known import LEGACY_OPTION
+from squidcarp.conf.facts.peer import LEGACY_OPTION
 from squidcarp.conf.model import CachePeer, PeerOption
 from squidcarp.conf.reader import ReadResult
 from squidcarp.conf.render import Edit, RenderError, render

@@ -11,6 +11,7 @@ exact token, and rendering can rewrite single tokens without touching anything e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from functools import cached_property
@@ -20,7 +21,9 @@ from typing import NamedTuple, Protocol
 class FrozenModel:
     """Equality, hashing and ``repr`` shared by every frozen dataclass of the model.
 
-    Each model class is ``@dataclass(frozen=True, eq=False, repr=False)`` on this base:
+    Each model class is ``@dataclass(frozen=True, eq=False, repr=False)`` on this base (with
+    ``slots=True`` for those the reader makes one of per line, such as :class:`CachePeer`: a
+    slotted instance is a fifth of the memory of one with a ``__dict__``):
     a frozen dataclass all the same (``dataclasses.fields``/``replace`` work, assignment raises
     ``FrozenInstanceError``), but these three methods are written once here instead of being
     generated and compiled for every class at import, which is a third of the cost of defining
@@ -99,10 +102,10 @@ class Token(NamedTuple):
 class _ArgSource(Protocol):
     """Where a :class:`Directive` gets its tokens when first asked (the lexer's logical line)."""
 
-    def plain_tokens(self, start: int) -> list[Token]: ...
+    def plain_tokens(self, start: int, words: tuple[str, ...] | None = None) -> list[Token]: ...
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class Directive(FrozenModel):
     """A logical line Squid would hand to a directive parser (active, after if/else/include).
 
@@ -123,21 +126,26 @@ class Directive(FrozenModel):
     start: int = field(default=0, compare=False, repr=False)
     """Offset in ``source`` where the arguments begin."""
     tokens: tuple[Token, ...] | None = field(default=None, compare=False, repr=False)
-    """The tokens, when the lexer had to make them up front (quoted values, ``parameters()``)."""
+    """The tokens: made by the lexer up front (quoted values, ``parameters()``), else cut from
+    ``source`` the first time :attr:`args` is read."""
 
     @classmethod
     def lazy(cls, name: Token, words: tuple[str, ...], text: str,
              include_stack: tuple[Position, ...], source: _ArgSource, start: int) -> Directive:
         """A directive whose tokens are cut from ``source`` on first use.
 
-        The reader makes one per config line, so this fills the instance in one step instead of
-        going through the frozen ``__init__`` (one ``object.__setattr__`` per field); the
+        The reader makes one per config line, so this fills the slots directly instead of going
+        through the frozen ``__init__`` (``object.__setattr__`` and a check per field); the
         result is the same object ``__init__`` would make.
         """
         directive = object.__new__(cls)
-        directive.__dict__.update(name=name, words=words, text=text,
-                                  include_stack=include_stack, source=source, start=start,
-                                  tokens=None)
+        _DIRECTIVE_NAME(directive, name)
+        _DIRECTIVE_WORDS(directive, words)
+        _DIRECTIVE_TEXT(directive, text)
+        _DIRECTIVE_STACK(directive, include_stack)
+        _DIRECTIVE_SOURCE(directive, source)
+        _DIRECTIVE_START(directive, start)
+        _DIRECTIVE_TOKENS(directive, None)
         return directive
 
     @classmethod
@@ -146,12 +154,15 @@ class Directive(FrozenModel):
         """A directive whose tokens are already known."""
         return cls(name, tuple(a.text for a in args), text, include_stack, tokens=tuple(args))
 
-    @cached_property
+    @property
     def args(self) -> tuple[Token, ...]:
         """The arguments as tokens with their positions (cut from the line on first use)."""
-        if self.tokens is not None:
-            return self.tokens
-        return tuple(self.source.plain_tokens(self.start)) if self.source is not None else ()
+        tokens = self.tokens
+        if tokens is None:
+            source = self.source
+            tokens = tuple(source.plain_tokens(self.start, self.words)) if source else ()
+            _DIRECTIVE_TOKENS(self, tokens)  # a cache: tokens are not compared
+        return tokens
 
     @property
     def pos(self) -> Position:
@@ -160,6 +171,22 @@ class Directive(FrozenModel):
     @property
     def keyword(self) -> str:
         return self.name.text
+
+
+def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
+    """The ``__set__`` of a slot: it writes the field without the frozen ``__setattr__``."""
+    setter: Callable[[object, object], None] = cls.__dict__[name].__set__
+    return setter
+
+
+# Directive's slot setters: the reader's fast path (Directive.lazy) and the args cache.
+_DIRECTIVE_NAME = _slot_setter(Directive, "name")
+_DIRECTIVE_WORDS = _slot_setter(Directive, "words")
+_DIRECTIVE_TEXT = _slot_setter(Directive, "text")
+_DIRECTIVE_STACK = _slot_setter(Directive, "include_stack")
+_DIRECTIVE_SOURCE = _slot_setter(Directive, "source")
+_DIRECTIVE_START = _slot_setter(Directive, "start")
+_DIRECTIVE_TOKENS = _slot_setter(Directive, "tokens")
 
 
 class PeerType(str, Enum):
@@ -190,7 +217,7 @@ class CarpKeyPart(str, Enum):
     PARAMS = "params"
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class PeerOption(FrozenModel):
     """One option token of a ``cache_peer`` line, classified."""
 
@@ -201,7 +228,7 @@ class PeerOption(FrozenModel):
     known: bool = True
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class CarpKey(FrozenModel):
     """A parsed ``carp-key=`` value. ``parts`` is a set semantically; ``order`` keeps spelling."""
 
@@ -213,7 +240,7 @@ class CarpKey(FrozenModel):
         return tuple(p for p in CarpKeyPart if p in self.parts)
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class TlsOptions(FrozenModel):
     """TLS sub-options of a peer (src/security/PeerOptions.cc), kept as given."""
 
@@ -221,7 +248,7 @@ class TlsOptions(FrozenModel):
     values: tuple[tuple[str, str | None], ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class CachePeer(FrozenModel):
     """One ``cache_peer`` line as Squid 5 understands it (src/cache_cf.cc ``parse_peer``)."""
 
@@ -301,7 +328,7 @@ class CachePeer(FrozenModel):
         return self.carp and self.type is PeerType.PARENT
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class AccessRule(FrozenModel):
     """``cache_peer_access NAME allow|deny [!]acl...`` and other per-peer ACL lists."""
 
@@ -333,21 +360,41 @@ class AccessLine(FrozenModel):
     """One line of an access list Squid keeps (``aclParseAccessLine``): ``http_access``,
     ``icp_access``, ``cache_peer_access``, ``always_direct``... with its action and ACLs.
 
-    Lines Squid drops (no ``allow``/``deny``, no ACL, an unknown peer) are not made; ACL names
-    read from a ``"file"`` are in ``acls`` with their file positions.
+    Lines Squid drops (no ``allow``/``deny``, no ACL, an unknown peer) are not made. Like
+    :class:`Directive`, a line keeps indices into its words and makes tokens only when asked.
     """
 
     directive: Directive
     action: str
     """``allow`` or ``deny``."""
-    acls: tuple[AclRef, ...]
+    first: int
+    """Index in ``directive.words`` of the first ACL name (after the action)."""
     peer: str | None = None
     """``cache_peer_access``: the effective name of the peer it names (``peerFindByName``)."""
+    listed: tuple[Token, ...] | None = field(default=None, repr=False)
+    """The ACL name tokens when some were read from a ``"file"`` (with their file positions)."""
+
+    @classmethod
+    def make(cls, directive: Directive, action: str, first: int, peer: str | None,
+             listed: tuple[Token, ...] | None) -> AccessLine:
+        """The reader's fast path (one per access line): the object ``__init__`` would make,
+        filled in one step (as :meth:`Directive.lazy`)."""
+        line = object.__new__(cls)
+        line.__dict__.update(directive=directive, action=action, first=first, peer=peer,
+                             listed=listed)
+        return line
 
     @property
     def name(self) -> str:
         """The directive name as written (an alias stays an alias: ``http_access2``)."""
         return self.directive.keyword
+
+    @cached_property
+    def acls(self) -> tuple[AclRef, ...]:
+        """The ``[!]NAME`` references in order."""
+        tokens = self.listed if self.listed is not None else self.directive.args[self.first:]
+        return tuple(AclRef(t.text.startswith("!"), t.text[1:] if t.text.startswith("!")
+                            else t.text, t) for t in tokens)
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
@@ -357,17 +404,59 @@ class AclDefinition(FrozenModel):
     ``type`` is the type after Squid's renames (``myip`` is ``localip``); ``options`` are the
     option and flag tokens (``-i``, ``-n``, ``-m=...``) in order; ``values`` the value tokens in
     order, the lines of a ``"file"`` the line names included (each with its file position).
+    Tokens are made only when asked (the reader makes one definition per acl line).
     """
 
     directive: Directive
-    name: Token
     type: str
-    type_token: Token
-    options: tuple[Token, ...] = ()
-    values: tuple[Token, ...] = ()
+    first: int
+    """Index in ``directive.words`` of the first value (after the options)."""
+    listed: tuple[Token, ...] | None = field(default=None, repr=False)
+    """The value tokens when some were read from a ``"file"``."""
+
+    @classmethod
+    def make(cls, directive: Directive, type: str, first: int,
+             listed: tuple[Token, ...] | None) -> AclDefinition:
+        """The reader's fast path (one per acl line), as :meth:`AccessLine.make`."""
+        definition = object.__new__(cls)
+        definition.__dict__.update(directive=directive, type=type, first=first, listed=listed)
+        return definition
+
+    @property
+    def name(self) -> Token:
+        return self.directive.args[0]
+
+    @property
+    def type_token(self) -> Token:
+        return self.directive.args[1]
+
+    @property
+    def options(self) -> tuple[Token, ...]:
+        return self.directive.args[2:self.first]
+
+    @property
+    def values(self) -> tuple[Token, ...]:
+        return self.listed if self.listed is not None else self.directive.args[self.first:]
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+AclRecord = tuple[Directive, str, int, "tuple[Token, ...] | None"]
+"""The arguments of :meth:`AclDefinition.make`."""
+AccessRecord = tuple[Directive, str, int, "str | None", "tuple[Token, ...] | None"]
+"""The arguments of :meth:`AccessLine.make`."""
+
+
+class MergedAcl(NamedTuple):
+    """Every line of one ACL together (what ``ACL::FindByName`` finds)."""
+
+    name: Token
+    """The name as the first line spells it."""
+    type: str
+    options: tuple[Token, ...]
+    values: tuple[Token, ...]
+    lines: tuple[AclDefinition, ...]
+
+
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class NeighborTypeDomain(FrozenModel):
     directive: Directive
     peer: Token
@@ -375,7 +464,7 @@ class NeighborTypeDomain(FrozenModel):
     domains: tuple[Token, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class HttpPort(FrozenModel):
     """``http_port`` / ``https_port``: address, port and mode flags CARP key building needs."""
 
@@ -388,7 +477,7 @@ class HttpPort(FrozenModel):
     options: tuple[Token, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class HelperProgram(FrozenModel):
     """``url_rewrite_program``, ``store_id_program`` and friends."""
 
@@ -397,7 +486,7 @@ class HelperProgram(FrozenModel):
     argv: tuple[Token, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class HelperChildren(FrozenModel):
     """``*_children N [startup=] [idle=] [concurrency=] [queue-size=]
     [on-persistent-overload=]``."""
@@ -412,7 +501,7 @@ class HelperChildren(FrozenModel):
     on_persistent_overload: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class ExternalAclType(FrozenModel):
     """``external_acl_type NAME [options] FORMAT... /path/to/helper [args]``."""
 
@@ -428,7 +517,7 @@ ScalarValue = int | float | bool | str | None
 times, int bytes for sizes (-1 for ``none``), str for the rest; None when Squid refuses it."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # eq, hash, repr: FrozenModel
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class Setting(FrozenModel):
     """A scalar directive (``icp_port 3130``, ``prefer_direct on``) with its typed value."""
 
@@ -453,10 +542,22 @@ class SquidConfig(FrozenModel):
     helpers: tuple[HelperProgram, ...] = ()
     helper_children: tuple[HelperChildren, ...] = ()
     external_acl_types: tuple[ExternalAclType, ...] = ()
-    acls: tuple[AclDefinition, ...] = ()
-    """Every ``acl`` line Squid reads, in config order."""
-    access: tuple[AccessLine, ...] = ()
-    """Every access-list line Squid keeps, in config order (all lists together)."""
+    acl_records: tuple[AclRecord, ...] = field(default=(), compare=False, repr=False)
+    """:attr:`acls` as the reader leaves them (a plain tuple per line: cheap to make)."""
+    access_records: tuple[AccessRecord, ...] = field(default=(), compare=False, repr=False)
+    """:attr:`access` likewise."""
+
+    @cached_property
+    def acls(self) -> tuple[AclDefinition, ...]:
+        """Every ``acl`` line Squid reads, in config order."""
+        make = AclDefinition.make
+        return tuple(make(*record) for record in self.acl_records)
+
+    @cached_property
+    def access(self) -> tuple[AccessLine, ...]:
+        """Every access-list line Squid keeps, in config order (all lists together)."""
+        make = AccessLine.make
+        return tuple(make(*record) for record in self.access_records)
 
     def setting(self, name: str) -> Setting | None:
         found: Setting | None = None
@@ -478,20 +579,20 @@ class SquidConfig(FrozenModel):
         """The lines of one access list in order (``http_access``, ``never_direct``...)."""
         return tuple(line for line in self.access if line.name == name)
 
-    def acl(self, name: str) -> AclDefinition | None:
+    def acl(self, name: str) -> MergedAcl | None:
         """Every line of ACL ``name`` merged (``ACL::FindByName`` compares case-insensitively;
         Squid's predefined ACLs first): the first line's name and type, all options and values
         in order. None when no such ACL exists."""
         low = name.lower()
         from squidcarp.conf.acl.predefined import predefined  # only when asked
 
-        lines = [a for a in (*predefined(), *self.acls) if a.name.text.lower() == low]
+        lines = tuple(a for a in (*predefined(), *self.acls)
+                      if a.directive.words[0].lower() == low)
         if not lines:
             return None
-        first = lines[0]
-        return AclDefinition(first.directive, first.name, first.type, first.type_token,
-                             tuple(t for a in lines for t in a.options),
-                             tuple(t for a in lines for t in a.values))
+        return MergedAcl(lines[0].name, lines[0].type,
+                         tuple(t for a in lines for t in a.options),
+                         tuple(t for a in lines for t in a.values), lines)
 
     def peer_named(self, name: str) -> CachePeer | None:
         """Find a peer the way Squid's ``peerFindByName`` does (case-insensitive)."""

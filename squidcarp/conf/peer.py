@@ -12,9 +12,9 @@ once, on first use.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.facts.peer import PEER_TLS_PREFIXES, match_peer_option, match_peer_tls_option
 from squidcarp.conf.grammar import comma_items
 from squidcarp.conf.model import (
     PEER_TYPE_SPELLINGS,
@@ -30,53 +30,15 @@ from squidcarp.conf.model import (
 from squidcarp.conf.source import decode, encode
 from squidcarp.libc import Checked, get_service, rfc1738_unescape, xatoi
 
-# Flags compared with strcmp in parse_peer (src/cache_cf.cc, Squid 5.7), mapped to model fields.
-FLAGS: dict[str, str] = {
-    "proxy-only": "proxy_only",
-    "no-query": "no_query",
-    "background-ping": "background_ping",
-    "no-digest": "no_digest",
-    "no-tproxy": "no_tproxy",
-    "multicast-responder": "multicast_responder",
-    "multicast-siblings": "multicast_siblings",
-    "closest-only": "closest_only",
-    "default": "default",
-    "round-robin": "round_robin",
-    "weighted-round-robin": "weighted_round_robin",
-    "htcp": "htcp",
-    "no-netdb-exchange": "no_netdb_exchange",
-    "allow-miss": "allow_miss",
-    "originserver": "originserver",
-    "no-delay": "no_delay",
-    "auth-no-keytab": "auth_no_keytab",
-}
-# Selection methods that only a parent may have (fatal "non-parent X peer").
-PARENT_ONLY = {"carp": "carp", "userhash": "userhash", "sourcehash": "sourcehash"}
-# key=value options matched with strncmp on the prefix, with their integer-ness.
-INT_OPTIONS: dict[str, str] = {
-    "weight=": "weight_given",
-    "basetime=": "basetime",
-    "ttl=": "ttl",
-    "connect-timeout=": "connect_timeout",
-    "connect-fail-limit=": "connect_fail_limit",
-    "max-conn=": "max_conn",
-    "standby=": "standby",
-}
-STRING_OPTIONS: dict[str, str] = {
-    "login=": "login",
-    "digest-url=": "digest_url",
-    "forceddomain=": "forceddomain",
-}
-# Exact spellings of the two tri-state options (others, e.g. front-end-https=off, are unknown).
-FRONT_END_HTTPS = {"front-end-https": "on", "front-end-https=on": "on",
-                   "front-end-https=auto": "auto"}
-CONNECTION_AUTH = {"connection-auth": "on", "connection-auth=on": "on",
-                   "connection-auth=off": "off", "connection-auth=auto": "auto"}
+# What parse_peer (src/cache_cf.cc @ SQUID_5_7) does once an option matched (the matching itself,
+# in Squid's order, is facts.peer.PEER_OPTION_ORDER): selection methods only a parent may have
+# (fatal "non-parent X peer"), options read with xatoi, options kept as strings.
+PARENT_ONLY = frozenset({"carp", "userhash", "sourcehash"})
+INT_OPTIONS = frozenset({"weight=", "basetime=", "ttl=", "connect-timeout=",
+                         "connect-fail-limit=", "max-conn=", "standby="})
+STRING_OPTIONS = frozenset({"login=", "digest-url=", "forceddomain="})
+TRI_STATE = ("front-end-https", "connection-auth")  # exact spellings: bare (on), =on/=off/=auto
 HTCP_MODES = ("no-clr", "no-purge-clr", "only-clr", "forward-clr", "oldsquid")  # parse_peer
-# Security::PeerOptions::parse sub-options, matched by prefix (src/security/PeerOptions.cc 5.7).
-TLS_SUBOPTIONS = ("disable", "cert=", "key=", "version=", "min-version=", "options=", "cipher=",
-                  "cafile=", "capath=", "crlfile=", "flags=", "default-ca=off", "no-default-ca",
-                  "default-ca=on", "default-ca", "domain=", "no-npn")
 TTL_MAX = 128  # parse_peer clamps ttl= to 0..128
 # PeerOptions::parseFlags: labels tried in this order, each as a prefix. VERIFY_CRL and
 # VERIFY_CRL_ALL exist only where X509_V_FLAG_CRL_CHECK is defined (OpenSSL), not on GnuTLS.
@@ -119,24 +81,42 @@ def parse_carp_key(value: str) -> tuple[frozenset[CarpKeyPart], tuple[str, ...],
 
 
 class _Builder:
-    """One cache_peer line while its options are read."""
+    """One cache_peer line while its options are read: what each option sets, typed."""
 
-    def __init__(self, directive: Directive, events: list[ReadEvent]) -> None:
+    def __init__(self, directive: Directive, events: list[ReadEvent], host: Token,
+                 peer_type: PeerType, http_port: int | None) -> None:
         self.directive = directive
         self.events = events
-        self.values: dict[str, object] = {}
+        self.host = host
+        self.peer_type = peer_type
+        self.where = f"{host.text.lower()}/{http_port if http_port is not None else 0}"
         self.options: list[PeerOption] = []
+        self.flags: set[str] = set()
+        """The flag words given (``proxy-only``, ``carp``, ``htcp``...)."""
+        self.numbers: dict[str, int] = {}
+        """Option key (``weight``, ``ttl``...) -> the last value Squid took."""
+        self.strings: dict[str, str | None] = {}
+        self.tri_state: dict[str, str] = {}
+        """``front-end-https`` / ``connection-auth`` -> on, off or auto."""
+        self.carp_key: CarpKey | None = None
+        self.htcp_modes: list[str] = []
+        self.name: str | None = host.text
+        self.explicit: str | None = None
         self.tls = _Tls()
 
     def event(self, kind: Kind, token: Token, message: str, squid: Squid) -> None:
-        self.events.append(ReadEvent(kind, token.pos, message, squid,
-                                     token.pos.column + len(token.raw_or_text), token.text))
+        _token_event(self.events, kind, token, message, squid)
+
+
+def _token_event(events: list[ReadEvent], kind: Kind, token: Token, message: str,
+                 squid: Squid) -> None:
+    events.append(ReadEvent(kind, token.pos, message, squid,
+                            token.pos.column + len(token.raw_or_text), token.text))
 
 
 def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer | None:
     """Type one ``cache_peer`` line. Returns None only when there is no host and type at all."""
     args = directive.args
-    b = _Builder(directive, events)
     if len(args) < 2:
         events.append(ReadEvent(Kind.PEER_BUNGLED, directive.pos,
                                 "cache_peer needs HOST TYPE HTTP-PORT ICP-PORT: Squid stops here "
@@ -145,7 +125,7 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
     host_tok, type_tok = args[0], args[1]
     peer_type = PEER_TYPE_SPELLINGS.get(type_tok.text)
     if peer_type is None:
-        b.event(Kind.PEER_UNKNOWN_TYPE, type_tok,
+        _token_event(events, Kind.PEER_UNKNOWN_TYPE, type_tok,
                 f"unknown peer type '{type_tok.text}': Squid warns and makes this peer a sibling",
                 Squid.WARNING)
         peer_type = PeerType.SIBLING
@@ -155,49 +135,77 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
     if http_err or http_port == 0:
         where = args[2] if len(args) > 2 else directive.name
         reason = "must not be 0" if http_port == 0 else http_err
-        b.event(Kind.PEER_BUNGLED, where,
+        _token_event(events, Kind.PEER_BUNGLED, where,
                 f"HTTP port: {reason}: Squid rejects the line ('Bungled')", Squid.FATAL)
     elif icp_err:
         where = args[3] if len(args) > 3 else directive.name
-        b.event(Kind.PEER_BUNGLED, where,
+        _token_event(events, Kind.PEER_BUNGLED, where,
                 f"ICP port: {icp_err}: Squid rejects the line ('Bungled')", Squid.FATAL)
-    values = b.values
-    if peer_type is PeerType.MULTICAST:
-        values["no_digest"] = True
-        values["no_netdb_exchange"] = True
-    name: str | None = host_tok.text
-    explicit: str | None = None
+    b = _Builder(directive, events, host_tok, peer_type, http_port)
     for tok in args[4:]:
         text = tok.text
         if text.startswith("#"):
             break  # parse_peer: a token starting with '#' ends the options
-        name, explicit = _option(b, tok, text, peer_type, host_tok, http_port, name, explicit)
+        _option(b, tok, text)
     _tls_priorities(b)
-    if name is None:
+    if b.name is None:
         b.event(Kind.PEER_EMPTY_NAME, _last(b, "name"),
                 "empty name=: Squid 5 keeps no name and crashes once another peer is "
                 "defined (6.1+ rejects it)", Squid.FATAL)
-    weight_given = values.get("weight_given")
-    max_conn, standby = values.get("max_conn"), values.get("standby")
-    if isinstance(max_conn, int) and isinstance(standby, int) and 0 < max_conn < standby:
+    numbers, strings, flags = b.numbers, b.strings, b.flags
+    max_conn, standby = numbers.get("max-conn"), numbers.get("standby")
+    if max_conn is not None and standby is not None and 0 < max_conn < standby:
         b.event(Kind.PEER_MAXCONN_STANDBY, _last(b, "max-conn"),
                 f"max-conn={max_conn} is lower than standby={standby}", Squid.FATAL)
-    values.pop("weight_given", None)
-    peer = CachePeer(
+    weight_given = numbers.get("weight")
+    multicast = peer_type is PeerType.MULTICAST  # neighborType: no digests, no netdb
+    return CachePeer(
         directive=directive,
         host=host_tok.text,
         type_spelled=type_tok.text,
         type=peer_type,
         http_port=http_port,
         icp_port=icp_port,
-        name=name if name is not None else "",
-        explicit_name=explicit,
-        weight=max(1, weight_given) if isinstance(weight_given, int) else 1,
-        weight_given=weight_given if isinstance(weight_given, int) else None,
+        name=b.name if b.name is not None else "",
+        explicit_name=b.explicit,
+        weight=max(1, weight_given) if weight_given is not None else 1,
+        weight_given=weight_given,
+        carp="carp" in flags,
+        carp_key=b.carp_key,
+        userhash="userhash" in flags,
+        sourcehash="sourcehash" in flags,
+        round_robin="round-robin" in flags,
+        weighted_round_robin="weighted-round-robin" in flags,
+        default="default" in flags,
+        closest_only="closest-only" in flags,
+        no_query="no-query" in flags,
+        background_ping="background-ping" in flags,
+        no_digest="no-digest" in flags or multicast,
+        no_netdb_exchange="no-netdb-exchange" in flags or multicast,
+        multicast_responder="multicast-responder" in flags,
+        multicast_siblings="multicast-siblings" in flags,
+        htcp="htcp" in flags,
+        htcp_modes=tuple(b.htcp_modes),
+        ttl=numbers.get("ttl"),
+        basetime=numbers.get("basetime"),
+        digest_url=strings.get("digest-url"),
+        proxy_only="proxy-only" in flags,
+        no_tproxy="no-tproxy" in flags,
+        allow_miss="allow-miss" in flags,
+        originserver="originserver" in flags,
+        no_delay="no-delay" in flags,
+        auth_no_keytab="auth-no-keytab" in flags,
+        connect_timeout=numbers.get("connect-timeout"),
+        connect_fail_limit=numbers.get("connect-fail-limit"),
+        max_conn=max_conn,
+        standby=standby,
+        forceddomain=strings.get("forceddomain"),
+        login=strings.get("login"),
+        connection_auth=b.tri_state.get("connection-auth"),
+        front_end_https=b.tri_state.get("front-end-https"),
         tls=TlsOptions(b.tls.enabled, tuple(b.tls.values)),
         options=tuple(b.options),
     )
-    return replace(peer, **values)  # type: ignore[arg-type]
 
 
 def _last(b: _Builder, key: str) -> Token:
@@ -207,101 +215,88 @@ def _last(b: _Builder, key: str) -> Token:
     return b.directive.name
 
 
-def _option(b: _Builder, tok: Token, text: str, peer_type: PeerType, host: Token,
-            http_port: int | None, name: str | None,
-            explicit: str | None) -> tuple[str | None, str | None]:
-    values = b.values
-    where = f"{host.text.lower()}/{http_port if http_port is not None else 0}"
-    if text in FLAGS:
-        values[FLAGS[text]] = True
-        b.options.append(PeerOption(tok, text))
-    elif text in PARENT_ONLY:
-        b.options.append(PeerOption(tok, text))
-        if peer_type is not PeerType.PARENT:
-            b.event(Kind.PEER_NON_PARENT_METHOD, tok,
-                    f"'{text}' on a {peer_type.value}: Squid stops with 'non-parent {text} peer "
-                    f"{where}'", Squid.FATAL)
-        values[PARENT_ONLY[text]] = True
-    elif text.startswith("carp-key="):
-        value = text[len("carp-key="):]
-        b.options.append(PeerOption(tok, "carp-key", value))
-        if not values.get("carp"):
-            b.event(Kind.PEER_CARP_KEY_ORDER, tok,
-                    f"carp-key before carp (or without it): Squid stops with 'carp-key specified "
-                    f"on non-carp peer {where}'", Squid.FATAL)
-        parts, spelled, error = parse_carp_key(value)
-        if error:
-            b.event(Kind.PEER_CARP_KEY_INVALID, tok, f"{error}: Squid stops here", Squid.FATAL)
-        previous = values.get("carp_key")
-        if isinstance(previous, CarpKey):  # parse_peer only sets flags: repeated carp-key= merge
-            parts, spelled = previous.parts | parts, previous.spelled + spelled
-        values["carp_key"] = CarpKey(parts, spelled, tok)
-    elif text.startswith(("htcp=", "htcp-")):
-        modes = comma_items(text[5:])
-        b.options.append(PeerOption(tok, "htcp=", text[5:]))
-        values["htcp"] = True
-        seen = list(values.get("htcp_modes", ()))  # type: ignore[call-overload]
-        for mode in modes:
-            if mode not in HTCP_MODES:
-                b.event(Kind.PEER_HTCP_MODE, tok, f"invalid HTCP mode '{mode}': Squid stops here",
-                        Squid.FATAL)
-                continue
-            if {mode, *seen} >= {"no-clr", "only-clr"}:
-                b.event(Kind.PEER_HTCP_MODE, tok,
-                        "htcp no-clr and only-clr together: Squid stops here", Squid.FATAL)
-            seen.append(mode)
-        values["htcp_modes"] = tuple(seen)
-    elif (key := _prefix(text, INT_OPTIONS)) is not None:
+def _option(b: _Builder, tok: Token, text: str) -> None:
+    """One option token: matched as parse_peer matches it, then acted upon."""
+    key = match_peer_option(text)
+    if key is None:
+        b.options.append(PeerOption(tok, text.split("=", 1)[0], None, known=False))
+        b.event(Kind.PEER_UNKNOWN_OPTION, tok,
+                f"unknown cache_peer option '{text}': Squid logs an ERROR and ignores it",
+                Squid.ERROR)
+    elif key.startswith(TRI_STATE):
+        name, _, value = key.partition("=")
+        b.options.append(PeerOption(tok, name, value or "on"))
+        b.tri_state[name] = value or "on"
+    elif "=" not in key and key not in PEER_TLS_PREFIXES and key != "htcp-":
+        _flag(b, tok, key)
+    elif key == "carp-key=":
+        _carp_key(b, tok, text[len(key):])
+    elif key in ("htcp=", "htcp-"):
+        _htcp_modes(b, tok, text[len(key):])
+    elif key in INT_OPTIONS:
         b.options.append(PeerOption(tok, key[:-1], text[len(key):]))
         result = xatoi(text[len(key):])
         if result.value is None:
             b.event(Kind.PEER_BUNGLED, tok,
                     f"{key[:-1]}: {result.error}: Squid rejects the line ('Bungled')", Squid.FATAL)
         else:
-            number = result.value
-            if key == "ttl=":
-                number = min(TTL_MAX, max(0, number))
-            values[INT_OPTIONS[key]] = number
-    elif text.startswith("name="):
+            b.numbers[key[:-1]] = (min(TTL_MAX, max(0, result.value)) if key == "ttl="
+                                   else result.value)
+    elif key == "name=":
         b.options.append(PeerOption(tok, "name", text[5:]))
-        if text[5:]:
-            name, explicit = text[5:], text[5:]
-        else:
-            name, explicit = None, None
-    elif (key := _prefix(text, STRING_OPTIONS)) is not None:
-        b.options.append(PeerOption(tok, key[:-1], text[len(key):]))
-        value_s = text[len(key):]
-        if key == "login=":
-            value_s = _unescape(value_s)
-        values[STRING_OPTIONS[key]] = value_s or None
-    elif text.startswith("ssl"):
+        b.name = b.explicit = text[5:] or None
+    elif key in STRING_OPTIONS:
+        value = text[len(key):]
+        b.options.append(PeerOption(tok, key[:-1], value))
+        b.strings[key[:-1]] = (_unescape(value) if key == "login=" else value) or None
+    elif key == "ssl":
         b.options.append(PeerOption(tok, "ssl", text[3:]))
         b.event(Kind.PEER_TLS, tok,
                 f"'{text}' needs a Squid built with OpenSSL: Debian's GnuTLS build only warns "
                 "and ignores it (use the tls-* spelling)", Squid.WARNING)
-    elif text.startswith("tls"):
-        sub = text[4:] if text.startswith("tls-") else text[3:]
+    else:  # "tls-" or "tls"
+        sub = text[len(key):]
         b.options.append(PeerOption(tok, "tls", sub))
         _tls(b, tok, sub)
-    elif text in FRONT_END_HTTPS:
-        b.options.append(PeerOption(tok, "front-end-https", FRONT_END_HTTPS[text]))
-        values["front_end_https"] = FRONT_END_HTTPS[text]
-    elif text in CONNECTION_AUTH:
-        b.options.append(PeerOption(tok, "connection-auth", CONNECTION_AUTH[text]))
-        values["connection_auth"] = CONNECTION_AUTH[text]
-    else:
-        b.options.append(PeerOption(tok, text.split("=", 1)[0], None, known=False))
-        b.event(Kind.PEER_UNKNOWN_OPTION, tok,
-                f"unknown cache_peer option '{text}': Squid logs an ERROR and ignores it",
-                Squid.ERROR)
-    return name, explicit
 
 
-def _prefix(text: str, table: dict[str, str]) -> str | None:
-    for key in table:
-        if text.startswith(key):
-            return key
-    return None
+def _flag(b: _Builder, tok: Token, key: str) -> None:
+    b.options.append(PeerOption(tok, key))
+    b.flags.add(key)
+    if key in PARENT_ONLY and b.peer_type is not PeerType.PARENT:
+        b.event(Kind.PEER_NON_PARENT_METHOD, tok,
+                f"'{key}' on a {b.peer_type.value}: Squid stops with 'non-parent {key} peer "
+                f"{b.where}'", Squid.FATAL)
+
+
+def _carp_key(b: _Builder, tok: Token, value: str) -> None:
+    b.options.append(PeerOption(tok, "carp-key", value))
+    if "carp" not in b.flags:
+        b.event(Kind.PEER_CARP_KEY_ORDER, tok,
+                f"carp-key before carp (or without it): Squid stops with 'carp-key specified "
+                f"on non-carp peer {b.where}'", Squid.FATAL)
+    parts, spelled, error = parse_carp_key(value)
+    if error:
+        b.event(Kind.PEER_CARP_KEY_INVALID, tok, f"{error}: Squid stops here", Squid.FATAL)
+    previous = b.carp_key
+    if previous is not None:  # parse_peer only sets flags: repeated carp-key= merge
+        parts, spelled = previous.parts | parts, previous.spelled + spelled
+    b.carp_key = CarpKey(parts, spelled, tok)
+
+
+def _htcp_modes(b: _Builder, tok: Token, value: str) -> None:
+    b.options.append(PeerOption(tok, "htcp=", value))
+    b.flags.add("htcp")
+    seen = b.htcp_modes
+    for mode in comma_items(value):
+        if mode not in HTCP_MODES:
+            b.event(Kind.PEER_HTCP_MODE, tok, f"invalid HTCP mode '{mode}': Squid stops here",
+                    Squid.FATAL)
+            continue
+        if {mode, *seen} >= {"no-clr", "only-clr"}:
+            b.event(Kind.PEER_HTCP_MODE, tok,
+                    "htcp no-clr and only-clr together: Squid stops here", Squid.FATAL)
+        seen.append(mode)
 
 
 class _Tls:
@@ -328,7 +323,7 @@ def _tls(b: _Builder, tok: Token, sub: str) -> None:
     if not sub:
         t.enabled = True
         return
-    known = next((k for k in TLS_SUBOPTIONS if sub.startswith(k)), None)
+    known = match_peer_tls_option(sub)
     if known is None:
         b.event(Kind.PEER_TLS, tok, f"unknown TLS option '{sub}': Squid logs an ERROR and "
                 "ignores it", Squid.ERROR)

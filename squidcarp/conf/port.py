@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.facts.peer import match_peer_tls_option
 from squidcarp.conf.model import Directive, HttpPort, Token
-from squidcarp.conf.peer import TLS_SUBOPTIONS, gnutls_priority_problem
+from squidcarp.conf.peer import gnutls_priority_problem
 from squidcarp.libc import strtol, xatoll, xatos
 
 # parse_port_option @ SQUID_5_7 without USE_OPENSSL: words compared with strcmp...
@@ -59,7 +60,7 @@ class _Port:
         self.tls_options: Token | None = None
 
     def fatal(self, tok: Token, message: str, squid: Squid = Squid.FATAL) -> None:
-        self.events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, f"{self.d.keyword}: {message}",
+        self.events.append(ReadEvent(Kind.PORT_LINE, tok.pos, f"{self.d.keyword}: {message}",
                                      squid, tok.pos.column + len(tok.raw_or_text), tok.text))
 
 
@@ -67,7 +68,7 @@ def parse_port_line(d: Directive, events: list[ReadEvent]) -> HttpPort:
     """Check one ``*_port`` line and return what CARP key building needs from it."""
     p = _Port(d, events, protocol=DIRECTIVE_PROTOCOL.get(d.keyword, "HTTP"))
     if not d.args:
-        events.append(ReadEvent(Kind.BAD_VALUE, d.pos, f"{d.keyword} needs a port: Squid stops "
+        events.append(ReadEvent(Kind.PORT_LINE, d.pos, f"{d.keyword} needs a port: Squid stops "
                                 "('Bungled')", Squid.FATAL))
         return HttpPort(d, None, None)
     address, port = _specification(p, d.args[0])
@@ -216,7 +217,7 @@ def _tls(p: _Port, tok: Token, sub: str) -> None:
         return
     if server is not None:
         return  # clientca=, dh=, dhparams=, generate-host-certificates: no encryptTransport
-    known = next((k for k in TLS_SUBOPTIONS if sub.startswith(k)), None)
+    known = match_peer_tls_option(sub)
     if known is None:
         p.fatal(tok, f"unknown TLS option '{sub}': Squid logs an ERROR and ignores it",
                 Squid.ERROR)

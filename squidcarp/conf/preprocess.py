@@ -19,8 +19,9 @@ import re
 from collections.abc import Callable
 from typing import Literal, NamedTuple
 
-from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.facts.directives import QUOTED_TOKEN_ARGS, external_acl_helper_index
+from squidcarp.conf.facts.scalars import ONOFF_WORDS
 from squidcarp.conf.grammar import evaluate_condition
 from squidcarp.conf.lexer import (
     LogicalLine,
@@ -132,6 +133,7 @@ def _glob(pattern: str, base: str) -> list[str]:
     """
     import glob  # (here: only configs with include lines need it)
 
+    pattern = pattern.split("\0", 1)[0]  # a C string: glob(3) sees the text up to a NUL byte
     out: list[str] = []
     i, n = 0, len(pattern)
     while i < n:
@@ -194,6 +196,8 @@ class Reader:
             line = expand_macros(raw_line, macros) if "${" in raw_line.text else raw_line
             out_lines.append(line)
             text = line.text
+            if not text.strip(BLANKS):
+                continue  # a line that only macros made, now empty: parse_line finds no word
             first = text[0]
             if first == "i" or first == "e":  # if / else / endif / include: rare, checked fully
                 if self._statement_line(line, states, chain, depth):
@@ -261,10 +265,10 @@ class Reader:
         else:
             word, start, end = first_word(text)
             name = Token(word, line.position(start), word)
-        quoted_at = known.QUOTED_TOKEN_ARGS.get(word, NOT_QUOTED)
+        quoted_at = QUOTED_TOKEN_ARGS.get(word, NOT_QUOTED)
         if word == "external_acl_type" and not self.tokenizer.quoted_values:
             words = [w for w in re.findall(r"[^ \t\n\r]+", line.text[end:])]
-            helper = known.external_acl_helper_index(words)
+            helper = external_acl_helper_index(words)
             quoted_at = (helper + 1, 1 << 30)  # parse_wordlist(&a->cmdline)
         if (quoted_at is NOT_QUOTED and not self.tokenizer.quoted_values and (
                 "parameters(" not in text)) or is_plain(text, self.tokenizer.quoted_values,
@@ -277,7 +281,7 @@ class Reader:
         self.out.directives.append(directive)
         if word == "configuration_includes_quoted_values" and directive.words:
             # parse_onoff: on/enable, off/disable; any other word is fatal (the state stays)
-            value = known.ONOFF_WORDS.get(directive.words[0])
+            value = ONOFF_WORDS.get(directive.words[0])
             if value is not None:
                 self.tokenizer.quoted_values = value
 

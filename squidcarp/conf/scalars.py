@@ -6,8 +6,16 @@ from __future__ import annotations
 
 import functools
 
-from squidcarp.conf import known
 from squidcarp.conf.events import Kind, ReadEvent, Squid
+from squidcarp.conf.facts.directives import DIRECTIVE_ALIASES
+from squidcarp.conf.facts.scalars import (
+    BUILD_SUBSTITUTIONS,
+    DEFAULTS,
+    DEPRECATED_BOOLEAN_WORDS,
+    ONOFF_WORDS,
+    SCALAR_TYPES,
+    TRISTATE_WORDS,
+)
 from squidcarp.conf.model import Directive, Position, ScalarValue, Setting, Token
 from squidcarp.libc import get_integer, xatof, xatoll, xatos
 
@@ -24,11 +32,11 @@ BYTES_TYPES = {"b_size_t": 1, "b_int64_t": 1, "b_ssize_t": 1, "kb_int64_t": 1 <<
                "kb_size_t": 1 << 10}
 
 BOOLEAN_WORDS: dict[str, dict[str, bool | None]] = {
-    "onoff": dict(known.ONOFF_WORDS),
-    "configuration_includes_quoted_values": dict(known.ONOFF_WORDS),
-    "tristate": dict(known.TRISTATE_WORDS),
+    "onoff": dict(ONOFF_WORDS),
+    "configuration_includes_quoted_values": dict(ONOFF_WORDS),
+    "tristate": dict(TRISTATE_WORDS),
 }
-DEPRECATED_BOOLEAN = known.DEPRECATED_BOOLEAN_WORDS
+DEPRECATED_BOOLEAN = DEPRECATED_BOOLEAN_WORDS
 
 # Scalar types whose parser reads exactly one token (parse_onoff, parse_int, parse_string...).
 ONE_TOKEN_TYPES = frozenset({"onoff", "tristate", "int", "u_short", "int64_t", "string",
@@ -49,7 +57,7 @@ def scalar_reads(d: Directive, squid_type: str) -> int:
 def parse_scalar(d: Directive, squid_type: str, events: list[ReadEvent]) -> Setting:
     """One scalar directive line, typed (see :data:`~squidcarp.conf.model.ScalarValue`)."""
     if not d.args:
-        events.append(ReadEvent(Kind.BAD_VALUE, d.pos, f"{d.keyword} needs a value",
+        events.append(ReadEvent(Kind.MISSING_VALUE, d.pos, f"{d.keyword} needs a value",
                                 Squid.FATAL))
         return Setting(d, None)
     tok = d.args[0]
@@ -68,7 +76,7 @@ def parse_scalar(d: Directive, squid_type: str, events: list[ReadEvent]) -> Sett
         else:  # parse_u_short -> GetShort -> xatos: decimal 0..65535, no service names
             value, error = xatos(tok.text)
         if error:
-            events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, f"{d.keyword}: {error}",
+            events.append(ReadEvent(Kind.SCALAR_VALUE, tok.pos, f"{d.keyword}: {error}",
                                     Squid.FATAL))
         return Setting(d, value)
     if squid_type in ONE_TOKEN_TYPES:  # parse_string, parse_address...: NextToken, one word
@@ -118,7 +126,7 @@ def _bytes_value(d: Directive, unit: int, events: list[ReadEvent]) -> float | No
     ``KB``, ``MB``, ``GB`` matched by prefix, case-insensitive); no unit only warns. The value in
     the directive's own unit must be a whole number. Returns bytes (-1 for none)."""
     tok = d.args[0]
-    signed = known.SCALAR_TYPES.get(d.keyword) == "b_ssize_t"
+    signed = SCALAR_TYPES.get(d.keyword) == "b_ssize_t"
     if tok.text in ("none", "-1") or (signed and tok.text.startswith("-")):
         return -1.0
     value = xatof(tok.text)
@@ -129,7 +137,7 @@ def _bytes_value(d: Directive, unit: int, events: list[ReadEvent]) -> float | No
     unit_tok = d.args[1] if len(d.args) > 1 else None
     if value != 0 and unit_tok is None:
         name = next(word for word, size in BYTES_UNITS if size == unit)
-        events.append(ReadEvent(Kind.BAD_VALUE, tok.pos,
+        events.append(ReadEvent(Kind.SCALAR_VALUE, tok.pos,
                                 f"{d.keyword} {tok.text} has no unit: Squid warns and assumes "
                                 f"{name}", Squid.WARNING,
                                 tok.pos.column + len(tok.raw_or_text), tok.text))
@@ -150,7 +158,7 @@ def _bytes_value(d: Directive, unit: int, events: list[ReadEvent]) -> float | No
 
 
 def _fatal_value(d: Directive, tok: Token, message: str, events: list[ReadEvent]) -> None:
-    events.append(ReadEvent(Kind.BAD_VALUE, tok.pos, f"{d.keyword}: {message}: Squid stops here",
+    events.append(ReadEvent(Kind.SCALAR_VALUE, tok.pos, f"{d.keyword}: {message}: Squid stops here",
                             Squid.FATAL, tok.pos.column + len(tok.raw_or_text), tok.text))
 
 
@@ -161,13 +169,13 @@ def _boolean(d: Directive, tok: Token, words: dict[str, bool | None],
     if word not in words:
         allowed = "', '".join(w for w in words if w not in DEPRECATED_BOOLEAN)
         events.append(ReadEvent(
-            Kind.BAD_VALUE, tok.pos,
+            Kind.SCALAR_VALUE, tok.pos,
             f"{d.keyword} {word}: Squid accepts only '{allowed}' (case-sensitive) and stops here",
             Squid.FATAL, tok.pos.column + len(tok.raw_or_text), word))
         return None
     if word in DEPRECATED_BOOLEAN:
         events.append(ReadEvent(
-            Kind.BAD_VALUE, tok.pos,
+            Kind.SCALAR_VALUE, tok.pos,
             f"'{word}' is deprecated: Squid warns and reads it as "
             f"'{DEPRECATED_BOOLEAN[word]}'", Squid.WARNING,
             tok.pos.column + len(tok.raw_or_text), word))
@@ -181,12 +189,12 @@ DEFAULTS_FILE = "<squid default>"
 def default_value(name: str) -> ScalarValue:
     """The typed value of ``name``'s ``DEFAULT:`` (aliases resolved), read by the same parser
     as a config line; None for ``none`` and for directives that are not scalars."""
-    name = known.DIRECTIVE_ALIASES.get(name, name)
-    squid_type = known.SCALAR_TYPES.get(name)
-    text = known.DEFAULTS.get(name)
+    name = DIRECTIVE_ALIASES.get(name, name)
+    squid_type = SCALAR_TYPES.get(name)
+    text = DEFAULTS.get(name)
     if squid_type is None or text is None:
         return None
-    for macro, value in known.BUILD_SUBSTITUTIONS.items():
+    for macro, value in BUILD_SUBSTITUTIONS.items():
         text = text.replace(macro, value)
     if text == "none" and squid_type not in BOOLEAN_WORDS:
         return None

@@ -33,8 +33,10 @@ def read_file(path: str) -> bytes:
     Regular files are read up to :data:`MAX_FILE_BYTES`, devices up to
     :data:`MAX_DEVICE_BYTES` (``/dev/null`` is an empty file to Squid too, but ``fgets`` on
     ``/dev/zero`` never ends); a FIFO is refused, since Squid's ``fopen`` would wait for a
-    writer. Nothing here blocks or fills memory.
+    writer. Nothing here blocks or fills memory. A name holding a NUL byte ends there, as the C
+    string Squid passes to ``fopen`` does.
     """
+    path = path.split("\0", 1)[0]
     info = os.stat(path)
     mode = info.st_mode
     if stat.S_ISDIR(mode):
@@ -105,11 +107,21 @@ def printable_json(value: object) -> object:
 
 def inert_json(dumped: str) -> str:
     """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the characters that steer
-    a terminal written as ``\\uNNNN`` escapes: the same JSON value, safe to show raw."""
+    a terminal written as ``\\uNNNN`` escapes (the same JSON value, safe to show raw), and the
+    bytes that are not UTF-8 as the text ``\\xNN`` (what :func:`printable_json` makes of them):
+    valid UTF-8 however the config was written."""
     if dumped.isascii():
         return dumped
-    return "".join(f"\\u{ord(ch):04x}" if ord(ch) >= 0x7F and _steers_a_terminal(ch) else ch
-                   for ch in dumped)
+    out: list[str] = []
+    for ch in dumped:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\\\x{code - 0xDC00:02x}")  # inside a JSON string: an escaped '\\'
+        elif code >= 0x7F and (_steers_a_terminal(ch) or 0xD800 <= code <= 0xDFFF):
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 class Record(NamedTuple):

@@ -7,6 +7,18 @@ from typing import NamedTuple
 
 from squidcarp.conf.model import Position
 
+# The one severity rule every lint rule follows (docs/rules.md and README.md say the same).
+SEVERITY_RULE = """\
+- **error**: Squid stops (`squid -k parse` fails, or Squid crashes), or it starts with a line that
+  silently cannot do what it says: something it ignores, drops or reads otherwise, whether or not
+  it logs a word, and which changes what the config does (an access rule it drops, `wieght=5`,
+  an unknown peer type, `weight=0` meant to drain a peer, a unicast multicast group).
+- **warning**: Squid ignores or changes something and the config still does what it says, or
+  only the way it is written is fragile (a deprecated spelling, a repeated option, a value Squid
+  clamps harmlessly, a host name that must resolve at start).
+- **info**: a note on how Squid reads the line; nothing is lost.
+"""
+
 
 class Severity(str, Enum):
     ERROR = "error"

@@ -10,10 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from squidcarp.lint.diagnostic import SEVERITY_RULE
 from squidcarp.lint.rule import Rule
 from squidcarp.lint.rules import RULES
 
-HEADER = """\
+HEADER = f"""\
 # squidcarp lint rules
 
 Generated from the rule docstrings by `python -m squidcarp.lint.docs --write docs/rules.md`;
@@ -21,6 +22,9 @@ CI fails when this file is out of date. Silence a rule on one line with
 `# squidcarp: disable=CODE`, on the next line with `# squidcarp: disable-next-line=CODE`, or
 everywhere with `--ignore CODE` / `ignore = ["CODE"]` in `[tool.squidcarp]`.
 
+Every rule follows one severity rule:
+
+{SEVERITY_RULE}
 | code | name | severity | summary |
 |---|---|---|---|
 """

@@ -44,12 +44,12 @@ def _wanted(rule: Rule, options: LintOptions) -> bool:
 
 def lint(read: ReadResult, options: LintOptions | None = None) -> list[Diagnostic]:
     opts = options or LintOptions()
-    ctx = LintContext(read, opts.squid_version)
     out: list[Diagnostic] = []
     suppressed = _suppressions(read)
     for rule in opts.rules:
         if not _wanted(rule, opts):
             continue
+        ctx = LintContext(read, opts.squid_version, rule.kinds)
         for f in rule.check(ctx):
             if suppressed and _is_suppressed(rule, f.pos.file, f.pos.line, suppressed):
                 continue

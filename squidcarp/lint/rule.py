@@ -1,4 +1,5 @@
-"""A rule is a module with ``CODE``, ``NAME``, ``SEVERITY``, a docstring and ``check(ctx)``.
+"""A rule is a module with ``CODE``, ``NAME``, ``SEVERITY``, a docstring, ``check(ctx)`` and, when
+it reports reader events, ``KINDS`` (the event kinds it owns).
 
 ``check`` is pure: it looks at the :class:`LintContext` and yields :class:`Finding` objects; it
 keeps nothing between calls. The docstring is the user documentation (``docs/rules.md`` is
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import NamedTuple
 
+from squidcarp.conf.events import Kind
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -22,6 +24,8 @@ class Rule(NamedTuple):
     doc: str
     check: Callable[[LintContext], Iterator[Finding]]
     module: str
+    kinds: frozenset[Kind] = frozenset()
+    """The reader event kinds this rule reports (each kind has exactly one rule)."""
 
     @property
     def summary(self) -> str:
@@ -42,4 +46,5 @@ class Rule(NamedTuple):
             doc=module.__doc__ or "",
             check=module.check,
             module=module.__name__,
+            kinds=frozenset(getattr(module, "KINDS", ())),
         )

@@ -88,10 +88,10 @@ def test_clean_file_exits_zero_and_prints_nothing(cli: Runner, tmp_path: Path) -
 
 def test_strict_turns_warnings_into_exit_2(cli: Runner, tmp_path: Path) -> None:
     path = tmp_path / "w.conf"
-    path.write_text("cache_peer 127.0.0.1 parent 3901 0 name=a weight=0 carp no-query "
-                    "no-digest\n")
-    assert cli(["lint", "--select", "SC120", str(path)]).code == 0
-    assert cli(["lint", "--select", "SC120", "--strict", str(path)]).code == 2
+    path.write_text("cache_peer 127.0.0.1 parent 3901 0 name=a carp no-query no-query "
+                    "no-digest\n")  # a repeated flag: SC125, a warning
+    assert cli(["lint", "--select", "SC125", str(path)]).code == 0
+    assert cli(["lint", "--select", "SC125", "--strict", str(path)]).code == 2
 
 
 def test_stdin(cli: Runner) -> None:
@@ -268,3 +268,45 @@ def test_console_script_reader_going_away_is_not_an_error(conf: Path) -> None:
     assert proc.wait(timeout=60) == 1
     assert first.startswith(b"squid.conf:2:1: error SC150 netdb-direct: parent")
     assert "Traceback" not in err
+
+
+def test_parse_json_has_acl_lines_and_access_lines(cli: Runner, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("squid.conf").write_text("acl a dst -n 10.0.0.0/8\nhttp_access allow !a\n")
+    config = json.loads(cli(["parse", "--json", "squid.conf"]).out)["config"]
+    assert config["acls"] == [{
+        "at": {"file": "squid.conf", "line": 1, "column": 1},
+        "name": {"text": "a", "file": "squid.conf", "line": 1, "column": 5}, "type": "dst",
+        "options": [{"text": "-n", "file": "squid.conf", "line": 1, "column": 11}],
+        "values": [{"text": "10.0.0.0/8", "file": "squid.conf", "line": 1, "column": 14}]}]
+    assert config["access"] == [{
+        "at": {"file": "squid.conf", "line": 2, "column": 1}, "directive": "http_access",
+        "action": "allow", "peer": None,
+        "acls": [{"negated": True, "name": "a",
+                  "token": {"text": "!a", "file": "squid.conf", "line": 2, "column": 19}}]}]
+    assert "acl_records" not in config and "access_records" not in config
+
+
+def test_parse_json_is_streamed_one_record_a_line(tmp_path: Path) -> None:
+    from squidcarp.conf import read_bytes
+    from squidcarp.conf.source import inert_json, printable_json
+    from squidcarp.conf.tojson import read_result, write_json
+
+    read = read_bytes(CONF.encode() + b"acl a src 10.0.0.0/8\nhttp_access allow a\n"
+                      b"never_direct allow all\nprefer_direct on\nmcast_groups 239.1.1.1\n"
+                      b"cache_peer x parent 1 0 name=\xe2\x80\xaez\xff\n", "s.conf")
+    pieces: list[str] = []
+    write_json(read_result(read, lazy=True), pieces.append, text=inert_json)
+    streamed = "".join(pieces)
+    assert json.loads(streamed) == printable_json(read_result(read))  # the same JSON value
+    assert "\u202e" not in streamed and "\\u202e" in streamed  # inert on a terminal
+    lines = streamed.splitlines()
+    assert lines[:2] == ['{', '  "file": "s.conf",']
+    peers = lines.index('    "peers": [')
+    assert json.loads(lines[peers + 1].rstrip(","))["name"] == "a"  # one peer a line
+    assert len(pieces) > 20  # written a piece at a time
+    empty = read_bytes(b"", "e.conf")
+    pieces = []
+    write_json(read_result(empty, lazy=True), pieces.append)
+    assert json.loads("".join(pieces)) == read_result(empty)

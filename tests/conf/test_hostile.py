@@ -17,13 +17,13 @@ N = "9" * 5000  # longer than Python's int-string limit (4300 digits)
 
 @pytest.mark.parametrize(("text", "expected"), [
     (f"http_port {N}\n",
-     ("bad-value", "fatal", 1, 11, f"http_port: '{N}' is larger than the type 'short': Squid "
+     ("port-line", "fatal", 1, 11, f"http_port: '{N}' is larger than the type 'short': Squid "
       "stops")),
     (f"http_port 127.0.0.1:{N}\n",
-     ("bad-value", "fatal", 1, 11, f"http_port: '{N}' is larger than the type 'short': Squid "
+     ("port-line", "fatal", 1, 11, f"http_port: '{N}' is larger than the type 'short': Squid "
       "stops")),
     (f"icp_port {N}\n",
-     ("bad-value", "fatal", 1, 10, f"icp_port: '{N}' is larger than the type 'short'")),
+     ("scalar-value", "fatal", 1, 10, f"icp_port: '{N}' is larger than the type 'short'")),
     (f"cache_peer p parent {N} 0\n",
      ("peer-bungled", "fatal", 1, 21, f"HTTP port: '{N}' is larger than the type 'short': Squid "
       "rejects the line ('Bungled')")),
@@ -49,12 +49,12 @@ N = "9" * 5000  # longer than Python's int-string limit (4300 digits)
      ("acl-value", "fatal", 1, 15, f"acl a: maxconn limit '{N}' is not a positive number: Squid "
       "stops ('Invalid ACL')")),
     (f"read_timeout 0x{N} seconds\n",
-     ("bad-value", "fatal", 1, 14, "read_timeout: time values cannot exceed 292 years: Squid "
+     ("scalar-value", "fatal", 1, 14, "read_timeout: time values cannot exceed 292 years: Squid "
       "stops here")),
     (f"icp_query_timeout 0x{N}\n",
-     ("bad-value", "fatal", 1, 19, f"icp_query_timeout: '0x{N}' is larger than the type 'int'")),
+     ("scalar-value", "fatal", 1, 19, f"icp_query_timeout: '0x{N}' is larger than the type 'int'")),
     (f"url_rewrite_children {N}\n",
-     ("bad-value", "fatal", 1, 22, f"url_rewrite_children: '{N}' is larger than the type "
+     ("helper-children", "fatal", 1, 22, f"url_rewrite_children: '{N}' is larger than the type "
       "'unsigned int': Squid stops here")),
 ])
 def test_huge_numbers_clamp_like_squid(text: str, expected: tuple[str, str, int, int, str]
@@ -93,7 +93,7 @@ def test_fifo_and_endless_devices_are_refused_not_read(tmp_path: Path,
          "is a FIFO or socket, not a regular file: Squid would wait for a writer"),
         ("include-unreadable", "s.conf:2:9", "unable to open configuration file: /dev/zero: is a "
          "device that reads on and on (like /dev/zero): Squid would never finish reading it"),
-        ("bad-value", "s.conf:5:1", "http_port needs a port: Squid stops ('Bungled')"),
+        ("port-line", "s.conf:5:1", "http_port needs a port: Squid stops ('Bungled')"),
         ("parameters-error", "s.conf:5:11", "cannot open parameters file '/dev/zero': is a device "
          "that reads on and on (like /dev/zero): Squid would never finish reading it"),
     ]
@@ -124,3 +124,14 @@ def test_glob_self_includes_are_cycles_and_fan_out_is_bounded(tmp_path: Path,
                              "on")
     # each event once, however often its file was included
     assert len(read.events) == len({(e.kind, e.pos, e.message) for e in read.events})
+
+
+def test_a_nul_byte_ends_a_file_name_as_in_c(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("inc.conf").write_text("http_port 1\n")
+    read = read_bytes(b"include inc.conf\x00junk\nhttp_access allow \"names\x00x\"\n", "s.conf")
+    assert [d.keyword for d in read.config.directives] == ["http_port", "http_access"]
+    assert [(e.kind.value, str(e.pos)) for e in read.events] == [
+        ("include-relative", "s.conf:1:9"), ("access-dropped", "s.conf:2:13"),
+        ("acl-file-missing", "s.conf:2:19")]

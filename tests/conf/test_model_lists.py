@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from squidcarp.conf import read_bytes, read_config
-from squidcarp.conf.model import AclDefinition, SquidConfig
+from squidcarp.conf.model import AccessLine, AclDefinition, SquidConfig
 
 
 def _config(tmp_path: Path, text: str, files: dict[str, str] | None = None) -> SquidConfig:
@@ -120,3 +120,12 @@ def test_a_refused_value_falls_back_to_the_default() -> None:
     setting = config.setting("icp_port")
     assert setting is not None and setting.value is None
     assert config.setting_value("icp_port") == 0
+
+
+def test_the_readers_fast_constructors_make_what_init_makes() -> None:
+    config = read_bytes(b"acl a src 10.0.0.0/8\nhttp_access allow a\n", "s.conf").config
+    [definition], [line] = config.acls, config.access
+    assert definition == AclDefinition(definition.directive, "src", 2)
+    assert line == AccessLine(line.directive, "allow", 1)
+    assert hash(line) == hash(AccessLine(line.directive, "allow", 1))
+    assert repr(definition).startswith("AclDefinition(directive=Directive(")

@@ -33,12 +33,16 @@ from tests.conftest import CORPUS
 VERDICTS = CORPUS / "parse-verdicts" / "verdicts.jsonl"
 CASES = CORPUS / "parse-verdicts" / "cases"
 
-# Error-severity rules that may fire on configs Squid 5.7 accepts silently, and why.
+# Error-severity rules that may fire on configs Squid 5.7 accepts silently, and why: the
+# severity rule (squidcarp.lint) makes "the line silently cannot do what it says" an error too.
 SILENT_BREAKAGE = {
     "SC130": "a multicast peer with a unicast address: Squid queries one host as a 'group' and "
              "may pick it as a cache from its replies",
     "SC150": "parents without never_direct: from the second request to a host on, netdb sends "
              "it DIRECT (integration/test_forwarding_vs_squid.py sees it on live Squid)",
+    "SC120": "weight=0 meant to drain a peer: Squid silently uses weight 1",
+    "SC131": "a multicast peer whose TTL ends up 0: its queries never leave this host",
+    "SC134": "a unicast or IPv6 mcast_groups entry: the join fails (or is skipped) at run time",
 }
 
 # "FATAL: Bungled 23-weight-abc.conf line 3: ..." / "ERROR: x.conf, line 4: No cache_peer 'y'"

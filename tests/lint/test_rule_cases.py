@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from squidcarp.conf import ReadOptions, read_config
+from squidcarp.conf import ReadOptions, read_bytes, read_config
+from squidcarp.conf.events import Kind
+from squidcarp.lint.context import LintContext
+from squidcarp.lint.diagnostic import SEVERITY_RULE
 from squidcarp.lint.engine import LintOptions, lint
 from squidcarp.lint.rules import RULES
 
@@ -66,3 +69,28 @@ def test_rule_is_documented(rule) -> None:  # type: ignore[no-untyped-def]
 def test_codes_and_names_are_unique() -> None:
     assert len({r.code for r in RULES}) == len(RULES)
     assert len({r.name for r in RULES}) == len(RULES)
+
+
+def test_every_reader_event_kind_has_exactly_one_rule() -> None:
+    # Rules report one way (squidcarp.lint): Squid's reactions come from the reader's events,
+    # each kind through the one rule that owns it; no event is emitted that nothing reads.
+    owners: dict[Kind, list[str]] = {kind: [] for kind in Kind}
+    for rule in RULES:
+        for kind in rule.kinds:
+            owners[kind].append(rule.code)
+    assert {kind.value: codes for kind, codes in owners.items() if len(codes) != 1} == {}
+
+
+def test_a_rule_cannot_read_events_it_does_not_own() -> None:
+    read = read_bytes(b"HTTP_PORT 1\n", "t.conf")
+    ctx = LintContext(read, kinds=frozenset({Kind.LONG_LINE}))
+    with pytest.raises(ValueError, match="does not own: unknown-directive"):
+        ctx.events(Kind.UNKNOWN_DIRECTIVE)
+    assert ctx.events(Kind.LONG_LINE) == ()
+
+
+def test_readme_and_rules_md_state_the_one_severity_rule() -> None:
+    root = Path(__file__).resolve().parents[2]
+    for doc in ("README.md", "docs/rules.md"):
+        text = (root / doc).read_text(encoding="utf-8")
+        assert SEVERITY_RULE in text, f"{doc} must state the severity rule as written"

@@ -115,7 +115,7 @@ def test_multicast_boundaries() -> None:
 
 def test_mcast_groups_accepts_short_forms_and_flags_the_rest() -> None:
     got = run("icp_port 3130\nmcast_groups 224.1 0xe0.0.0.2 240.0.0.1 ::ffff:224.0.0.1\n", "SC134")
-    assert brief(got) == [(3, 31, "warning"), (3, 41, "warning")]
+    assert brief(got) == [(3, 31, "error"), (3, 41, "error")]  # unjoinable: the SC130 trap
     assert "unicast address 240.0.0.1" in got[0].message
     assert "IPv6" in got[1].message
 
@@ -196,7 +196,7 @@ def test_clamped_weights_tie_with_real_ones() -> None:
     ("NAME=Cache1", "error", "is not 'name=Cache1'"),
     ("connection-auth=OFF", "error", "is not 'connection-auth=off'"),  # exact-match values
     ("\\ ", "warning", "does not continue the line"),
-    ("no-qeury", "warning", "did you mean 'no-query'"),
+    ("no-qeury", "error", "did you mean 'no-query'"),  # a routing option: not harmless
     ("front-end-https=OFF", "warning", "unknown option"),
 ])
 def test_unknown_peer_option_kinds(option: str, severity: str, says: str) -> None:

@@ -20,12 +20,18 @@ from a ``"file"`` are not opened here.
 
 from __future__ import annotations
 
-from squidcarp.conf import known
 from squidcarp.conf.acl.addresses import IP_TYPES, ip_values
 from squidcarp.conf.acl.common import AclState, report
 from squidcarp.conf.acl.domains import DOMAIN_TYPES, domains
 from squidcarp.conf.acl.values import VALUE_CHECKERS
 from squidcarp.conf.events import ReadEvent, Squid
+from squidcarp.conf.facts.acl import (
+    ACL_FLAGS,
+    ACL_OPENSSL_TYPES,
+    ACL_OPTIONS,
+    ACL_TYPES,
+    AUTH_ACL_TYPES,
+)
 from squidcarp.conf.model import Directive
 
 __all__ = ["AclState", "check_acl_line"]
@@ -42,8 +48,8 @@ def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],
     """
     state = state or AclState()
     words = d.words
-    if new and kind not in known.ACL_TYPES:
-        if kind in known.ACL_OPENSSL_TYPES:
+    if new and kind not in ACL_TYPES:
+        if kind in ACL_OPENSSL_TYPES:
             why = ("an OpenSSL-only type: Debian's Squid 5.7 is built with GnuTLS and does not "
                    "have it")
         else:
@@ -57,7 +63,7 @@ def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],
         if options_end is None:
             return len(words)
         first = options_end
-    if new and kind in known.AUTH_ACL_TYPES and not state.auth_configured:
+    if new and kind in AUTH_ACL_TYPES and not state.auth_configured:
         report(events, d, 1, f"'{kind}' ACL before any 'auth_param SCHEME program ...' line: Squid "
                "stops ('no authentication schemes are fully configured'); put the auth_param "
                "lines above it", Squid.FATAL)
@@ -80,8 +86,8 @@ def _options(d: Directive, kind: str, events: list[ReadEvent]) -> int | None:
 
     Returns the index of the first value, or None when Squid stops on an option.
     """
-    options = known.ACL_OPTIONS.get(kind, {})
-    flags = known.ACL_FLAGS.get(kind, frozenset())
+    options = ACL_OPTIONS.get(kind, {})
+    flags = ACL_FLAGS.get(kind, frozenset())
     words = d.words
     index = 2
     while index < len(words) and words[index][:1] in ("-", "+"):
@@ -132,7 +138,7 @@ def _options(d: Directive, kind: str, events: list[ReadEvent]) -> int | None:
 
 def _empty(d: Directive, kind: str, events: list[ReadEvent]) -> None:
     """An ``acl`` line that creates an ACL with no values (``ACL::empty``/``ACL::valid``)."""
-    effect = known.ACL_TYPES[kind]
+    effect = ACL_TYPES[kind]
     at = len(d.words) - 1
     if effect == "empty":
         report(events, d, at, f"'{kind}' ACL without values: Squid warns ('empty ACL') and the "

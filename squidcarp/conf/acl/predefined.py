@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
-from squidcarp.conf import known
+from squidcarp.conf.facts.acl import PREDEFINED_ACL_LINES
 from squidcarp.conf.model import AclDefinition, Directive, Position, Token
 
 DEFAULTS_FILE = "<squid default>"
@@ -16,7 +16,7 @@ DEFAULTS_FILE = "<squid default>"
 def predefined() -> tuple[AclDefinition, ...]:
     """One definition per ``DEFAULT:`` line, in cf.data.pre's order (line N is ``DEFAULT`` N)."""
     out: list[AclDefinition] = []
-    for number, line in enumerate(known.PREDEFINED_ACL_LINES, start=1):
+    for number, line in enumerate(PREDEFINED_ACL_LINES, start=1):
         words = [Token(m.group(), Position(DEFAULTS_FILE, number, len("acl ") + m.start() + 1),
                        m.group()) for m in re.finditer(r"\S+", line)]
         keyword = Token("acl", Position(DEFAULTS_FILE, number, 1), "acl")
@@ -24,6 +24,5 @@ def predefined() -> tuple[AclDefinition, ...]:
         first = 2  # the options: the leading words that start with '-' or '+'
         while first < len(words) and words[first].text[:1] in "-+":
             first += 1
-        out.append(AclDefinition(directive, words[0], words[1].text, words[1],
-                                 tuple(words[2:first]), tuple(words[first:])))
+        out.append(AclDefinition(directive, words[1].text, first))
     return tuple(out)

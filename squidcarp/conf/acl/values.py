@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from squidcarp.conf import known
 from squidcarp.conf.acl.common import report
 from squidcarp.conf.events import ReadEvent, Squid
+from squidcarp.conf.facts.acl import HIER_CODES
 from squidcarp.conf.model import Directive
 from squidcarp.libc import atoi, scanf_int, xatoi, xatos
 
@@ -72,7 +72,7 @@ def _hier_codes(d: Directive, first: int, new: bool, events: list[ReadEvent]) ->
     """``ACLHierCodeData::parse``: each word exactly one of the hier_code names."""
     for index in range(first, len(d.words)):
         word = d.words[index]
-        if word not in known.HIER_CODES and word[:1] not in ("'", '"'):
+        if word not in HIER_CODES and word[:1] not in ("'", '"'):
             report(events, d, index, f"no hier_code '{word}' (they are spelled like "
                    "HIER_DIRECT, PARENT_HIT, CARP): Squid stops", Squid.FATAL)
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from squidcarp.lint.rule import Rule
 from squidcarp.lint.rules import (
+    access_line_dropped,
     acl_file_missing,
     acl_value,
     always_direct_implicit,
@@ -70,6 +71,7 @@ RULES: tuple[Rule, ...] = tuple(
         acl_file_missing,  # SC011
         if_reactivates,  # SC012
         acl_value,  # SC013
+        access_line_dropped,  # SC014
         peer_bungled,  # SC101
         non_parent_method,  # SC102
         carp_key_order,  # SC103

@@ -25,9 +25,10 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC011"
 NAME = "acl-file-missing"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
+KINDS = (Kind.ACL_FILE_MISSING,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/ConfigParser.cc strtokFile: fopen failure => ERROR, the value list stays empty
-    yield from ctx.event_findings(Kind.ACL_FILE_MISSING)
+    yield from ctx.relay(*KINDS)

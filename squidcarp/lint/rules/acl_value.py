@@ -56,8 +56,9 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC013"
 NAME = "acl-value"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.ACL_VALUE,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/acl/Acl.cc ACL::ParseAclLine -> Acl::Make, Acl::OptionsParser, ACL::parse, ACL::valid
-    yield from ctx.verdict_findings(Kind.ACL_VALUE)
+    yield from ctx.relay(*KINDS, carries_on=Severity.WARNING)

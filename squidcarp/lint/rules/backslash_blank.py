@@ -27,9 +27,10 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC008"
 NAME = "backslash-blank"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
+KINDS = (Kind.BACKSLASH_BLANK,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parseOneConfigFile: the '\\' test precedes the trailing-blank trim
-    yield from ctx.event_findings(Kind.BACKSLASH_BLANK)
+    yield from ctx.relay(*KINDS)

@@ -25,8 +25,9 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC103"
 NAME = "carp-key-order"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.PEER_CARP_KEY_ORDER,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parse_peer: if (p->options.carp != true) fatalf("...carp-key specified...")
-    yield from ctx.event_findings(Kind.PEER_CARP_KEY_ORDER)
+    yield from ctx.relay(*KINDS)

@@ -32,6 +32,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC104"
 NAME = "carp-key-parts"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.PEER_CARP_KEY_INVALID,)
 
 PREFIX = "carp-key="  # src/cache_cf.cc parse_peer: strncmp(key, "host", 4) etc., in this order
 PART_ORDER = tuple(CarpKeyPart)  # scheme, host, port, path, params (src/carp.cc)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.conf.known import LEGACY_OPTION
+from squidcarp.conf.facts.peer import LEGACY_OPTION
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from squidcarp.libc import INT_MAX
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -30,15 +31,23 @@ CODE = "SC121"
 NAME = "carp-zero-load-factor"
 SEVERITY = Severity.ERROR
 
-FACTOR_SCALE = 1000  # src/carp.cc carpInit: floor(load_factor * 1000) == 0 => factor 0
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     members = ctx.carp_peers
     total = sum(p.weight for p in members)
-    if total <= 0 or total > 2**31 - 1:
+    if total <= 0 or total > INT_MAX:
         return  # a weight sum that overflows is reported by carp-weight-sum
-    zero = [p for p in members if p.weight * FACTOR_SCALE < total]
+    # Speed (the CARP library costs ~10 ms to import): a factor can floor to 0 only for a weight
+    # under 1/1000 of the total, so with every weight above 1/500 of it there is nothing to do.
+    if min(p.weight for p in members) * 500 > total:
+        return
+    # src/carp.cc carpInit: floor(load_factor * 1000) == 0 makes the factor 0, computed by the
+    # CARP library exactly as Squid does it
+    from squidcarp.carp.array import load_factors
+
+    factors = load_factors(p.weight for p in members)
+    zero = [p for p, factor in zip(members, factors, strict=True) if factor == 0.0]
     if not zero:
         return
     if len(zero) == 1:

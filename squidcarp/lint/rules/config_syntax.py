@@ -67,8 +67,10 @@ SEVERITY = Severity.ERROR
 # src/ConfigParser.cc (TokenParse, UnQuote, NextToken) and src/cache_cf.cc (EvalBoolExpr,
 # parseOneConfigFile, the parse_* value converters).
 KINDS = (Kind.QUOTE_ERROR, Kind.STRICT_TOKEN, Kind.UNKNOWN_FUNCTION, Kind.PARAMETERS_ERROR,
-         Kind.IF_EXPRESSION, Kind.IF_UNBALANCED, Kind.IF_UNCLOSED, Kind.BAD_VALUE)
+         Kind.IF_EXPRESSION, Kind.IF_UNBALANCED, Kind.IF_UNCLOSED, Kind.MISSING_VALUE,
+         Kind.SCALAR_VALUE, Kind.PORT_LINE, Kind.HELPER_CHILDREN, Kind.EXTERNAL_ACL,
+         Kind.REGEX_QUOTED, Kind.ACL_LINE, Kind.ACL_NOT_FOUND)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    yield from ctx.verdict_findings(*KINDS)
+    yield from ctx.relay(*KINDS, carries_on=Severity.WARNING)

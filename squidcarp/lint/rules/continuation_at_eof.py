@@ -25,9 +25,10 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC009"
 NAME = "continuation-at-eof"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
+KINDS = (Kind.CONTINUATION_AT_EOF,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parseOneConfigFile: the fgets loop ends with the continuation unprocessed
-    yield from ctx.event_findings(Kind.CONTINUATION_AT_EOF)
+    yield from ctx.relay(*KINDS)

@@ -27,8 +27,9 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC110"
 NAME = "duplicate-peer-name"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.PEER_DUPLICATE,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parse_peer: if (peerFindByName(p->name)) fatalf("...specified twice")
-    yield from ctx.event_findings(Kind.PEER_DUPLICATE)
+    yield from ctx.relay(*KINDS)

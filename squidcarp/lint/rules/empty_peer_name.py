@@ -30,8 +30,9 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC111"
 NAME = "empty-peer-name"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.PEER_EMPTY_NAME,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parse_peer (5.7): name= with an empty value leaves p->name NULL
-    yield from ctx.event_findings(Kind.PEER_EMPTY_NAME)
+    yield from ctx.relay(*KINDS)

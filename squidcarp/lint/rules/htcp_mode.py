@@ -25,8 +25,9 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC105"
 NAME = "htcp-mode"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.PEER_HTCP_MODE,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parse_peer: fatalf("invalid HTCP mode '%s'") / only-clr with no-clr
-    yield from ctx.event_findings(Kind.PEER_HTCP_MODE)
+    yield from ctx.relay(*KINDS)

@@ -32,8 +32,9 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC012"
 NAME = "if-reactivates"
 SEVERITY = Severity.INFO
+KINDS = (Kind.IF_REACTIVATES,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parseOneConfigFile: a line is skipped iff !if_states.back()
-    yield from ctx.event_findings(Kind.IF_REACTIVATES)
+    yield from ctx.relay(*KINDS)

@@ -31,9 +31,10 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC005"
 NAME = "include-cycle"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.INCLUDE_CYCLE, Kind.INCLUDE_DEPTH)
 
 MAX_DEPTH = 16  # src/cache_cf.cc parseOneConfigFile: depth > 16 is fatal
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    yield from ctx.event_findings(Kind.INCLUDE_CYCLE, Kind.INCLUDE_DEPTH)
+    yield from ctx.relay(*KINDS)

@@ -29,10 +29,11 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC004"
 NAME = "include-missing"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.INCLUDE_MISSING, Kind.INCLUDE_UNREADABLE, Kind.INCLUDE_PIPE, Kind.INCLUDE_DIRECTORY)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parseManyConfigFiles: glob() no match / fopen failure => fatalf
-    yield from ctx.event_findings(Kind.INCLUDE_MISSING, Kind.INCLUDE_UNREADABLE, Kind.INCLUDE_PIPE)
+    yield from ctx.relay(Kind.INCLUDE_MISSING, Kind.INCLUDE_UNREADABLE, Kind.INCLUDE_PIPE)
     for e in ctx.events(Kind.INCLUDE_DIRECTORY):  # fopen(dir) works, fgets() reads nothing
         yield Finding(e.pos, e.message, Severity.WARNING, e.end_column)

@@ -25,8 +25,9 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC006"
 NAME = "include-relative"
 SEVERITY = Severity.INFO
+KINDS = (Kind.INCLUDE_RELATIVE,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parseManyConfigFiles: glob(3) on the word as written (process CWD)
-    yield from ctx.event_findings(Kind.INCLUDE_RELATIVE)
+    yield from ctx.relay(*KINDS)

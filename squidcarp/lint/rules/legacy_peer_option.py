@@ -21,8 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.conf import known
-from squidcarp.conf.known import LEGACY_OPTION
+from squidcarp.conf.facts.peer import (
+    LEGACY_OPTION,
+    PEER_OPTIONS_SQUID2_ONLY,
+    PEER_OPTIONS_SQUID2_VERSIONS,
+    PEER_SQUID2_CASE_SENSITIVE_PREFIXES,
+)
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -30,18 +34,7 @@ CODE = "SC107"
 NAME = "legacy-peer-option"
 SEVERITY = Severity.WARNING
 
-# squid-cache/squid2 src/cache_cf.c parse_peer (2.5-2.7): which versions took each option, and
-# what to write for Squid 5 instead.
-ACCEPTED_BY: dict[str, tuple[str, ...]] = {
-    "carp-load-factor=": ("2.5",),
-    "monitorurl=": ("2.6", "2.7"),
-    "monitorsize=": ("2.6", "2.7"),
-    "monitorinterval=": ("2.6", "2.7"),
-    "monitortimeout=": ("2.6", "2.7"),
-    "idle=": ("2.7",),
-    "http11": ("2.7",),
-    "front-end-https=off": ("2.6", "2.7"),
-}
+# What to write for Squid 5 instead of each 2.x option.
 _MONITOR = ("Squid 3+ has no HTTP health probe: it counts failed connects instead "
             "(connect-fail-limit=N) and, for peers it sends ICP queries to, missing replies "
             "(dead_peer_timeout)")
@@ -60,8 +53,8 @@ INSTEAD: dict[str, str] = {
 
 def legacy_key(text: str) -> str | None:
     """The 2.x option ``text`` is, compared the way Squid 2.x compared it, else None."""
-    for key, kind in known.PEER_OPTIONS_SQUID2_ONLY.items():
-        sensitive = key.startswith(known.PEER_SQUID2_CASE_SENSITIVE_PREFIXES)
+    for key, kind in PEER_OPTIONS_SQUID2_ONLY.items():
+        sensitive = key.startswith(PEER_SQUID2_CASE_SENSITIVE_PREFIXES)
         word = text if sensitive else text.lower()
         if (word == key) if kind == "exact" else word.startswith(key):
             return key
@@ -80,9 +73,10 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             key = legacy_key(text)
             if key is None or handled_by_carp_load_factor(text):
                 continue
-            if ctx.squid_version in ACCEPTED_BY[key]:
+            accepted = PEER_OPTIONS_SQUID2_VERSIONS[key]
+            if ctx.squid_version in accepted:
                 continue
-            versions = known.PEER_OPTIONS_SQUID2_VERSIONS[key]
+            versions = "-".join(dict.fromkeys((accepted[0], accepted[-1])))
             yield Finding(opt.token.pos,
                           f"'{text}' on peer '{peer.name}' is a Squid {versions} option: Squid "
                           f"3.4+ logs an ERROR and ignores it; {INSTEAD[key]}",

@@ -27,9 +27,8 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC007"
 NAME = "long-line"
-SEVERITY = Severity.WARNING
-
-FGETS_LIMIT = 8191  # BUFSIZ - 1: src/cache_cf.cc parseOneConfigFile
+SEVERITY = Severity.ERROR
+KINDS = (Kind.LONG_LINE,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:

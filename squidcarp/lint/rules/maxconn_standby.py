@@ -25,6 +25,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC114"
 NAME = "maxconn-standby"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.PEER_MAXCONN_STANDBY,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:

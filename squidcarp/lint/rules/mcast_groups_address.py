@@ -4,7 +4,9 @@
 when reading the line; at start it resolves each word (DNS for a host name, which delays the join
 and fails with ``comm_join_mcast_groups: Unknown host`` when it does not resolve), joins IPv4
 addresses on any interface — a unicast address fails at run time with ``ERROR: Join failed`` — and
-silently skips IPv6 addresses (its multicast code is IPv4-only). List IPv4 group addresses.
+silently skips IPv6 addresses (its multicast code is IPv4-only). A unicast or IPv6 entry is the
+same trap as a unicast multicast peer (SC130): the line silently cannot do what it says (error);
+a host name may resolve to a group (warning). List IPv4 group addresses.
 
 Bad::
 
@@ -26,7 +28,7 @@ from squidcarp.lint.rules.multicast_peer_address import dotted, is_multicast, lo
 
 CODE = "SC134"
 NAME = "mcast-groups-address"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
 
 # src/icp_v2.cc icpIncomingConnectionOpened: ipcache_nbgethostbyname(each word, mcastJoinGroups)
 # src/multicast.cc mcastJoinGroups: !ip.isIPv4() => skipped; IP_ADD_MEMBERSHIP failure => ERROR
@@ -49,4 +51,4 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         else:
             yield Finding(tok.pos, f"mcast_groups entry '{word}' is a host name: Squid needs DNS "
                                    "to join it at start ('Unknown host' if it fails); write the "
-                                   "group address", end_column=end)
+                                   "group address", Severity.WARNING, end)

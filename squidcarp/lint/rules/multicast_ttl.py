@@ -3,8 +3,9 @@
 Squid sets the IP multicast TTL of its ICP queries to the group from the peer's ``ttl=``. Without
 one the TTL is 0 — the queries never leave this host, so no group member hears them (Squid does
 not warn). ``ttl=`` values are silently clamped into 0..128: ``ttl=300`` becomes 128 and
-``ttl=-5`` becomes 0. Give every multicast peer the TTL your network needs (1 for the local
-segment, more across routers).
+``ttl=-5`` becomes 0. A TTL that ends up 0 makes the multicast peer useless (error); a TTL
+clamped to 128 still reaches the group (warning). Give every multicast peer the TTL your network
+needs (1 for the local segment, more across routers).
 
 Bad::
 
@@ -29,7 +30,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC131"
 NAME = "multicast-ttl"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
 
 TTL_DEFAULT = 0  # src/CachePeer.h: mcast.ttl = 0
 TTL_MIN = 0  # src/cache_cf.cc parse_peer clamps ttl= to TTL_MIN..TTL_MAX
@@ -55,7 +56,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             effect = " — the queries never leave this host" if clamped == 0 else ""
             yield Finding(tok.pos, f"ttl={value} on multicast peer '{peer.name}' is outside "
                                    f"{TTL_MIN}..{TTL_MAX}: Squid silently uses {clamped}{effect}",
-                          end_column=end)
+                          None if clamped == 0 else Severity.WARNING, end)
         elif value == 0:
             yield Finding(tok.pos, f"ttl=0 on multicast peer '{peer.name}': the ICP queries never "
                                    "leave this host", end_column=end)

@@ -25,8 +25,9 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC102"
 NAME = "non-parent-method"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.PEER_NON_PARENT_METHOD,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parse_peer: fatalf("parse_peer: non-parent carp peer %s/%d\n", ...)
-    yield from ctx.event_findings(Kind.PEER_NON_PARENT_METHOD)
+    yield from ctx.relay(*KINDS)

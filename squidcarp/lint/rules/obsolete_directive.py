@@ -29,27 +29,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.conf import known
 from squidcarp.conf.directives import obsolete_fatal_reason
 from squidcarp.conf.events import Kind
+from squidcarp.conf.facts.directives import OBSOLETE_STILL_PARSED
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC002"
 NAME = "obsolete-directive"
 SEVERITY = Severity.WARNING
+KINDS = (Kind.UNSUPPORTED_DIRECTIVE, Kind.OBSOLETE_DIRECTIVE)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # cf_gen's parse_line: "#if IFDEF ... #else ERROR: 'X' requires ... #endif", then return 1
-    yield from ctx.event_findings(Kind.UNSUPPORTED_DIRECTIVE)
+    yield from ctx.relay(Kind.UNSUPPORTED_DIRECTIVE)
     events = ctx.events(Kind.OBSOLETE_DIRECTIVE)
     by_pos = {d.pos: d for d in ctx.config.directives} if events else {}
     for e in events:
         name = e.subject
         directive = by_pos.get(e.pos)
         fatal = obsolete_fatal_reason(name, directive.args if directive is not None else ())
-        still = known.OBSOLETE_STILL_PARSED.get(name)
+        still = OBSOLETE_STILL_PARSED.get(name)
         if fatal is not None:
             yield Finding(e.pos, f"directive '{name}' is obsolete: Squid 5 logs an ERROR and then "
                                  f"{fatal}", Severity.ERROR, e.end_column)

@@ -27,9 +27,10 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC010"
 NAME = "parameters-literal"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
+KINDS = (Kind.PARAMETERS_LITERAL,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/ConfigParser.cc NextToken: functions are recognised only in quoted-values mode
-    yield from ctx.event_findings(Kind.PARAMETERS_LITERAL)
+    yield from ctx.relay(*KINDS)

@@ -30,8 +30,9 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC101"
 NAME = "peer-bungled"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.PEER_BUNGLED,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parse_peer: GetTcpService/GetUdpService/xatoi => self_destruct()
-    yield from ctx.event_findings(Kind.PEER_BUNGLED)
+    yield from ctx.relay(*KINDS)

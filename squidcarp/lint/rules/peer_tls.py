@@ -38,8 +38,9 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC113"
 NAME = "peer-tls"
 SEVERITY = Severity.WARNING
+KINDS = (Kind.PEER_TLS,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/security/PeerOptions.cc Security::PeerOptions::parse
-    yield from ctx.verdict_findings(Kind.PEER_TLS)
+    yield from ctx.relay(*KINDS)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.conf import known
+from squidcarp.conf.facts.peer import match_peer_tls_option
 from squidcarp.conf.model import CachePeer, PeerOption
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
@@ -48,7 +48,7 @@ def _slot(opt: PeerOption) -> str | None:
     if not opt.known:
         return None
     if opt.key in ("tls", "ssl"):
-        sub = known.match_peer_tls_option(opt.value or "")
+        sub = match_peer_tls_option(opt.value or "")
         if sub is None or sub in TLS_REPEATABLE or sub == "disable":
             return None
         return f"{opt.key}-{sub}" if sub else opt.key

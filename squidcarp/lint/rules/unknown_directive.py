@@ -20,14 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.conf import known
 from squidcarp.conf.events import Kind
+from squidcarp.conf.facts.directives import DIRECTIVES, DIRECTIVES_BY_VERSION
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC001"
 NAME = "unknown-directive"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.UNKNOWN_DIRECTIVE,)
 
 EXIT_STATUS_WRAP = 256  # the count is returned as a process exit status (8 bits)
 
@@ -45,9 +46,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
 
 def _hint(name: str) -> str:
     low = name.lower()
-    if low != name and low in known.DIRECTIVES:
+    if low != name and low in DIRECTIVES:
         return f"; directive names are case-sensitive: did you mean '{low}'?"
     for version in ("6", "7"):
-        if name in known.DIRECTIVES_BY_VERSION.get(version, frozenset()):
+        if name in DIRECTIVES_BY_VERSION.get(version, frozenset()):
             return f"; '{name}' exists in Squid {version}, not 5"
     return ""

@@ -30,8 +30,9 @@ from squidcarp.lint.diagnostic import Finding, Severity
 CODE = "SC143"
 NAME = "unknown-peer-reference"
 SEVERITY = Severity.ERROR
+KINDS = (Kind.PEER_UNKNOWN_REFERENCE,)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parse_peer_access / parse_hostdomaintype: peerFindByName() == NULL
-    yield from ctx.event_findings(Kind.PEER_UNKNOWN_REFERENCE)
+    yield from ctx.relay(*KINDS)

@@ -24,7 +24,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC120"
 NAME = "weight-not-positive"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
 
 MIN_WEIGHT = 1  # src/cache_cf.cc parse_peer: if (p->weight < 1) p->weight = 1;
 

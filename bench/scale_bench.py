@@ -1,0 +1,140 @@
+"""Time and peak memory of ``squidcarp lint`` and ``squidcarp parse --json`` on configs of 10k, 100k
+and 1M ``cache_peer`` lines and ``acl`` lines, beside ``squid -k parse`` on the same files.
+
+Each command runs as its own process; its wall time is measured around it and its peak resident
+memory is the kernel's (``wait4`` rusage ``ru_maxrss``), so start-up and interpreter are counted
+too. Squid itself is quadratic in both line kinds (every ``cache_peer`` and every ``acl`` line is
+looked up by name among all the earlier ones), so it is given a time budget per file
+(``--squid-budget``, default 60 s): past it the run is stopped and reported as ``> budget``, and
+the ratio as a bound. Targets: squidcarp grows linearly, stays within 2x Squid, and uses well under
+1 KB per line (reported as bytes per line above what linting a one-line config takes).
+
+    python bench/scale_bench.py [--sizes 10000,100000,1000000] [--squid-budget 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_RATIO = 2.0
+TARGET_BYTES_PER_LINE = 1024
+
+
+def peers(n: int) -> str:
+    """``n`` CARP parents, each with a distinct name and address (what an array file holds)."""
+    lines = ["http_port 127.0.0.1:3128", "icp_port 0"]
+    lines += [f"cache_peer 10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255} parent 3128 0 carp "
+              f"name=p{i} no-query no-digest" for i in range(n)]
+    return "\n".join(lines) + "\n"
+
+
+def acls(n: int) -> str:
+    """``n`` dstdomain ACLs, each with its own name."""
+    lines = ["http_port 127.0.0.1:3128"]
+    lines += [f"acl site{i} dstdomain .d{i}.example.com" for i in range(n)]
+    return "\n".join(lines) + "\n"
+
+
+KINDS: dict[str, Callable[[int], str]] = {"cache_peer": peers, "acl": acls}
+
+
+class Run:
+    """One finished (or stopped) command: seconds, peak memory in KiB, whether it finished."""
+
+    def __init__(self, seconds: float, peak_kib: int, finished: bool) -> None:
+        self.seconds = seconds
+        self.peak_kib = peak_kib
+        self.finished = finished
+
+
+def measure(cmd: Sequence[str], cwd: str, budget: float | None = None) -> Run:
+    """Run ``cmd`` with its output thrown away; stop it after ``budget`` seconds."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    finished = True
+    while True:
+        pid, _, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if budget is not None and time.perf_counter() - started > budget:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, _, usage = os.wait4(proc.pid, 0)
+            finished = False
+            break
+        time.sleep(0.01)
+    proc.returncode = 0  # reaped above: keep Popen from waiting again
+    return Run(time.perf_counter() - started, usage.ru_maxrss, finished)
+
+
+def _seconds(run: Run, budget: float) -> str:
+    return f"{run.seconds:8.2f} s" if run.finished else f"  > {budget:.0f} s"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000",
+                        help="comma-separated line counts (default: 10k, 100k, 1M)")
+    parser.add_argument("--squid-budget", type=float, default=60.0, metavar="SECONDS",
+                        help="stop squid -k parse after this long (it is quadratic)")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    squid = shutil.which("squid") or "/usr/sbin/squid"
+    have_squid = os.path.exists(squid)
+    squidcarp = [sys.executable, "-m", "squidcarp"]
+    with tempfile.NamedTemporaryFile("w", suffix=".conf") as tiny:
+        tiny.write("http_port 3128\n")
+        tiny.flush()
+        baseline = measure([*squidcarp, "lint", tiny.name], str(ROOT))
+    print(f"scale bench: B/line is peak memory above a one-line lint "
+          f"({baseline.peak_kib / 1024:.0f} MiB), per config line; squid -k parse is stopped "
+          f"after {args.squid_budget:.0f} s")
+    print(f"  {'lines':>9} {'kind':<10} {'squid -k parse':>15} {'squidcarp lint':>15} "
+          f"{'ratio':>7} {'peak':>9} {'B/line':>7} {'parse --json':>14} {'peak':>9}")
+    verdicts: list[bool] = []
+    with tempfile.TemporaryDirectory(prefix="squidcarp-scale-") as tmp:
+        for kind, make in KINDS.items():
+            per_line: list[float] = []
+            for n in sizes:
+                path = Path(tmp) / f"{kind}-{n}.conf"
+                path.write_text(make(n))
+                ref = (measure([squid, "-k", "parse", "-f", str(path)], tmp, args.squid_budget)
+                       if have_squid else None)
+                lint = measure([*squidcarp, "lint", str(path)], str(ROOT))
+                parse = measure([*squidcarp, "parse", "--json", str(path)], str(ROOT))
+                above = max(0, lint.peak_kib - baseline.peak_kib) * 1024 / n
+                per_line.append(lint.seconds / n)
+                if ref is not None:
+                    ratio = lint.seconds / ref.seconds
+                    shown = f"{'<' if not ref.finished else ''}{ratio:.2f}x"
+                    squid_cell = _seconds(ref, args.squid_budget)
+                    verdicts.append(ratio <= TARGET_RATIO)
+                else:
+                    shown, squid_cell = "n/a", "not installed"
+                verdicts.append(above < TARGET_BYTES_PER_LINE)
+                print(f"  {n:>9} {kind:<10} {squid_cell:>15} {lint.seconds:13.2f} s "
+                      f"{shown:>7} {lint.peak_kib / 1024:7.0f} MB {above:7.0f} "
+                      f"{parse.seconds:12.2f} s {parse.peak_kib / 1024:7.0f} MB", flush=True)
+                path.unlink()
+            if len(per_line) > 1:  # linear: the time per line stays flat as files grow
+                growth = per_line[-1] / per_line[0]
+                print(f"  {kind}: time per line x{growth:.2f} from {sizes[0]} to {sizes[-1]} "
+                      "lines (1.00 = linear)")
+    met = all(verdicts)
+    print(f"  targets: <= {TARGET_RATIO}x squid -k parse, < {TARGET_BYTES_PER_LINE} B/line -> "
+          f"{'meets' if met else 'MISSES'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
