@@ -10,7 +10,7 @@ the case flag each regex value was read under: every line starts case-sensitive,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from squidcarp.conf.model import AccessLine, AclDefinition, Position, SquidConfig
 
@@ -82,6 +82,5 @@ def access_lines(config: SquidConfig, directive: str,
     out = []
     for line in lines:
         renamed = aliases.get((line.peer or "").lower())
-        out.append(line if renamed is None else AccessLine(line.directive, line.action,
-                                                           line.acls, renamed))
+        out.append(line if renamed is None else replace(line, peer=renamed))
     return tuple(out)

@@ -165,7 +165,9 @@ def test_non_utf8_file_names_under_a_strict_utf8_terminal(here: Path) -> None:
             json.loads(done.stdout)
     out = subprocess.run([sys.executable, "-m", "squidcarp", "lint", name], capture_output=True,
                          env=env, check=False, timeout=120).stdout.decode()
-    assert out.startswith("caf\\xe9\\x1b.conf:1:43: error SC108")
+    assert [line.split(" ", 3)[:3] for line in out.splitlines()][:2] == [
+        ["caf\\xe9\\x1b.conf:1:1:", "error", "SC150"],
+        ["caf\\xe9\\x1b.conf:1:43:", "error", "SC108"]]
 
 
 # --- macros -------------------------------------------------------------------------------------
