@@ -269,6 +269,13 @@ def test_a_squid_with_a_multicast_peer_fetches_from_the_responder_that_hits(
         assert not querier.running()
         assert "assertion failed: store.cc:" in log[log.index(counted):] or (
             "assertion failed: store.cc:" in querier.cache_log())
+        # what squidcarp lint says of that config beforehand (squid -k parse says nothing)
+        from squidcarp.conf import read_config
+        from squidcarp.lint.engine import LintOptions, lint
+
+        found = [(d.code, d.line) for d in lint(read_config(querier.conf_path), LintOptions())
+                 if d.code == "SC136"]
+        assert len(found) == 1, found
     finally:
         factory.stop_all()
 

@@ -6,7 +6,7 @@ names unique the way Squid compares them (case-insensitively), one listener per 
 port, roles that fit the topology, CARP weights Squid can use (a weight under 1/1000 of the total
 floors its load factor to 0, and CARP then picks nothing, or always the same member), legacy
 ``load_factor`` fractions converted to the smallest integer weights with the same shares (as
-``squidcarp migrate`` does), multicast groups and responders, client networks, and the CARP
+``squidcarp migrate`` does), multicast groups, client networks, and the CARP
 exceptions (:mod:`squidcarp.exceptions`). Every problem is reported, each as
 ``array.yaml:14: members[2].weight: -1 is less than the minimum of 1``; nothing is generated
 from a file with problems.
@@ -33,7 +33,9 @@ DEFAULT_HTCP_PORT = 4827  # RFC 2756 §1, src/cf.data.pre htcp_port
 DEFAULT_INTRA_PORT = 3129
 DEFAULT_ALLOW = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "::1")
 MULTICAST_V4 = ipaddress.ip_network("224.0.0.0/4")  # RFC 5771
-DEFAULT_TTL = 1  # one hop: the group stays on the local network (Squid's own default is 0)
+# Squid 5.7 aborts about 10 s after start when it queries a group (a `cache_peer ... multicast`
+# line: lint rule SC136), so generated members join the group and answer it, and none queries it.
+QUERY_KEYS = ("ttl", "responders", "query")
 
 
 class ArrayFileError(ProblemsError):
@@ -63,9 +65,9 @@ class Member:
 
 @dataclass(frozen=True)
 class Multicast:
+    """The group every CARP member joins (``mcast_groups``) and answers ICP queries sent to."""
+
     group: str
-    ttl: int
-    responders: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -365,7 +367,6 @@ class _Checker:
                       "query its siblings before CARP (ICP and digests come first in Squid's "
                       "peer selection); use a two-layer array")
             return LooseCoupling()
-        carp = [m for m in members if m.role in ("parent", "member")]
         multicast = None
         if "multicast" in lc:
             mc = lc["multicast"]
@@ -378,15 +379,14 @@ class _Checker:
                 self.fail(("loose_coupling", "multicast", "group"),
                           f"{group!r} is not an IPv4 multicast address (224.0.0.0/4): Squid "
                           "joins IPv4 groups only")
-            names = {m.name.lower(): m for m in carp}
-            responders = tuple(mc.get("responders", [m.name for m in carp]))
-            for i, r in enumerate(responders):
-                if r.lower() not in names:
-                    self.fail(("loose_coupling", "multicast", "responders", i),
-                              f"{r!r} is not a CARP member of this array")
-            multicast = Multicast(group, mc.get("ttl", DEFAULT_TTL),
-                                  tuple(names[r.lower()].name for r in responders
-                                        if r.lower() in names))
+            for key in QUERY_KEYS:
+                if key in mc:
+                    self.fail(("loose_coupling", "multicast", key),
+                              f"{key}: no generated member queries the group, because Squid 5.7 "
+                              "aborts 10 s after start with a multicast cache_peer (squidcarp "
+                              "lint SC136); the members join the group and answer it, and "
+                              "`squidcarp icp query --group` asks it")
+            multicast = Multicast(group)
         loose = LooseCoupling(lc.get("icp", False), lc.get("htcp", False),
                               lc.get("digests", False), multicast)
         for i, m in enumerate(members):

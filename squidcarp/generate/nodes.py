@@ -78,14 +78,12 @@ def node_context(spec: ArraySpec, member: Member) -> dict[str, Any]:
                 if member.role == "parent" and (loose.icp or loose.htcp or loose.digests)
                 else [])
     multicast = loose.multicast if member.role in ("parent", "member") else None
-    responders = ([spec.member(r) for r in multicast.responders if r != member.name]
-                  if multicast else [])
     return {
         "array": spec, "member": member, "source": os.path.basename(spec.source),
         "carp_members": carp, "carp_key": ",".join(p.value for p in spec.carp_key),
         "exceptions": exc if exc else None, "exception_acls": acls,
         "peer_addresses": sorted(dict.fromkeys(m.address for m in talkers)),
-        "siblings": siblings, "multicast": multicast, "responders": responders,
+        "siblings": siblings, "multicast": multicast,
         "intra_listen": _listen(member.address, spec.intra_port),
     }
 

@@ -81,8 +81,11 @@ SCHEMA: dict[str, Any] = {
                     "required": ["group"],
                     "properties": {
                         "group": {"type": "string"},
+                        # accepted so the array file check can say why no member queries
+                        # the group (Squid 5.7 aborts: SC136)
                         "ttl": {"type": "integer", "minimum": 0, "maximum": 128},
                         "responders": _STRINGS,
+                        "query": {"type": "boolean"},
                     },
                 },
             },

@@ -35,6 +35,7 @@ from squidcarp.lint.rules import (
     mcast_groups_address,
     mcast_groups_no_icp,
     multicast_icp_port,
+    multicast_peer_abort,
     multicast_peer_address,
     multicast_responder,
     multicast_ttl,
@@ -98,6 +99,7 @@ RULES: tuple[Rule, ...] = tuple(
         multicast_responder,  # SC133
         mcast_groups_address,  # SC134
         mcast_groups_no_icp,  # SC135
+        multicast_peer_abort,  # SC136
         carp_icp_query,  # SC140
         carp_digest,  # SC141
         prefer_direct_carp,  # SC142
