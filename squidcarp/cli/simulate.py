@@ -140,18 +140,19 @@ def _progress(stream: TextIO, label: str) -> Callable[[int, int], None]:
     return show_progress
 
 
-def _requests(args: argparse.Namespace, io: IO) -> tuple[list[Item], str]:
+def _requests(args: argparse.Namespace, io: IO) -> tuple[list[Item], str, bytes | None]:
+    """The requests, where they came from, and the URL file's text (None for an access log)."""
     if getattr(args, "config", None) == "-" and "-" in (args.urls, args.access_log):
         raise UsageError("squidcarp simulate: stdin can't hold both the config and the URLs")
     if args.access_log is not None:
         data = read_bytes_arg(args.access_log, io)
         common = {"client": args.client} if args.client else {}
-        return list(access_log_requests(data, io, None, common)), args.access_log
+        return list(access_log_requests(data, io, None, common)), args.access_log, None
     data = read_bytes_arg(args.urls, io)
     targets = requests_for(target_lines(data), "GET")
     if args.client:
-        return [ForwardRequest.of(t, client=args.client) for t in targets], args.urls
-    return list(targets), args.urls
+        return [ForwardRequest.of(t, client=args.client) for t in targets], args.urls, None
+    return list(targets), args.urls, data
 
 
 def _shares_json(shares: Sequence[Share]) -> list[dict[str, Any]]:
@@ -168,10 +169,10 @@ def _table(shares: Sequence[Share], out: TextIO) -> None:
         out.write(f"{name:<{width}}  {s.count:>11,}  {s.share:>7.2%}  {expected}\n")
 
 
-def _run_router(router: Router, requests: list[Item], io: IO,
-                label: str) -> Destinations:
+def _run_router(router: Router, requests: list[Item], io: IO, label: str,
+                text: bytes | None) -> Destinations:
     tty = io.stderr.isatty()
-    return destinations(router, requests, _progress(io.stderr, label) if tty else None)
+    return destinations(router, requests, _progress(io.stderr, label) if tty else None, text)
 
 
 def run(args: argparse.Namespace, io: IO) -> int:
@@ -189,8 +190,8 @@ def run(args: argparse.Namespace, io: IO) -> int:
         changed = apply_changes(router.config, changes)
     except ValueError as exc:
         raise UsageError(f"squidcarp simulate: {exc}") from exc
-    requests, source = _requests(args, io)
-    first = _run_router(router, requests, io, "routing")
+    requests, source, text = _requests(args, io)
+    first = _run_router(router, requests, io, "routing", text)
     before = spread(router, first)
     after: tuple[Share, ...] | None = None
     moved: Disruption | None = None
@@ -199,7 +200,7 @@ def run(args: argparse.Namespace, io: IO) -> int:
         router_after = Router(changed.config, down=[changed.identity[n] for n in down],
                               hosts=router.hosts, rr_start=args.rr_start,
                               aliases=changed.aliases)
-        second = _run_router(router_after, requests, io, "after   ")
+        second = _run_router(router_after, requests, io, "after   ", text)
         after = spread(router_after, second)
         moved = disruption(first, second, changed.identity, carp_weights(router),
                            carp_weights(router_after))

@@ -109,6 +109,28 @@ def _maybe_local(target: bytes) -> bool:
     return any(word in lowered for word in _MAYBE_LOCAL)
 
 
+def _all_plain_http(urls: Sequence[bytes], mode: str, source: bytes | None) -> bool:
+    """Whether no URL of ``urls`` can be one Squid answers itself (or, unless ``mode`` is
+    "all", one with userinfo), by scans over all of them at once (millions of URLs: no test per
+    URL): every line starts with h/H (so no cache_object: or urn: scheme; empty and ``#`` lines
+    of a URL file are no requests) and none holds /squid-internal- (Squid's prefix test is
+    case-sensitive: src/internal.cc). ``source`` is the text the URLs were split from, if any:
+    scanned as it is instead of joining them."""
+    import numpy as np
+
+    if source is None:
+        source = b"\n".join(urls)
+        if source.count(b"\n") != len(urls) - 1:  # a URL holding a line feed
+            return False
+    if b"squid-internal-" in source or (mode != "all" and b"@" in source):
+        return False
+    text = np.frombuffer(source, dtype=np.uint8)
+    starts = np.flatnonzero(text[:-1] == 0x0A) + 1
+    first = np.concatenate((text[:1], text[starts]))
+    # h, H, "#", and a line feed (an empty line) may start a line
+    return bool(np.isin(first, np.frombuffer(b"hH#\n", dtype=np.uint8)).all())
+
+
 def _carp_item(router: Router, item: Item, mode: str) -> bytes | Request | None:
     """What the batch engine can route for ``item`` when the decision is "the CARP owner",
     or None when it needs the whole decision."""
@@ -127,7 +149,10 @@ def _carp_item(router: Router, item: Item, mode: str) -> bytes | Request | None:
 
 
 def destinations(router: Router, requests: Sequence[Item],
-                 progress: Progress | None = None) -> Destinations:
+                 progress: Progress | None = None, source: bytes | None = None) -> Destinations:
+    """Where each request goes first. ``source``: the text plain-URL ``requests`` were read
+    from (one per line, as :func:`squidcarp.carp.inputs.target_lines` splits it), which the fast
+    path scans instead of joining the URLs again."""
     import numpy as np
 
     labels = _labels(router)
@@ -143,8 +168,7 @@ def destinations(router: Router, requests: Sequence[Item],
         rows: list[int] | range
         items: Sequence[bytes | Request]
         plain = set(map(type, requests)) <= {bytes}  # the common case: URLs, tested at C speed
-        blob = b"\n".join(requests) if plain else b""  # type: ignore[arg-type]
-        if plain and (mode == "all" or b"@" not in blob) and not _maybe_local(blob):
+        if plain and _all_plain_http(requests, mode, source):  # type: ignore[arg-type]
             rows, items = range(len(requests)), requests  # type: ignore[assignment]
         else:
             rows, items = [], []
