@@ -52,6 +52,7 @@ from squidcarp.lint.rules import (
     unknown_peer_option,
     unknown_peer_reference,
     unknown_peer_type,
+    via_off,
     weight_not_positive,
     weight_unused,
 )
@@ -109,6 +110,7 @@ RULES: tuple[Rule, ...] = tuple(
         netdb_direct,  # SC150
         carp_connect_dead,  # SC151
         always_direct_implicit,  # SC152
+        via_off,  # SC153
     )
 )
 
