@@ -569,6 +569,8 @@ def get_service(text: str, proto: str) -> Checked:
 
 def rfc1738_unescape(s: bytes) -> bytes:
     """lib/rfc1738.c rfc1738_unescape(): ``%XX`` (not ``%00``) and ``%%`` decoded, rest kept."""
+    if b"%" not in s:  # most URLs: nothing to decode (the loop below is per byte)
+        return s
     out = bytearray()
     j = 0
     while j < len(s):
