@@ -65,7 +65,8 @@ def docker_available() -> None:
             raise DockerUnavailable(f"{what} does not answer: {exc}") from exc
         if result.returncode != 0:
             said = (result.stderr or result.stdout).strip().splitlines()
-            raise DockerUnavailable(f"{what} is missing: {said[-1] if said else result.returncode}")
+            why = said[0] if said else f"exit status {result.returncode}"
+            raise DockerUnavailable(f"{what} does not answer: {why}")
 
 
 def used_subnets() -> list[ipaddress.IPv4Network]:

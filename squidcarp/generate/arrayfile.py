@@ -6,10 +6,12 @@ names unique the way Squid compares them (case-insensitively), one listener per 
 port, roles that fit the topology, CARP weights Squid can use (a weight under 1/1000 of the total
 floors its load factor to 0, and CARP then picks nothing, or always the same member), legacy
 ``load_factor`` fractions converted to the smallest integer weights with the same shares (as
-``squidcarp migrate`` does), multicast groups, client networks, and the CARP
-exceptions (:mod:`squidcarp.exceptions`). Every problem is reported, each as
-``array.yaml:14: members[2].weight: -1 is less than the minimum of 1``; nothing is generated
-from a file with problems.
+``squidcarp migrate`` does), multicast groups, client networks, the CARP
+exceptions (:mod:`squidcarp.exceptions`), and what Docker needs of the entry points (the
+``compose`` section: a published port reaches a member on an internal network only through a
+second network, so it must ``listen_all``; two entry points cannot publish one host port).
+Every problem is reported, each as ``array.yaml:14: members[2].weight: -1 is less than the
+minimum of 1``; nothing is generated from a file with problems.
 """
 
 from __future__ import annotations
