@@ -71,6 +71,9 @@ def test_the_compose_file_runs_the_array_file() -> None:
         "array": {"internal": True,
                   "ipam": {"config": [{"subnet": str(subnet), "gateway": str(gateway)}]}},
         "public": {}}
+    # one image for every service, built from the generated Dockerfile
+    assert {(s["build"], s["image"], s["pull_policy"]) for s in services.values()} == {
+        (".", "squidcarp-harness-squid", "build")}
     for member in SPEC.members:
         service = services[member.name]
         assert service["hostname"] == member.name

@@ -167,6 +167,7 @@ def compose_context(spec: ArraySpec) -> Mapping[str, Any]:
                              "published": m.http_port if options.host_port == "same" else None}
     return {
         "array": spec, "project": compose_name(spec.name), "services": services,
+        "image": f"{compose_name(spec.name)}-squid",
         "paths": {m.name: node_path(m) for m in spec.members},
         "subnet": str(network[0]) if network else None,
         "gateway": str(network[1]) if network else None,

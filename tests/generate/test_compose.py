@@ -44,6 +44,9 @@ def test_services_networks_health_and_start_order() -> None:
     assert compose["networks"] == {"array": {"ipam": {"config": [
         {"subnet": "10.5.0.0/23", "gateway": "10.5.1.254"}]}}}
     fe1, fe2, p1 = (compose["services"][s] for s in ("fe1-example", "fe2-example", "p1-example"))
+    assert {s["image"] for s in compose["services"].values()} == {"demo-array-squid"}
+    assert all(s["build"] == "." and s["pull_policy"] == "build"
+               for s in compose["services"].values())
     assert fe1["hostname"] == "FE1.example"
     assert fe1["networks"] == {"array": {"ipv4_address": "10.5.0.1"}}
     assert fe1["ports"] == [{"target": 3128}]
@@ -137,7 +140,7 @@ def test_a_layer_extends_the_builtin_templates_with_vars(tmp_path: Path) -> None
     plain = render_array(spec)
     layered = render_array(spec, tmp_path, {"image": "nginx:1", "package": "curl"})
     text = layered["compose.yaml"].decode()
-    assert text.startswith("# mine\n# A member is healthy once")
+    assert text.startswith("# mine\n# Every member runs the image")
     head, _, rest = plain["compose.yaml"].decode().partition("name: demo-array\n")
     assert text == "# mine\n" + head.split("\n", 3)[3] + "name: demo-array\n" + rest.replace(
         "networks:\n  array:\n    ipam:", "  web:\n    image: nginx:1\nnetworks:\n  array:\n"
