@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 # Two stamps in one venv: the demo needs only what the package imports at run time; the tests
-# need the development tools too (ruff, mypy, hypothesis, matplotlib, the docker SDK...).
+# need the development tools too (ruff, mypy, hypothesis, matplotlib, pacparser...).
 RUNTIME := $(VENV)/.runtime
 DEV     := $(VENV)/.dev
 

@@ -1,157 +1,158 @@
-"""The Docker backend: the same CARP array as ``local.py``, one container per node.
+"""The Docker backend: an array file's array run by ``docker compose`` from its generated files.
 
-Configs come from the same templates and ``CarpArraySpec``; only the ``NodeContext`` differs
-(container paths, Docker's embedded DNS at 127.0.0.11, the compose-style host names). Nodes
-share an ``internal`` Docker network (no route out); only the frontend is also on a second
-network to publish its ports on the host's 127.0.0.1.
+The array (``integration/compose/array.yaml`` unless given another) is rendered by
+``squidcarp.generate`` with the harness's layer (:mod:`.compose`), as the committed
+``integration/compose/generated/`` is, with two changes so that runs on one engine never
+collide: the members move to a /24 no Docker network of the engine uses yet (the host numbers
+stay), and the frontend's port is published on 127.0.0.1 at a port Docker picks. The files go
+to a temporary folder, ``docker compose up --build --wait`` starts them under a project name of
+this run's own, and ``stop()`` takes everything down again.
 
-Uses the ``docker`` Python package, imported when a backend is built, so the rest of the
-harness works where it is not installed.
+Needs the ``docker`` command with its compose plugin, talking to an engine; without them
+:func:`docker_available` raises :class:`DockerUnavailable` with the reason.
 """
 
 from __future__ import annotations
 
-import io
-import tarfile
+import ipaddress
+import json
+import random
+import shutil
+import subprocess
+import tempfile
 import time
-from typing import Any
+from dataclasses import replace
+from pathlib import Path
+
+from squidcarp.generate.arrayfile import ArraySpec
+from squidcarp.generate.nodes import compose_name, compose_network
+from squidcarp.generate.output import write_all
 
 from .cachemgr import CarpRow, PeerStatus, parse_carp, parse_server_list
 from .client import RawResponse, build_request, exchange
-from .ports import free_tcp_port
-from .render import REPO_ROOT, NodeContext, Renderer
+from .compose import ACCESS_LOG, harness_array, harness_files
 from .routing import CarpArrayBase, PortKind
-from .topology import AccessLogEntry, CarpArraySpec, Endpoint, Placement
+from .topology import AccessLogEntry, Endpoint
 
-IMAGE_TAG = "squidcarp-harness:latest"
-CONTAINER_WORKDIR = "/var/lib/squidcarp-harness"
-CONTAINER_CONF_DIR = "/etc/squid/harness"
-CONTAINER_CONF = f"{CONTAINER_CONF_DIR}/squid.conf"
-CONTAINER_TOOLS = "/opt/squidcarp"  # origin.py and nsprobe.py, copied by the Dockerfile
-DOCKER_DNS = "127.0.0.11"  # Docker's embedded resolver on user-defined networks
-DOCKER_CLIENTS = "127.0.0.0/8 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 fc00::/7 ::1"
-SQUID_PORT = 3128
-ACCEL_PORT = 8081
-ORIGIN_PORT = 8080
+DOCKER = "docker"
+SUBNET_POOL = ipaddress.IPv4Network("10.192.0.0/10")
+"""Where a run's subnet is taken from (private: RFC 1918 §3)."""
+COMMAND_TIMEOUT = 60.0  # seconds for one docker command that starts nothing
 
 
 class DockerUnavailable(Exception):
-    """No Docker engine answers (or the ``docker`` package is missing)."""
+    """No ``docker compose`` command, or no engine answers it."""
 
 
-def docker_node_context(hostname: str, accel: bool = False) -> NodeContext:
-    return NodeContext(
-        visible_hostname=hostname,
-        workdir=CONTAINER_WORKDIR,
-        http_ports=(str(SQUID_PORT),),
-        hosts_file="/etc/hosts",
-        dns_nameservers=DOCKER_DNS,
-        clients=DOCKER_CLIENTS,
-        accel_listen=str(ACCEL_PORT) if accel else None,
-    )
+class DockerError(Exception):
+    """A docker command failed; the message holds its output."""
 
 
-def docker_placement(spec: CarpArraySpec) -> Placement:
-    """Nodes are reached by their network alias: origin, parent1.., frontend."""
-    accel = Endpoint(spec.frontend_hostname, ACCEL_PORT) if spec.accel_defaultsite else None
-    return Placement(
-        origin=Endpoint("origin", ORIGIN_PORT),
-        frontend=Endpoint(spec.frontend_hostname, SQUID_PORT),
-        parents=tuple(
-            Endpoint(spec.parent_hostname(i), SQUID_PORT) for i in range(len(spec.parents))
-        ),
-        accel=accel,
-    )
+def _run(argv: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL, check=False)
 
 
-def render_configs(spec: CarpArraySpec, renderer: Renderer) -> dict[str, str]:
-    """squid.conf text per node hostname (``frontend``, ``parent1``, ...)."""
-    placement = docker_placement(spec)
-    configs = {
-        spec.parent_hostname(i): renderer.parent(
-            spec, placement, i, docker_node_context(spec.parent_hostname(i))
-        )
-        for i in range(len(spec.parents))
-    }
-    frontend_context = docker_node_context(
-        spec.frontend_hostname, accel=spec.accel_defaultsite is not None
-    )
-    configs[spec.frontend_hostname] = renderer.frontend(spec, placement, frontend_context)
-    return configs
+def docker_available() -> None:
+    """Returns when ``docker compose`` and an engine answer; else :class:`DockerUnavailable`."""
+    if shutil.which(DOCKER) is None:
+        raise DockerUnavailable("no docker command on PATH")
+    for argv, what in (([DOCKER, "compose", "version"], "the docker compose plugin"),
+                       ([DOCKER, "info", "--format", "{{.ServerVersion}}"], "a Docker engine")):
+        try:
+            result = _run(argv, COMMAND_TIMEOUT)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise DockerUnavailable(f"{what} does not answer: {exc}") from exc
+        if result.returncode != 0:
+            said = (result.stderr or result.stdout).strip().splitlines()
+            why = said[0] if said else f"exit status {result.returncode}"
+            raise DockerUnavailable(f"{what} does not answer: {why}")
 
 
-def docker_client() -> Any:
-    """A client whose engine answered ``ping()``; else ``DockerUnavailable`` with the reason."""
-    try:
-        import docker  # type: ignore[import-untyped]
-    except ImportError as exc:
-        raise DockerUnavailable(f"the docker package is not installed: {exc}") from exc
-    try:
-        client = docker.from_env()
-        client.ping()
-    except Exception as exc:  # docker raises DockerException, requests and OS errors alike
-        raise DockerUnavailable(f"no Docker engine answers: {exc}") from exc
-    return client
+def used_subnets() -> list[ipaddress.IPv4Network]:
+    """The IPv4 subnets of every network the engine has."""
+    listed = _run([DOCKER, "network", "ls", "--quiet"], COMMAND_TIMEOUT)
+    ids = listed.stdout.split()
+    if listed.returncode != 0 or not ids:
+        return []
+    inspected = _run([DOCKER, "network", "inspect", *ids], COMMAND_TIMEOUT)
+    if inspected.returncode != 0:
+        raise DockerError(f"docker network inspect failed: {inspected.stderr.strip()}")
+    out = []
+    for network in json.loads(inspected.stdout):
+        for config in (network.get("IPAM") or {}).get("Config") or []:
+            text = config.get("Subnet")
+            if not text:
+                continue
+            subnet = ipaddress.ip_network(text, strict=False)
+            if isinstance(subnet, ipaddress.IPv4Network):
+                out.append(subnet)
+    return out
 
 
-def _tar_one(name: str, data: bytes) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        info = tarfile.TarInfo(name)
-        info.size = len(data)
-        info.mode = 0o644
-        tar.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
+def free_subnet(prefixlen: int, used: list[ipaddress.IPv4Network],
+                rng: random.Random) -> ipaddress.IPv4Network:
+    """A subnet of ``SUBNET_POOL`` with ``prefixlen`` that overlaps none of ``used``."""
+    candidates = list(SUBNET_POOL.subnets(new_prefix=prefixlen))
+    rng.shuffle(candidates)
+    for subnet in candidates:
+        if not any(subnet.overlaps(u) for u in used):
+            return subnet
+    raise DockerError(f"no /{prefixlen} of {SUBNET_POOL} is free on this engine")
+
+
+def relocate(spec: ArraySpec, subnet: ipaddress.IPv4Network) -> ArraySpec:
+    """``spec`` with every member moved to ``subnet`` (same host numbers) and the entry points
+    published at ports Docker picks."""
+    network = compose_network(spec)
+    if network is None or network[0].prefixlen != subnet.prefixlen:
+        raise ValueError(f"cannot move {spec.source}'s members to {subnet}")
+    base = int(network[0].network_address)
+    members = tuple(
+        replace(m, address=str(subnet.network_address + (int(ipaddress.IPv4Address(m.address))
+                                                         - base)))
+        for m in spec.members)
+    return replace(spec, members=members, compose=replace(spec.compose, host_port="any"))
 
 
 class DockerCarpArray(CarpArrayBase):
-    """A running array in containers. ``build_image()`` once, then ``start()``/``stop()``."""
+    """A running array in containers, started by ``start()`` and removed by ``stop()``."""
 
-    def __init__(self, spec: CarpArraySpec, client: Any, renderer: Renderer | None = None):
-        super().__init__(spec)
-        self._client = client
-        self._renderer = renderer or Renderer()
-        self._containers: dict[str, Any] = {}
-        self._networks: list[Any] = []
-        self._internal: Any = None
-        self._published: dict[PortKind, Endpoint] = {}
+    def __init__(self, spec: ArraySpec | None = None, *, seed: int | None = None) -> None:
+        self.array = spec or harness_array()
+        if len(self.array.frontends) != 1:
+            raise ValueError(f"{self.array.source}: the Docker backend sends requests through "
+                             "one frontend")
+        parents = [m for m in self.array.members if m.role == "parent"]
+        super().__init__([m.name for m in parents], [m.name for m in parents])
+        self._rng = random.Random(seed)
+        self._folder: Path | None = None
+        self._running = self.array
+        self._proxy: Endpoint | None = None
         self._by_address: dict[tuple[str, str], int] = {}
 
-    def build_image(self) -> None:
-        self._client.images.build(path=str(REPO_ROOT), tag=IMAGE_TAG, rm=True)
+    @property
+    def project(self) -> str:
+        return f"sqcarp-{self._token}"
 
-    def _container(
-        self, hostname: str, command: list[str], aliases: list[str], **kwargs: Any
-    ) -> Any:
-        network = kwargs.pop("network", self._internal.name)
-        endpoint = self._client.api.create_endpoint_config(aliases=aliases)
-        container = self._client.containers.create(
-            IMAGE_TAG,
-            command,
-            name=f"sqcarp-{self._token}-{hostname}",
-            hostname=hostname,
-            network=network,
-            networking_config={network: endpoint},
-            **kwargs,
-        )
-        self._containers[hostname] = container
-        return container
+    @property
+    def frontend_service(self) -> str:
+        return compose_name(self.array.frontends[0].name)
 
-    def _squid(self, hostname: str, config: str, **kwargs: Any) -> Any:
-        command = ["squid", "-N", "-f", CONTAINER_CONF]
-        container = self._container(hostname, command, [hostname], **kwargs)
-        data = config.encode("utf-8", "surrogateescape")
-        container.put_archive(CONTAINER_CONF_DIR, _tar_one("squid.conf", data))
-        return container
+    def _compose(self, *args: str, timeout: float = COMMAND_TIMEOUT) -> str:
+        if self._folder is None:
+            raise DockerError("the array is not started")
+        argv = [DOCKER, "compose", "--project-name", self.project, "--project-directory",
+                str(self._folder), "--file", str(self._folder / "compose.yaml"), *args]
+        result = _run(argv, timeout)
+        if result.returncode != 0:
+            raise DockerError(f"{' '.join(argv[2:])} exited {result.returncode}:\n"
+                              f"{result.stdout[-2000:]}{result.stderr[-4000:]}")
+        return result.stdout
 
-    def _wait_ready(self, container: Any, timeout: float) -> None:
-        probe = ["python3", f"{CONTAINER_TOOLS}/nsprobe.py", "http", "127.0.0.1"]
-        result = container.exec_run([*probe, str(SQUID_PORT), str(timeout)])
-        if result.exit_code != 0:
-            logs = container.logs(tail=40).decode("utf-8", "replace")
-            raise TimeoutError(f"{container.name} did not answer in {timeout}s:\n{logs}")
-
-    def start(self, timeout: float = 60.0) -> DockerCarpArray:
+    def start(self, timeout: float = 300.0) -> DockerCarpArray:
+        """Build the image, start every service and wait until each is healthy and the
+        frontend's cache manager lists every parent up."""
         try:
             self._start(timeout)
         except BaseException:
@@ -160,74 +161,59 @@ class DockerCarpArray(CarpArrayBase):
         return self
 
     def _start(self, timeout: float) -> None:
-        spec = self.spec
-        configs = render_configs(spec, self._renderer)
-        self._internal = self._client.networks.create(
-            f"sqcarp-{self._token}", driver="bridge", internal=True
-        )
-        self._networks.append(self._internal)
-        public = self._client.networks.create(f"sqcarp-{self._token}-pub", driver="bridge")
-        self._networks.append(public)
-
-        origin_command = ["python3", f"{CONTAINER_TOOLS}/origin.py", "--host", "0.0.0.0"]
-        origin_command += ["--port", str(ORIGIN_PORT)]
-        self._container("origin", origin_command, ["origin", *spec.origin_names]).start()
-        parents = [spec.parent_hostname(i) for i in range(len(spec.parents))]
-        for hostname in parents:
-            self._squid(hostname, configs[hostname]).start()
-        for hostname in parents:
-            self._wait_ready(self._containers[hostname], timeout)
-
-        ports = {f"{SQUID_PORT}/tcp": ("127.0.0.1", free_tcp_port("127.0.0.1"))}
-        self._published["proxy"] = Endpoint("127.0.0.1", ports[f"{SQUID_PORT}/tcp"][1])
-        if spec.accel_defaultsite is not None:
-            ports[f"{ACCEL_PORT}/tcp"] = ("127.0.0.1", free_tcp_port("127.0.0.1"))
-            self._published["accel"] = Endpoint("127.0.0.1", ports[f"{ACCEL_PORT}/tcp"][1])
-        frontend = self._squid(
-            spec.frontend_hostname,
-            configs[spec.frontend_hostname],
-            network=public.name,
-            ports=ports,
-        )
-        self._internal.connect(frontend, aliases=[spec.frontend_hostname])
-        frontend.start()
-        self._wait_ready(frontend, timeout)
-
-        for i, hostname in enumerate(parents):
-            container = self._containers[hostname]
-            container.reload()
-            address = container.attrs["NetworkSettings"]["Networks"][self._internal.name]
-            self._by_address[(address["IPAddress"], str(SQUID_PORT))] = i
+        network = compose_network(self.array)
+        if network is None:
+            raise ValueError(f"{self.array.source}: the Docker backend needs IPv4 addresses")
+        subnet = free_subnet(network[0].prefixlen, used_subnets(), self._rng)
+        self._running = relocate(self.array, subnet)
+        self._folder = Path(tempfile.mkdtemp(prefix=f"{self.project}-"))
+        write_all(str(self._folder), harness_files(self._running, self._folder))
+        self._compose("up", "--detach", "--build", "--wait", "--wait-timeout",
+                      str(int(timeout)), timeout=timeout + COMMAND_TIMEOUT)
+        frontend = self.array.frontends[0]
+        published = self._compose("port", self.frontend_service, str(frontend.http_port))
+        host, _, port = published.strip().rpartition(":")
+        self._proxy = Endpoint(host.strip("[]"), int(port))
+        parents = [m for m in self._running.members if m.role == "parent"]
+        self._by_address = {(m.address, str(m.http_port)): i for i, m in enumerate(parents)}
         deadline = time.monotonic() + timeout
         while not all(p.up for p in self.mgr_server_list()) and time.monotonic() < deadline:
-            time.sleep(0.1)
+            time.sleep(0.2)
 
     def stop(self) -> None:
-        for container in self._containers.values():
-            try:
-                container.remove(force=True)
-            except Exception:  # already gone: nothing to clean
-                continue
-        self._containers.clear()
-        for network in self._networks:
-            try:
-                network.remove()
-            except Exception:
-                continue
-        self._networks.clear()
+        if self._folder is None:
+            return
+        try:
+            self._compose("down", "--volumes", "--remove-orphans", "--timeout", "1")
+        finally:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+            self._proxy = None
+
+    def __enter__(self) -> DockerCarpArray:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     # -- backend hooks -----------------------------------------------------------------------
 
+    def _endpoint(self, port: PortKind) -> Endpoint:
+        if port != "proxy":
+            raise ValueError(f"the Docker array has no {port} port (its frontend is the "
+                             "generator's: one http_port)")
+        if self._proxy is None:
+            raise DockerError("the array is not started")
+        return self._proxy
+
     def _send(self, data: bytes, port: PortKind, expect_body: bool) -> RawResponse:
-        endpoint = self._published[port]
+        endpoint = self._endpoint(port)
         return exchange(endpoint.host, endpoint.port, data, expect_body=expect_body)
 
     def _access_entry(self, harness_id: str, timeout: float) -> AccessLogEntry | None:
-        frontend = self._containers[self.spec.frontend_hostname]
         deadline = time.monotonic() + timeout
         while True:
-            result = frontend.exec_run(["cat", f"{CONTAINER_WORKDIR}/access.log"])
-            text = result.output.decode("utf-8", "surrogateescape")
+            text = self._compose("exec", "-T", self.frontend_service, "cat", ACCESS_LOG)
             for line in text.splitlines():
                 entry = AccessLogEntry.parse(line)
                 if entry.harness_id == harness_id:
@@ -240,7 +226,7 @@ class DockerCarpArray(CarpArrayBase):
         return self._by_address.get((entry.server_address, entry.server_port))
 
     def _mgr(self, page: str) -> str:
-        endpoint = self._published["proxy"]
+        endpoint = self._endpoint("proxy")
         request = build_request(
             "GET", f"/squid-internal-mgr/{page}", [("Host", str(endpoint)), ("Connection", "close")]
         )

@@ -75,7 +75,9 @@ class LocalCarpArray(CarpArrayBase):
     or ``with``."""
 
     def __init__(self, spec: CarpArraySpec, tools: NodeTools) -> None:
-        super().__init__(spec)
+        super().__init__([p.name for p in spec.parents],
+                         [spec.parent_hostname(i) for i in range(len(spec.parents))])
+        self.spec = spec
         self._tools = tools
         self.origin = OriginServer(tools.allocator.address(), 0)
         self.parents: tuple[ParentNode, ...] = ()

@@ -1,7 +1,7 @@
 """A threaded HTTP origin server that records every request it sees.
 
-Standard library only: the Docker image runs this file as the topology's origin too
-(``python3 origin.py --host 0.0.0.0 --port 8080``).
+Standard library only: the Docker array's origin service runs this file too, mounted into the
+generated image (``python3 origin.py --host 0.0.0.0 --port 80``, integration/compose/).
 
 Objects: a path under ``/cacheable/`` is served with ``Cache-Control: public, max-age=3600`` and a
 ``Last-Modified``; any other path with ``Cache-Control: no-store``. Any method is answered

@@ -1,7 +1,6 @@
-"""Squid configs for test nodes, rendered from ``templates/harness/*.conf.j2``.
-
-The same templates serve the local-process backend, the Docker backend and the compose file;
-only the ``NodeContext`` (paths, addresses, resolver) differs.
+"""Squid configs for the local-process backend's nodes, rendered from
+``templates/harness/*.conf.j2``; the ``NodeContext`` says each node's paths, addresses and
+resolver. (The Docker array is an array file rendered by ``squidcarp.generate``: compose.py.)
 """
 
 from __future__ import annotations
@@ -58,10 +57,6 @@ class Renderer:
 
     def __init__(self) -> None:
         self._env = _environment()
-
-    @property
-    def environment(self) -> jinja2.Environment:
-        return self._env
 
     def _context(self, node: NodeContext, **extra: Any) -> dict[str, Any]:
         return {"node": node, "python": system_python(), "helpers_dir": str(HELPERS_DIR), **extra}

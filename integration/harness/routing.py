@@ -17,7 +17,7 @@ from typing import Literal
 from .cachemgr import CarpRow, PeerStatus
 from .client import HeaderValue, RawResponse, build_request, inject_header
 from .origin import HARNESS_ID_HEADER
-from .topology import AccessLogEntry, CarpArraySpec, ServedBy, via_entries, via_hosts
+from .topology import AccessLogEntry, ServedBy, via_entries, via_hosts
 
 PortKind = Literal["proxy", "accel"]
 Headers = Sequence[tuple[str, HeaderValue]] | Mapping[str, HeaderValue]
@@ -44,12 +44,16 @@ def _as_bytes(value: str | bytes) -> bytes:
 
 
 class CarpArrayBase(ABC):
-    """The request/identification logic both backends share."""
+    """The request/identification logic both backends share.
 
-    spec: CarpArraySpec
+    ``parent_names`` are the CARP names of the frontend's parents in its order (what
+    ``ServedBy.parent_name`` reports), ``parent_hostnames`` their ``visible_hostname`` (what
+    their Via entries name).
+    """
 
-    def __init__(self, spec: CarpArraySpec) -> None:
-        self.spec = spec
+    def __init__(self, parent_names: Sequence[str], parent_hostnames: Sequence[str]) -> None:
+        self.parent_names = tuple(parent_names)
+        self.parent_hostnames = tuple(parent_hostnames)
         self._token = secrets.token_hex(4)
         self._serial = itertools.count(1)
 
@@ -124,14 +128,14 @@ class CarpArrayBase(ABC):
             raise TimeoutError(f"no frontend access log entry for {harness_id!r}")
         index = self._parent_index(entry) if entry is not None else None
         via_value = ", ".join(response.header_all("Via"))
-        hostnames = [self.spec.parent_hostname(i) for i in range(len(self.spec.parents))]
+        hostnames = self.parent_hostnames
         via_parents = [h for h in via_hosts(via_value) if h in hostnames]
         if via_parents and (index is None or via_parents != [hostnames[index]]):
             raise HarnessInconsistency(
                 f"{harness_id}: access log says parent #{index}, Via says {via_value!r}"
             )
         return ServedBy(
-            parent_name=self.spec.parents[index].name if index is not None else None,
+            parent_name=self.parent_names[index] if index is not None else None,
             status=response.status,
             via=via_entries(via_value),
             hierarchy=entry.hierarchy if entry is not None else "",

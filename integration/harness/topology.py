@@ -1,8 +1,9 @@
 """One description of a CARP array (a frontend and N parents) shared by every backend.
 
 A ``CarpArraySpec`` says what the array is (peer names, weights, carp-keys, extra config); a
-``Placement`` says where each node listens (127.0.0.x ports locally, container names in Docker).
-Both backends render the same templates from these two objects.
+``Placement`` says where each node listens (127.0.0.x addresses and ports); the local backend
+renders its nodes' configs from the two. The records of what happened (``AccessLogEntry``,
+``ServedBy``) serve the Docker backend too, whose array is an array file (compose.py).
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ and the browsers using the PAC file, agree on where each URL goes:
                     owner's intra_port, where requests go direct)
   proxy.pac         client-side CARP: Squid's exact ranking in the browser, DIRECT for the
   wpad.dat          CARP exceptions (the same file under the name WPAD asks for)
-  compose.yaml      the whole array in Docker, with the Dockerfile beside it
-  Dockerfile
+  compose.yaml      the whole array in Docker, with the Dockerfile beside it (the array
+  Dockerfile        file's compose section: publish address, host ports, internal network)
 
 The array file is checked against a JSON Schema (--schema prints it; docs/array.schema.json)
 and for what a schema cannot see (names Squid compares case-insensitively, weights CARP can
@@ -54,7 +54,9 @@ def register(sub: Any) -> None:
                    "the array's name)")
     p.add_argument("--templates", metavar="DIR",
                    help="templates that replace the built-in ones of the same name "
-                        "(array/frontend.conf.j2, pac/proxy.pac.j2, ...)")
+                        "(array/frontend.conf.j2, pac/proxy.pac.j2, ...); one may extend the "
+                        "built-in one and fill its blocks: {%% extends "
+                        "\"builtin/array/compose.yaml.j2\" %%}")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true",
                       help="write nothing; exit 1 when the files on disk differ")

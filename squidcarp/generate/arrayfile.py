@@ -6,10 +6,12 @@ names unique the way Squid compares them (case-insensitively), one listener per 
 port, roles that fit the topology, CARP weights Squid can use (a weight under 1/1000 of the total
 floors its load factor to 0, and CARP then picks nothing, or always the same member), legacy
 ``load_factor`` fractions converted to the smallest integer weights with the same shares (as
-``squidcarp migrate`` does), multicast groups, client networks, and the CARP
-exceptions (:mod:`squidcarp.exceptions`). Every problem is reported, each as
-``array.yaml:14: members[2].weight: -1 is less than the minimum of 1``; nothing is generated
-from a file with problems.
+``squidcarp migrate`` does), multicast groups, client networks, the CARP
+exceptions (:mod:`squidcarp.exceptions`), and what Docker needs of the entry points (the
+``compose`` section: a published port reaches a member on an internal network only through a
+second network, so it must ``listen_all``; two entry points cannot publish one host port).
+Every problem is reported, each as ``array.yaml:14: members[2].weight: -1 is less than the
+minimum of 1``; nothing is generated from a file with problems.
 """
 
 from __future__ import annotations
@@ -56,11 +58,20 @@ class Member:
     """The legacy factor the weight was converted from, if any."""
     extra: str = ""
     line: int = 0
+    listen_all: bool = False
+    """Clients come in on every address of the host, not only on ``address``."""
 
     @property
     def listen(self) -> str:
+        """``address:port``: where the other members and browsers reach this member."""
         return f"[{self.address}]:{self.http_port}" if ":" in self.address else \
             f"{self.address}:{self.http_port}"
+
+    @property
+    def bind(self) -> str:
+        """What this member's client ``http_port`` line binds: ``address:port``, or the port
+        alone (every address) with ``listen_all``."""
+        return str(self.http_port) if self.listen_all else self.listen
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,18 @@ class LooseCoupling:
 
     def __bool__(self) -> bool:
         return self.icp or self.htcp or self.digests or self.multicast is not None
+
+
+@dataclass(frozen=True)
+class ComposeOptions:
+    """How ``compose.yaml`` runs the array (the array file's ``compose`` section)."""
+
+    publish: str | None = None
+    """The host address the entry points' client ports are published on (None: every one)."""
+    host_port: str = "any"
+    """``any``: a free port Docker picks; ``same``: the member's ``http_port``."""
+    internal: bool = False
+    """The array's network has no route out; entry points also join a ``public`` network."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +125,7 @@ class ArraySpec:
     exceptions: CarpExceptions = field(default_factory=CarpExceptions)
     helper: Helper | None = None
     extra: str = ""
+    compose: ComposeOptions = field(default_factory=ComposeOptions)
 
     @property
     def carp_members(self) -> tuple[Member, ...]:
@@ -238,6 +262,13 @@ class _Checker:
                 self.fail(("helper", "program"), "must be an absolute path (Squid runs it as "
                                                  "user proxy from its own working directory)")
             helper = Helper(h["program"], h.get("children", 5), h.get("concurrency", 0))
+        compose = ComposeOptions()
+        if "compose" in data and self.sound("compose"):
+            c = data["compose"]
+            compose = ComposeOptions(c.get("publish"), c.get("host_port", "any"),
+                                     c.get("internal", False))
+            if not self.bad_members:
+                self._compose(compose, members, topology)
         if self.problems:
             raise ArrayFileError(self.problems)
         return ArraySpec(
@@ -246,7 +277,8 @@ class _Checker:
             carp_key=tuple(p for p in CarpKeyPart if p.value in data.get("carp_key", ())),
             intra_port=data.get("intra_port", DEFAULT_INTRA_PORT),
             connect=data.get("connect", "direct"), allow_clients=allow, loose=loose,
-            exceptions=exceptions, helper=helper, extra=defaults.get("extra", ""))
+            exceptions=exceptions, helper=helper, extra=defaults.get("extra", ""),
+            compose=compose)
 
     def _members(self, defaults: dict[str, Any], topology: str) -> dict[int, Member]:
         """The members the schema accepted, by their index in the file."""
@@ -262,8 +294,34 @@ class _Checker:
                 htcp_port=m.get("htcp_port", defaults.get("htcp_port", 0)),
                 weight=m.get("weight", 1),
                 load_factor=Fraction(repr(m["load_factor"])) if "load_factor" in m else None,
-                extra=m.get("extra", ""), line=self.doc.line(("members", i))))
+                extra=m.get("extra", ""), line=self.doc.line(("members", i)),
+                listen_all=m.get("listen_all", False)))
         return out
+
+    def _compose(self, compose: ComposeOptions, members: list[Member], topology: str) -> None:
+        """What Docker needs of the entry points (the members compose.yaml publishes)."""
+        if compose.publish is not None:
+            try:
+                ipaddress.ip_address(compose.publish)
+            except ValueError:
+                self.fail(("compose", "publish"), f"{compose.publish!r} is not an IP address "
+                                                  "(Docker publishes on a host address)")
+        entry = [i for i, m in enumerate(members)
+                 if m.role == "frontend" or topology == "flat"]
+        if compose.internal:
+            for i in entry:
+                if not members[i].listen_all:
+                    self.fail(("members", i), "compose.internal: Docker publishes this entry "
+                              "point's port through its 'public' network, whose address its "
+                              "http_port does not bind: give it listen_all: true")
+        if compose.host_port == "same":
+            first: dict[int, int] = {}
+            for i in entry:
+                port = members[i].http_port
+                other = first.setdefault(port, i)
+                if other != i:
+                    self.fail(("members", i), f"compose.host_port same: host port {port} is "
+                              f"published for members[{other}] already")
 
     def _roles(self, members: list[Member], topology: str) -> None:
         for i, m in enumerate(members):

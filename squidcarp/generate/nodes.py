@@ -89,42 +89,90 @@ def node_context(spec: ArraySpec, member: Member) -> dict[str, Any]:
 
 
 def render_array(spec: ArraySpec, templates: str | os.PathLike[str] | None = None,
-                 ) -> dict[str, bytes]:
-    """Raises :class:`squidcarp.generate.templates.TemplateError` for a template that fails."""
+                 variables: Mapping[str, Any] | None = None) -> dict[str, bytes]:
+    """Every file of the array. ``variables`` are given to every template as ``vars``: values
+    for a template layer (``templates``) that fills the built-in templates' blocks (the test
+    harness's compose layer: integration/compose/templates/).
+
+    Raises :class:`squidcarp.generate.templates.TemplateError` for a template that fails."""
     from squidcarp.generate.pac import PacOptions, pac_script
     from squidcarp.generate.templates import environment, render
 
     folder = None if templates is None else os.fspath(templates)
     env = environment(folder)
+    given = {"vars": dict(variables or {})}
     out: dict[str, bytes] = {}
     for member in spec.members:
-        text = render(env, CONF_TEMPLATES[member.role], node_context(spec, member))
+        text = render(env, CONF_TEMPLATES[member.role], {**node_context(spec, member), **given})
         out[node_path(member)] = text.encode("utf-8", "surrogateescape")
     pac = pac_script(carp_array(spec), proxies(spec), spec.exceptions,
                      PacOptions(name=spec.name, templates=folder))
     for name in PAC_NAMES:
         out[name] = pac.encode("utf-8")
     out["compose.yaml"] = render(env, "array/compose.yaml.j2",
-                                 compose_context(spec)).encode("utf-8")
-    out["Dockerfile"] = render(env, "array/Dockerfile.j2", {"array": spec}).encode("utf-8")
+                                 {**compose_context(spec), **given}).encode("utf-8")
+    out["Dockerfile"] = render(env, "array/Dockerfile.j2",
+                               {"array": spec, **given}).encode("utf-8")
     return out
 
 
-def compose_context(spec: ArraySpec) -> Mapping[str, Any]:
-    """Services with fixed addresses when every member has an IPv4 literal: the network is the
-    smallest one holding them all (at least a /24)."""
+def compose_name(name: str) -> str:
+    """A compose project or service name for an array or member name: lower case, dots as
+    dashes (compose allows ``[a-z0-9][a-z0-9_-]*``; array and member names are
+    ``[A-Za-z0-9][A-Za-z0-9._-]*``)."""
+    return name.lower().replace(".", "-")
+
+
+def compose_network(spec: ArraySpec) -> tuple[ipaddress.IPv4Network, ipaddress.IPv4Address] | None:
+    """The subnet of compose's ``array`` network and its gateway, when every member has an
+    IPv4 literal (each service then gets its address): the smallest network holding them all
+    (at least a /24); the gateway (the host side of Docker's bridge, which Docker would put on
+    the first address, where a member may be) is the highest address no member has."""
     addresses = []
     for m in spec.members:
         try:
             addresses.append(ipaddress.IPv4Address(m.address))
         except ValueError:
-            addresses = []
-            break
-    subnet = None
-    if addresses:
-        net = ipaddress.IPv4Network(f"{addresses[0]}/24", strict=False)
-        while not all(a in net for a in addresses) and net.prefixlen > 8:
-            net = net.supernet()
-        subnet = str(net)
-    return {"array": spec, "subnet": subnet, "paths": {m.name: node_path(m)
-                                                       for m in spec.members}}
+            return None
+    net = ipaddress.IPv4Network(f"{addresses[0]}/24", strict=False)
+    while not all(a in net for a in addresses) and net.prefixlen > 8:
+        net = net.supernet()
+    taken = set(addresses)
+    gateway = next(a for a in reversed(list(net.hosts())) if a not in taken)
+    return net, gateway
+
+
+def listening_pattern(port: int) -> str:
+    """An extended regex for a LISTEN socket on ``port`` in /proc/net/tcp and tcp6 (local
+    address, remote address all zeros, state 0A: TCP_LISTEN in the kernel's
+    include/net/tcp_states.h), which compose's health check looks for: it tells Squid is
+    listening without sending a request, so nothing reaches the access log."""
+    return f":{port:04X} [0-9A-F]+:0000 0A "
+
+
+def compose_context(spec: ArraySpec) -> Mapping[str, Any]:
+    """Services for every member, on the network ``array`` (fixed addresses when every member
+    has an IPv4 literal, see :func:`compose_network`); the entry points publish their client
+    port; frontends start once every parent listens (Squid marks a parent that does not
+    answer yet as down and routes its URLs elsewhere until a later probe)."""
+    network = compose_network(spec)
+    options = spec.compose
+    entry = {m.name for m in spec.entry_points}
+    services = {m.name: compose_name(m.name) for m in spec.members}
+    parents = [services[m.name] for m in spec.members if m.role == "parent"]
+    ports = {}
+    for m in spec.members:
+        if m.name in entry:
+            ports[m.name] = {"target": m.http_port, "host_ip": options.publish,
+                             "published": m.http_port if options.host_port == "same" else None}
+    return {
+        "array": spec, "project": compose_name(spec.name), "services": services,
+        "image": f"{compose_name(spec.name)}-squid",
+        "paths": {m.name: node_path(m) for m in spec.members},
+        "subnet": str(network[0]) if network else None,
+        "gateway": str(network[1]) if network else None,
+        "internal": options.internal, "public": options.internal and bool(entry),
+        "ports": ports,
+        "depends": {m.name: parents if m.role == "frontend" else [] for m in spec.members},
+        "listening": {m.name: listening_pattern(m.http_port) for m in spec.members},
+    }

@@ -36,7 +36,33 @@ MEMBER: dict[str, Any] = {
         "weight": {"type": "integer", "minimum": 1, "maximum": INT_MAX},
         "load_factor": {"type": "number", "exclusiveMinimum": 0, "maximum": 1,
                         "description": "Squid 2.5's carp-load-factor= (converted to weights)"},
+        "listen_all": {"type": "boolean",
+                       "description": "take clients on every address of the host (http_port "
+                                      "without an address), not only on address: a frontend "
+                                      "with a client-facing and an array-facing interface, or a "
+                                      "container whose published port arrives on a second "
+                                      "network"},
         "extra": {"type": "string", "description": "lines appended to this member's squid.conf"},
+    },
+}
+
+COMPOSE: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "how compose.yaml runs the array in Docker",
+    "properties": {
+        "publish": {"type": "string", "minLength": 1,
+                    "description": "the host address the entry points' client ports are "
+                                   "published on (default: every address of the host)"},
+        "host_port": {"enum": ["any", "same"],
+                      "description": "any (default): a free host port Docker picks (`docker "
+                                     "compose port SERVICE PORT` tells which); same: the "
+                                     "member's http_port"},
+        "internal": {"type": "boolean",
+                     "description": "the array's network has no route out (a closed test or "
+                                    "demo array with an origin service of its own); the entry "
+                                    "points also join a network 'public' to publish their "
+                                    "ports, so they need listen_all"},
     },
 }
 
@@ -103,6 +129,7 @@ SCHEMA: dict[str, Any] = {
                 "clients": _STRINGS,
             },
         },
+        "compose": COMPOSE,
         "helper": {
             "type": "object",
             "additionalProperties": False,

@@ -9,6 +9,9 @@ Templates are looked up, first match wins:
    ``templates/`` (a source tree or an editable install: the folder beside the ``squidcarp``
    package, recognised by the ``pyproject.toml`` next to it).
 
+``builtin/NAME`` is always the built-in template ``NAME``, so a user template can extend the one
+it replaces and fill only its blocks: ``{% extends "builtin/array/compose.yaml.j2" %}``.
+
 The environment never invents values (``StrictUndefined``: a misspelt variable is an error, not
 an empty string), never HTML-escapes (the outputs are squid.conf, JavaScript and YAML, each
 template escapes what its language needs), keeps a template's final newline, and drops the
@@ -34,6 +37,8 @@ CHECKOUT_TEMPLATES = "templates"
 """The checkout's top-level templates folder."""
 CHECKOUT_MARK = "pyproject.toml"
 """A file beside ``templates/`` that tells a checkout from some other ``templates`` folder."""
+BUILTIN_PREFIX = "builtin"
+"""``builtin/NAME`` names the built-in template ``NAME`` whatever the user folder holds."""
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -71,15 +76,27 @@ def environment(
         if not folder.is_dir():
             raise TemplateError(f"{os.fspath(templates)}: no such templates folder")
         search.append(os.fspath(folder))
-    search.append(os.fspath(builtin_templates(package_dir)))
+    builtin = os.fspath(builtin_templates(package_dir))
+    search.append(builtin)
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
+        loader=_Loader(search, builtin),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+class _Loader(jinja2.ChoiceLoader):
+    """The folders in order, then ``builtin/NAME`` for the built-in folder's ``NAME``."""
+
+    def __init__(self, search: list[str], builtin: str) -> None:
+        self.searchpath = search
+        super().__init__([
+            jinja2.FileSystemLoader(search),
+            jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(builtin)}),
+        ])
 
 
 def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:

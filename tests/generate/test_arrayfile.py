@@ -43,7 +43,7 @@ def test_every_problem_at_once_with_its_line() -> None:
         "array.yaml:6: members[2].name: 'Cache1' is given twice (first as members[1].name; "
         "Squid compares peer names case-insensitively)",
         "array.yaml:7: members[3].colour: unknown key (expected one of address, extra, "
-        "htcp_port, http_port, icp_port, load_factor, name, role, weight)",
+        "htcp_port, http_port, icp_port, listen_all, load_factor, name, role, weight)",
         "array.yaml:8: members[4].role: 'sideways' is not one of ['frontend', 'parent', "
         "'member']",
         "array.yaml:8: members[4].http_port: '3128' is not of type 'integer'",
@@ -52,8 +52,8 @@ def test_every_problem_at_once_with_its_line() -> None:
         "different things in POSIX, Python and JavaScript; escape only . [ ] ( ) * + ? { } | "
         "^ $ \\ /",
         "array.yaml:12: extra_key: unknown key (expected one of allow_clients, carp_key, "
-        "connect, defaults, exceptions, helper, intra_port, loose_coupling, members, name, "
-        "topology)",
+        "compose, connect, defaults, exceptions, helper, intra_port, loose_coupling, members, "
+        "name, topology)",
     ]
 
 
