@@ -44,7 +44,8 @@ def requests_for(
 _BLANK_BYTES = (b"\r", b"\t", b"\x0b", b"\x0c")
 
 
-def _has_blanks_to_strip(data: bytes) -> bool:
+def blanks_to_strip(data: bytes) -> bool:
+    """Whether some line of ``data`` has blanks around it that :func:`target_lines` strips."""
     # One-byte searches run at memchr speed; the two-byte ones stop at every line feed, so
     # they run only when the text holds a space at all (measured: 10 ms instead of 110 ms on
     # 1M URLs).
@@ -56,7 +57,7 @@ def target_lines(data: bytes) -> list[bytes]:
     """Targets of a URL list: one per line, blanks around them dropped, empty and ``#`` lines
     skipped. Bytes are kept as they are (never decoded)."""
     lines = data.split(b"\n")
-    if _has_blanks_to_strip(data):
+    if blanks_to_strip(data):
         lines = [line.strip() for line in lines]
     elif b"\n\n" not in data and b"\n#" not in data and data[:1] not in (b"#", b"\n"):
         # no empty or comment line but, maybe, the one after the final newline (a byte scan

@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from squidcarp.carp.analysis import AddMember, Change, Disruption, RemoveMember, Rename, Reweight
-from squidcarp.carp.inputs import requests_for, target_lines
 from squidcarp.cli.common import read_bytes_arg, show
 from squidcarp.cli.main import IO, HelpFormatter, UsageError
 from squidcarp.cli.route import access_log_requests, add_config_options, load_router
@@ -17,10 +16,12 @@ from squidcarp.forward.simulate import (
     Destinations,
     Item,
     Share,
+    UrlList,
     apply_changes,
     carp_weights,
     destinations,
     disruption,
+    read_url_list,
     spread,
 )
 
@@ -140,8 +141,8 @@ def _progress(stream: TextIO, label: str) -> Callable[[int, int], None]:
     return show_progress
 
 
-def _requests(args: argparse.Namespace, io: IO) -> tuple[list[Item], str, bytes | None]:
-    """The requests, where they came from, and the URL file's text (None for an access log)."""
+def _requests(args: argparse.Namespace, io: IO) -> tuple[list[Item], str, UrlList | None]:
+    """The requests, where they came from, and the URL file as read (None for an access log)."""
     if getattr(args, "config", None) == "-" and "-" in (args.urls, args.access_log):
         raise UsageError("squidcarp simulate: stdin can't hold both the config and the URLs")
     if args.access_log is not None:
@@ -149,10 +150,10 @@ def _requests(args: argparse.Namespace, io: IO) -> tuple[list[Item], str, bytes 
         common = {"client": args.client} if args.client else {}
         return list(access_log_requests(data, io, None, common)), args.access_log, None
     data = read_bytes_arg(args.urls, io)
-    targets = requests_for(target_lines(data), "GET")
+    listing = read_url_list(data)
     if args.client:
-        return [ForwardRequest.of(t, client=args.client) for t in targets], args.urls, None
-    return list(targets), args.urls, data
+        return [ForwardRequest.of(t, client=args.client) for t in listing.requests], args.urls, None
+    return list(listing.requests), args.urls, listing
 
 
 def _shares_json(shares: Sequence[Share]) -> list[dict[str, Any]]:
@@ -170,9 +171,9 @@ def _table(shares: Sequence[Share], out: TextIO) -> None:
 
 
 def _run_router(router: Router, requests: list[Item], io: IO, label: str,
-                text: bytes | None) -> Destinations:
+                listing: UrlList | None) -> Destinations:
     tty = io.stderr.isatty()
-    return destinations(router, requests, _progress(io.stderr, label) if tty else None, text)
+    return destinations(router, requests, _progress(io.stderr, label) if tty else None, listing)
 
 
 def run(args: argparse.Namespace, io: IO) -> int:
@@ -190,8 +191,8 @@ def run(args: argparse.Namespace, io: IO) -> int:
         changed = apply_changes(router.config, changes)
     except ValueError as exc:
         raise UsageError(f"squidcarp simulate: {exc}") from exc
-    requests, source, text = _requests(args, io)
-    first = _run_router(router, requests, io, "routing", text)
+    requests, source, listing = _requests(args, io)
+    first = _run_router(router, requests, io, "routing", listing)
     before = spread(router, first)
     after: tuple[Share, ...] | None = None
     moved: Disruption | None = None
@@ -200,7 +201,7 @@ def run(args: argparse.Namespace, io: IO) -> int:
         router_after = Router(changed.config, down=[changed.identity[n] for n in down],
                               hosts=router.hosts, rr_start=args.rr_start,
                               aliases=changed.aliases)
-        second = _run_router(router_after, requests, io, "after   ", text)
+        second = _run_router(router_after, requests, io, "after   ", listing)
         after = spread(router_after, second)
         moved = disruption(first, second, changed.identity, carp_weights(router),
                            carp_weights(router_after))

@@ -97,14 +97,14 @@ def test_a_local_answer_leaves_no_netdb_entry() -> None:
 
 @pytest.mark.parametrize("source", [True, False])
 def test_simulated_destinations_set_aside_what_squid_answers_itself(source: bool) -> None:
-    from squidcarp.forward.simulate import destinations
+    from squidcarp.forward.simulate import UrlList, destinations
 
     router = Router(read_bytes((BASE + "never_direct allow all\n").encode(), "squid.conf").config)
     urls = [b"http://www.example.com/%d" % i for i in range(50)] + [
         b"cache_object://localhost/info", b"http://a.example/squid-internal-static/x",
         b"http://a.example/Squid-Internal-static/x", b"http://a\nb.example/"]
-    text = b"\n".join(urls) + b"\n" if source else None
-    d = destinations(router, urls, source=text)
+    listing = UrlList(list(urls), b"\n".join(urls) + b"\n", False) if source else None
+    d = destinations(router, urls, listing=listing)
     counts = d.counts()
     # the batch engine took the 50 plain URLs and the one whose prefix differs in case; the
     # line feed ends Squid's request line (the URL is http://a/), decided one by one
