@@ -6,6 +6,9 @@ read even though the outer block is off — unlike every programming language. N
 over ``${process_number}`` are where this bites: a kid-specific block inside a block meant for
 another kid is applied anyway. Avoid nesting, or repeat the outer condition in the inner one.
 
+An error: the lines Squid switches back on are read as if they were written outside the block,
+so the config does what its text says it does not.
+
 Bad::
 
     if ${process_number} = 1
@@ -31,7 +34,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC012"
 NAME = "if-reactivates"
-SEVERITY = Severity.INFO
+SEVERITY = Severity.ERROR
 KINDS = (Kind.IF_REACTIVATES,)
 
 

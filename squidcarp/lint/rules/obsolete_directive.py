@@ -6,12 +6,13 @@ peers; use ``cache_peer_access`` with a ``dstdomain`` ACL). A few are still acte
 ``parse_obsolete()``: ``log_access`` and ``log_icap`` always stop Squid ('Bungled');
 ``url_rewrite_concurrency`` and ``ignore_ims_on_miss`` still read a value (and stop Squid when it
 is missing or not a number / on-off word), and ``sslproxy_*`` lines are converted into
-``tls_outgoing_options`` (a value-less one crashes Squid 5.7). Those cases are errors; the rest are
-warnings. Replace the line with its modern equivalent or remove it.
+``tls_outgoing_options`` (a value-less one crashes Squid 5.7). A line Squid ignores, or that stops
+it, is an error (the setting silently does nothing); one it still acts on is a warning (only its
+spelling is old). Replace the line with its modern equivalent or remove it.
 
 A directive that Debian's Squid 5.7 was built without (``ssl_bump``, ``sslcrtd_program`` and the
 other OpenSSL-only names, ``esi_parser``...) is treated the same way: ``ERROR: 'NAME' requires
---with-openssl``, the line is ignored, exit status 0 (a warning).
+--with-openssl``, the line is ignored, exit status 0 (an error: the proxy does not do it).
 
 Bad::
 
@@ -37,7 +38,7 @@ from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC002"
 NAME = "obsolete-directive"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
 KINDS = (Kind.UNSUPPORTED_DIRECTIVE, Kind.OBSOLETE_DIRECTIVE)
 
 
@@ -56,7 +57,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                                  f"{fatal}", Severity.ERROR, e.end_column)
         elif still is not None:
             yield Finding(e.pos, f"directive '{name}' is obsolete: Squid 5 logs an ERROR but still "
-                                 f"acts on it ({still})", end_column=e.end_column)
+                                 f"acts on it ({still})", Severity.WARNING, e.end_column)
         else:
             yield Finding(e.pos, e.message, end_column=e.end_column)
 

@@ -16,6 +16,10 @@ On that GnuTLS build ``tls-options=`` is a GnuTLS priority string, not OpenSSL's
 ``tls-version=3``..``6`` alone. Start ``tls-options=`` with a keyword such as ``NORMAL``.
 Algorithm names and ``%`` flags after the keyword are left to GnuTLS (not checked here).
 
+An option Squid ignores is an error (the peer is not contacted as the line asks); a deprecated
+``tls-version=``, a repeated ``tls-flags=`` and a flag mixture Squid only warns about are
+warnings.
+
 Bad::
 
     cache_peer 127.0.0.1 parent 443 0 ssl sslcafile=/etc/ssl/ca.pem
@@ -31,16 +35,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.conf.events import Kind
+from squidcarp.conf.events import Kind, Squid
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
 CODE = "SC113"
 NAME = "peer-tls"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
 KINDS = (Kind.PEER_TLS,)
+
+# What Squid still honours, only warning about the way it is written: the deprecated
+# tls-version= (converted to tls-min-version=/tls-options=), a repeated tls-flags=, and flag
+# mixtures it accepts today. Every other non-fatal case is an option Squid ignores, so the
+# connection is not made as the line asks (clear text for the ssl* spellings, no CA path).
+_STILL_HONOURED = ("tls-version=", "tls-flags=")
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/security/PeerOptions.cc Security::PeerOptions::parse
-    yield from ctx.relay(*KINDS)
+    for e in ctx.events(*KINDS):
+        honoured = e.squid is not Squid.FATAL and e.subject.startswith(_STILL_HONOURED)
+        yield Finding(e.pos, e.message, Severity.WARNING if honoured else Severity.ERROR,
+                      e.end_column)
