@@ -351,11 +351,11 @@ def _peer_names(directives: Sequence[Directive]) -> dict[str, int]:
     """Lower-cased name of every cache_peer anywhere in the config -> its line."""
     names: dict[str, int] = {}
     for d in directives:
-        if d.keyword == "cache_peer" and d.args:
-            name = d.args[0].text
-            for tok in d.args[4:]:
-                if tok.text.startswith("name=") and tok.text[5:]:
-                    name = tok.text[5:]
+        if d.keyword == "cache_peer" and d.words:
+            name = d.words[0]
+            for word in d.words[4:]:
+                if word.startswith("name=") and word[5:]:
+                    name = word[5:]
             names.setdefault(name.lower(), d.pos.line)
     return names
 

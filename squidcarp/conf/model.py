@@ -111,8 +111,9 @@ class Directive(FrozenModel):
 
     ``words`` are the argument values as Squid reads them; ``args`` are the same words as
     :class:`Token` objects with their positions. Most lines are read with plain blank splitting,
-    and for those the tokens (one position each) are made only when something asks for them:
-    the reader and the rules compare words, and positions are needed only to report.
+    and for those the tokens (one position each) are made each time something asks for them and
+    not kept: the reader and the rules compare words, positions are needed only to report, and
+    a token and its position cost more memory than the word itself (see bench/scale_bench.py).
     """
 
     name: Token
@@ -126,8 +127,8 @@ class Directive(FrozenModel):
     start: int = field(default=0, compare=False, repr=False)
     """Offset in ``source`` where the arguments begin."""
     tokens: tuple[Token, ...] | None = field(default=None, compare=False, repr=False)
-    """The tokens: made by the lexer up front (quoted values, ``parameters()``), else cut from
-    ``source`` the first time :attr:`args` is read."""
+    """The tokens when the lexer made them up front (quoted values, ``parameters()``); None for
+    a plain line, whose tokens :attr:`args` cuts from ``source``."""
 
     @classmethod
     def lazy(cls, name: Token, words: tuple[str, ...], text: str,
@@ -156,13 +157,13 @@ class Directive(FrozenModel):
 
     @property
     def args(self) -> tuple[Token, ...]:
-        """The arguments as tokens with their positions (cut from the line on first use)."""
+        """The arguments as tokens with their positions (for a plain line, made anew on each
+        call: read :attr:`words` where positions are not needed)."""
         tokens = self.tokens
-        if tokens is None:
-            source = self.source
-            tokens = tuple(source.plain_tokens(self.start, self.words)) if source else ()
-            _DIRECTIVE_TOKENS(self, tokens)  # a cache: tokens are not compared
-        return tokens
+        if tokens is not None:
+            return tokens
+        source = self.source
+        return tuple(source.plain_tokens(self.start, self.words)) if source else ()
 
     @property
     def pos(self) -> Position:
@@ -179,7 +180,7 @@ def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
     return setter
 
 
-# Directive's slot setters: the reader's fast path (Directive.lazy) and the args cache.
+# Directive's slot setters: the reader's fast path (Directive.lazy).
 _DIRECTIVE_NAME = _slot_setter(Directive, "name")
 _DIRECTIVE_WORDS = _slot_setter(Directive, "words")
 _DIRECTIVE_TEXT = _slot_setter(Directive, "text")
@@ -219,13 +220,28 @@ class CarpKeyPart(str, Enum):
 
 @dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class PeerOption(FrozenModel):
-    """One option token of a ``cache_peer`` line, classified."""
+    """One option token of a ``cache_peer`` line, classified.
 
-    token: Token
+    The option keeps its line and the index of its word there, not the token itself: the token
+    (with its position) is made when :attr:`token` is read, for a diagnostic or an edit.
+    """
+
+    directive: Directive = field(repr=False)
+    index: int
+    """Which of ``directive.words`` this option is."""
     key: str
     """The option keyword Squid matched (``weight``, ``carp``...) or the token text if unknown."""
     value: str | None = None
     known: bool = True
+
+    @property
+    def token(self) -> Token:
+        return self.directive.args[self.index]
+
+    @property
+    def text(self) -> str:
+        """The option as written (after macros; unquoted when quoted values are on)."""
+        return self.directive.words[self.index]
 
 
 @dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel

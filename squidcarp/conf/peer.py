@@ -104,6 +104,10 @@ class _Builder:
         self.explicit: str | None = None
         self.tls = _Tls()
 
+    def option(self, index: int, key: str, value: str | None = None, known: bool = True) -> None:
+        """Keep word ``index`` of the line as an option (in order, for rules and rendering)."""
+        self.options.append(PeerOption(self.directive, index, key, value, known))
+
     def event(self, kind: Kind, token: Token, message: str, squid: Squid) -> None:
         _token_event(self.events, kind, token, message, squid)
 
@@ -142,11 +146,11 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
         _token_event(events, Kind.PEER_BUNGLED, where,
                 f"ICP port: {icp_err}: Squid rejects the line ('Bungled')", Squid.FATAL)
     b = _Builder(directive, events, host_tok, peer_type, http_port)
-    for tok in args[4:]:
-        text = tok.text
-        if text.startswith("#"):
+    for index in range(4, len(args)):
+        tok = args[index]
+        if tok.text.startswith("#"):
             break  # parse_peer: a token starting with '#' ends the options
-        _option(b, tok, text)
+        _option(b, index, tok)
     _tls_priorities(b)
     if b.name is None:
         b.event(Kind.PEER_EMPTY_NAME, _last(b, "name"),
@@ -215,26 +219,27 @@ def _last(b: _Builder, key: str) -> Token:
     return b.directive.name
 
 
-def _option(b: _Builder, tok: Token, text: str) -> None:
-    """One option token: matched as parse_peer matches it, then acted upon."""
+def _option(b: _Builder, index: int, tok: Token) -> None:
+    """Option word ``index`` (``tok``): matched as parse_peer matches it, then acted upon."""
+    text = tok.text
     key = match_peer_option(text)
     if key is None:
-        b.options.append(PeerOption(tok, text.split("=", 1)[0], None, known=False))
+        b.option(index, text.split("=", 1)[0], None, known=False)
         b.event(Kind.PEER_UNKNOWN_OPTION, tok,
                 f"unknown cache_peer option '{text}': Squid logs an ERROR and ignores it",
                 Squid.ERROR)
     elif key.startswith(TRI_STATE):
         name, _, value = key.partition("=")
-        b.options.append(PeerOption(tok, name, value or "on"))
+        b.option(index, name, value or "on")
         b.tri_state[name] = value or "on"
     elif "=" not in key and key not in PEER_TLS_PREFIXES and key != "htcp-":
-        _flag(b, tok, key)
+        _flag(b, index, tok, key)
     elif key == "carp-key=":
-        _carp_key(b, tok, text[len(key):])
+        _carp_key(b, index, tok, text[len(key):])
     elif key in ("htcp=", "htcp-"):
-        _htcp_modes(b, tok, text[len(key):])
+        _htcp_modes(b, index, tok, text[len(key):])
     elif key in INT_OPTIONS:
-        b.options.append(PeerOption(tok, key[:-1], text[len(key):]))
+        b.option(index, key[:-1], text[len(key):])
         result = xatoi(text[len(key):])
         if result.value is None:
             b.event(Kind.PEER_BUNGLED, tok,
@@ -243,25 +248,25 @@ def _option(b: _Builder, tok: Token, text: str) -> None:
             b.numbers[key[:-1]] = (min(TTL_MAX, max(0, result.value)) if key == "ttl="
                                    else result.value)
     elif key == "name=":
-        b.options.append(PeerOption(tok, "name", text[5:]))
+        b.option(index, "name", text[5:])
         b.name = b.explicit = text[5:] or None
     elif key in STRING_OPTIONS:
         value = text[len(key):]
-        b.options.append(PeerOption(tok, key[:-1], value))
+        b.option(index, key[:-1], value)
         b.strings[key[:-1]] = (_unescape(value) if key == "login=" else value) or None
     elif key == "ssl":
-        b.options.append(PeerOption(tok, "ssl", text[3:]))
+        b.option(index, "ssl", text[3:])
         b.event(Kind.PEER_TLS, tok,
                 f"'{text}' needs a Squid built with OpenSSL: Debian's GnuTLS build only warns "
                 "and ignores it (use the tls-* spelling)", Squid.WARNING)
     else:  # "tls-" or "tls"
         sub = text[len(key):]
-        b.options.append(PeerOption(tok, "tls", sub))
+        b.option(index, "tls", sub)
         _tls(b, tok, sub)
 
 
-def _flag(b: _Builder, tok: Token, key: str) -> None:
-    b.options.append(PeerOption(tok, key))
+def _flag(b: _Builder, index: int, tok: Token, key: str) -> None:
+    b.option(index, key)
     b.flags.add(key)
     if key in PARENT_ONLY and b.peer_type is not PeerType.PARENT:
         b.event(Kind.PEER_NON_PARENT_METHOD, tok,
@@ -269,8 +274,8 @@ def _flag(b: _Builder, tok: Token, key: str) -> None:
                 f"{b.where}'", Squid.FATAL)
 
 
-def _carp_key(b: _Builder, tok: Token, value: str) -> None:
-    b.options.append(PeerOption(tok, "carp-key", value))
+def _carp_key(b: _Builder, index: int, tok: Token, value: str) -> None:
+    b.option(index, "carp-key", value)
     if "carp" not in b.flags:
         b.event(Kind.PEER_CARP_KEY_ORDER, tok,
                 f"carp-key before carp (or without it): Squid stops with 'carp-key specified "
@@ -284,8 +289,8 @@ def _carp_key(b: _Builder, tok: Token, value: str) -> None:
     b.carp_key = CarpKey(parts, spelled, tok)
 
 
-def _htcp_modes(b: _Builder, tok: Token, value: str) -> None:
-    b.options.append(PeerOption(tok, "htcp=", value))
+def _htcp_modes(b: _Builder, index: int, tok: Token, value: str) -> None:
+    b.option(index, "htcp=", value)
     b.flags.add("htcp")
     seen = b.htcp_modes
     for mode in comma_items(value):

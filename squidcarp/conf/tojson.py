@@ -14,7 +14,15 @@ from enum import Enum
 from typing import Any, NamedTuple
 
 from squidcarp.conf.events import ReadEvent
-from squidcarp.conf.model import AccessLine, AccessRule, AclDefinition, Directive, Position, Token
+from squidcarp.conf.model import (
+    AccessLine,
+    AccessRule,
+    AclDefinition,
+    Directive,
+    PeerOption,
+    Position,
+    Token,
+)
 from squidcarp.conf.reader import ReadResult
 
 JSON = Any
@@ -42,6 +50,9 @@ def value(obj: object) -> JSON:
     if isinstance(obj, AccessRule):  # its peer and ACL tokens are read from the directive
         return {"at": position(obj.directive.pos), "peer": token(obj.peer),
                 "action": obj.action, "acls": [token(t) for t in obj.acls]}
+    if isinstance(obj, PeerOption):  # it keeps an index into its line: show the token
+        return {"token": token(obj.token), "key": obj.key, "value": obj.value,
+                "known": obj.known}
     if isinstance(obj, Position):
         return position(obj)
     if isinstance(obj, Enum):

@@ -50,6 +50,7 @@ def lint(read: ReadResult, options: LintOptions | None = None) -> list[Diagnosti
         if not _wanted(rule, opts):
             continue
         ctx = LintContext(read, opts.squid_version, rule.kinds)
+        help_text = rule.help  # one string shared by the rule's diagnostics
         for f in rule.check(ctx):
             if suppressed and _is_suppressed(rule, f.pos.file, f.pos.line, suppressed):
                 continue
@@ -58,7 +59,7 @@ def lint(read: ReadResult, options: LintOptions | None = None) -> list[Diagnosti
             out.append(Diagnostic(
                 file=printable(f.pos.file), line=f.pos.line, column=f.pos.column,
                 code=rule.code, name=rule.name, severity=f.severity or rule.severity,
-                message=printable(f.message), help=rule.help, end_column=f.end_column))
+                message=printable(f.message), help=help_text, end_column=f.end_column))
     main = printable(read.path)
     return sorted(set(out), key=lambda d: (d.file != main, d.file, d.line, d.column, d.code,
                                            d.message))

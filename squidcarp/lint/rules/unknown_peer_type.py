@@ -35,7 +35,8 @@ KINDS = (Kind.PEER_UNKNOWN_TYPE,)
 def check(ctx: LintContext) -> Iterator[Finding]:
     # src/cache_cf.cc parseNeighborType: strcmp against the spellings, else PEER_SIBLING; the
     # reader reports each such word (cache_peer, and neighbor_type_domain once it has a domain)
-    peers = {p.directive.args[1].pos: p for p in ctx.config.peers}
+    peers = {p.directive.args[1].pos: p for p in ctx.config.peers
+             if p.type_spelled not in PEER_TYPE_SPELLINGS}
     domains = {item.type.pos: item for item in ctx.config.neighbor_type_domains}
     for e in ctx.events(*KINDS):
         end = e.end_column
