@@ -40,7 +40,7 @@ def legacy_peers(config_peers: tuple[CachePeer, ...]) -> list[LegacyPeer]:
     out: list[LegacyPeer] = []
     for peer in config_peers:
         for opt in peer.options:
-            text = opt.token.text
+            text = opt.text
             if not opt.known and text.startswith(LEGACY_OPTION):
                 factor, problem = _fraction(text[len(LEGACY_OPTION):])
                 out.append(LegacyPeer(peer, opt, factor, problem))

@@ -33,7 +33,7 @@ SEVERITY = Severity.ERROR
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    if not any(not o.known and o.token.text.startswith(LEGACY_OPTION)
+    if not any(not o.known and o.text.startswith(LEGACY_OPTION)
                for peer in ctx.config.peers for o in peer.options):
         return
     # Only a config with legacy factors pays for importing the exact arithmetic (fractions).

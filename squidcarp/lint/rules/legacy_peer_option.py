@@ -69,7 +69,7 @@ def handled_by_carp_load_factor(text: str) -> bool:
 def check(ctx: LintContext) -> Iterator[Finding]:
     for peer in ctx.config.peers:
         for opt in peer.unknown_options:
-            text = opt.token.text
+            text = opt.text
             key = legacy_key(text)
             if key is None or handled_by_carp_load_factor(text):
                 continue

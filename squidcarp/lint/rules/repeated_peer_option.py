@@ -64,7 +64,7 @@ def _peer(peer: CachePeer) -> Iterator[Finding]:
         if slot not in first:
             first[slot] = opt
             continue
-        earlier = first[slot].token.text
+        earlier = first[slot].text
         tok = opt.token
         text = tok.text
         end = tok.pos.column + len(tok.raw_or_text)

@@ -58,7 +58,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     unknown = {o.token.pos: (p, o) for p in ctx.config.peers for o in p.unknown_options}
     for e in ctx.events(*KINDS):
         peer, opt = unknown[e.pos]
-        text = opt.token.text
+        text = opt.text
         if legacy_key(text) is not None or handled_by_carp_load_factor(text):
             continue  # SC107 / SC108 say what the 2.x option was
         yield _finding(peer, opt)
