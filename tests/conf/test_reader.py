@@ -219,6 +219,20 @@ def test_words_and_lazy_tokens_agree_on_every_kind_of_line() -> None:
         (2, 5), (2, 7), (3, 5)]
 
 
+def test_plain_lines_keep_words_not_tokens() -> None:
+    """A plain line's tokens are made when asked and not kept (memory per config line, see
+    bench/scale_bench.py); a peer option finds its token through its word index."""
+    from squidcarp.conf.model import Position, Token
+
+    r = read_bytes(b"cache_peer h parent 3128 0 no-query  name=p1\n", "t.conf")
+    peer = r.config.peers[0]
+    assert peer.directive.args == peer.directive.args  # made twice, equal
+    assert peer.directive.tokens is None  # and not kept
+    assert [(o.index, o.key, o.value, o.text) for o in peer.options] == [
+        (4, "no-query", None, "no-query"), (5, "name", "p1", "name=p1")]
+    assert peer.options[1].token == Token("name=p1", Position("t.conf", 1, 38), "name=p1")
+
+
 def test_lazy_directive_is_the_object_init_makes() -> None:
     """``Directive.lazy`` skips the frozen ``__init__`` for speed: it must fill the same fields
     (this fails if a field is added to Directive and not to ``lazy``)."""
