@@ -192,6 +192,8 @@ def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclRecord
     if kind == "proto" and name == "manager":
         return None  # "UPGRADE: ACL 'manager' is now a built-in ACL": the line is ignored
     key = name.lower()
+    if key == name:
+        key = name  # the table keeps the line's own word, not an equal copy
     new = key not in acls.names
     known_kind = acls.names.setdefault(key, kind)
     if known_kind != kind:

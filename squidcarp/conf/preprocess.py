@@ -26,6 +26,7 @@ from squidcarp.conf.grammar import evaluate_condition
 from squidcarp.conf.lexer import (
     LogicalLine,
     Tokenizer,
+    WordTable,
     expand_macros,
     first_word,
     is_plain,
@@ -168,6 +169,7 @@ class Reader:
         self._stack: list[str] = []
         self._included = 0
         self._said: set[tuple[Kind, Position, str]] = set()
+        self._words = WordTable()  # repeated words stored once (lexer.WordTable)
 
     def _cwd(self) -> str:
         return self.options.cwd or os.getcwd()
@@ -259,7 +261,7 @@ class Reader:
         if m is not None and len(line.anchors) == 1:
             # the common case, kept lean: it runs once per config line (the named tuples are
             # built with tuple.__new__, see LogicalLine.plain_tokens)
-            word, end = m.group(), m.end()
+            word, end = self._words.word(m.group()), m.end()
             _, number, column = line.anchors[0]
             name = _new(Token, (word, _new(Position, (line.file, number, column)), word, False))
         else:
@@ -274,7 +276,8 @@ class Reader:
                 "parameters(" not in text)) or is_plain(text, self.tokenizer.quoted_values,
                                                        quoted_at):
             # plain splitting: words now, tokens with positions only if someone asks
-            directive = Directive.lazy(name, plain_words(text, end), text, chain, line, end)
+            directive = Directive.lazy(name, plain_words(text, end, self._words), text, chain,
+                                       line, end)
         else:
             args = tuple(self.tokenizer.tokens(line, end, 0, quoted_at))
             directive = Directive.of(name, args, line.text, chain)

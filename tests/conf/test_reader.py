@@ -233,6 +233,32 @@ def test_plain_lines_keep_words_not_tokens() -> None:
     assert peer.options[1].token == Token("name=p1", Position("t.conf", 1, 38), "name=p1")
 
 
+def test_repeated_words_share_one_string() -> None:
+    """Words that many lines repeat are kept once (lexer.WordTable); values do not change."""
+    r = read_bytes(b"cache_peer a parent 3128 0 no-query\ncache_peer b parent 3128 0 no-query\n"
+                   b"acl Big src all\nacl big src all\n", "t.conf")
+    first, second = (p.directive for p in r.config.peers)
+    assert first.words == ("a", "parent", "3128", "0", "no-query")
+    assert second.words == ("b", "parent", "3128", "0", "no-query")
+    assert all(x is y for x, y in zip(first.words[1:], second.words[1:], strict=True))
+    assert first.words[0] is not second.words[0]
+    assert first.name.text is second.name.text  # the directive name too
+    big, lower = (d for d in r.config.directives if d.keyword == "acl")
+    assert big.words[0] == "Big" and lower.words[0] == "big"  # case kept per line
+
+
+def test_word_table_is_bounded() -> None:
+    """The table starts over when full: words seen once cannot grow it without bound."""
+    from squidcarp.conf.lexer import WORD_TABLE_SIZE, WordTable
+
+    table = WordTable()
+    for i in range(3 * WORD_TABLE_SIZE):
+        assert table.share([f"w{i}", "parent"]) == (f"w{i}", "parent")
+    assert len(table._seen) <= WORD_TABLE_SIZE + 2
+    word = "".join(["par", "ent"])
+    assert table.word(word) is table.word("".join(["pa", "rent"]))
+
+
 def test_lazy_directive_is_the_object_init_makes() -> None:
     """``Directive.lazy`` skips the frozen ``__init__`` for speed: it must fill the same fields
     (this fails if a field is added to Directive and not to ``lazy``)."""
