@@ -37,18 +37,22 @@ class LogicalLine(NamedTuple):
 
     file: str
     text: str
-    anchors: tuple[tuple[int, int, int], ...]
-    """(offset in ``text``, file line, file column) at each place the mapping jumps."""
     first_line: int
     last_line: int
+    column: int = 1
+    """The file column of ``text[0]`` on ``first_line``."""
+    anchors: tuple[tuple[int, int, int], ...] = ()
+    """(offset in ``text``, file line, file column) at each place the mapping jumps, for a line
+    joined from several records or changed by macros. Empty for a line read as it stands (most
+    lines): ``text[i]`` is then at ``first_line``, ``column + i``, and the line keeps no map."""
     offsets: tuple[int, ...] = ()
-    """The anchors' offsets alone, for bisecting (filled when there are several anchors)."""
+    """The anchors' offsets alone, for bisecting."""
 
     def position(self, offset: int) -> Position:
-        if len(self.anchors) == 1:
-            _, line, column = self.anchors[0]
-            return Position(self.file, line, column + offset)
-        offsets = self.offsets or tuple(a[0] for a in self.anchors)
+        anchors = self.anchors
+        if not anchors:
+            return Position(self.file, self.first_line, self.column + offset)
+        offsets = self.offsets or tuple(a[0] for a in anchors)
         i = max(0, bisect.bisect_right(offsets, offset) - 1)
         base, line, column = self.anchors[i]
         return Position(self.file, line, column + (offset - base))
@@ -62,9 +66,8 @@ class LogicalLine(NamedTuple):
         until one starts with '#'. ``words`` are their texts when already split
         (:func:`plain_words`): the tokens then share those strings instead of copying them."""
         out: list[Token] = []
-        if len(self.anchors) == 1:
-            _, number, column = self.anchors[0]
-            file = self.file
+        if not self.anchors:
+            number, column, file = self.first_line, self.column, self.file
             # The hottest loop of the reader: build the named tuples with tuple.__new__ directly,
             # skipping their generated __new__ (same objects, half the cost).
             new = tuple.__new__
@@ -166,8 +169,7 @@ def logical_lines(file: str, recs: Iterable[RecordFields],
         column = col + (len(rec_text) - len(stripped))
         if not parts and stripped[-1] != "\\" and stripped[-1] not in BLANKS:
             # the common case, a whole logical line in one record with nothing to trim
-            lines.append(new(LogicalLine, (file, stripped, ((0, number, column),), number,
-                                           number, ())))
+            lines.append(new(LogicalLine, (file, stripped, number, number, column, (), ())))
             continue
         if not parts:
             first = number
@@ -197,10 +199,10 @@ def logical_lines(file: str, recs: Iterable[RecordFields],
 
 def _make_line(file: str, text: str, anchors: list[tuple[int, int, int]], first: int,
                last: int) -> LogicalLine:
-    if len(anchors) == 1:
-        return LogicalLine(file, text, (anchors[0],), first, last)
     kept = tuple((o, ln, c) for o, ln, c in anchors if o <= len(text)) or ((0, first, 1),)
-    return LogicalLine(file, text, kept, first, last, tuple(a[0] for a in kept))
+    if len(kept) == 1 and kept[0][1] == first:  # no jump: the line keeps no map
+        return LogicalLine(file, text, first, last, kept[0][2] - kept[0][0])
+    return LogicalLine(file, text, first, last, kept[0][2], kept, tuple(a[0] for a in kept))
 
 
 def expand_macros(line: LogicalLine, values: Mapping[str, str]) -> LogicalLine:
@@ -324,8 +326,7 @@ class Tokenizer:
             return [], i
         spliced: list[Token] = []
         for rec in records(data):
-            sub = LogicalLine(path_token.text, rec.text, ((0, rec.line, rec.column),),
-                              rec.line, rec.line)
+            sub = LogicalLine(path_token.text, rec.text, rec.line, rec.line, rec.column)
             spliced.extend(self.tokens(sub, 0, depth + 1))
         return spliced, i
 

@@ -258,11 +258,11 @@ class Reader:
     def _directive(self, line: LogicalLine, chain: tuple[Position, ...]) -> None:
         text = line.text
         m = _FIRST_WORD(text)
-        if m is not None and len(line.anchors) == 1:
+        if m is not None and not line.anchors:
             # the common case, kept lean: it runs once per config line (the named tuples are
             # built with tuple.__new__, see LogicalLine.plain_tokens)
             word, end = self._words.word(m.group()), m.end()
-            _, number, column = line.anchors[0]
+            number, column = line.first_line, line.column
             name = _new(Token, (word, _new(Position, (line.file, number, column)), word, False))
         else:
             word, start, end = first_word(text)

@@ -108,6 +108,8 @@ def test_quoted_values_on(tmp_path: Path) -> None:
     acl = r.config.directives[1]
     assert [a.text for a in acl.args] == ["a", "note", "k", "x\ty", "v1", "v 2", "v3"]
     assert acl.args[5].pos.file == "params" and acl.args[5].pos.column == 4
+    assert [tuple(a.pos) for a in acl.args[4:]] == [("params", 1, 1), ("params", 1, 4),
+                                                    ("params", 3, 1)]
     assert [(e.kind.value, e.pos.line, e.pos.column) for e in r.events] == [
         ("strict-token", 3, 32), ("quote-error", 4, 15)]
 
@@ -267,7 +269,7 @@ def test_lazy_directive_is_the_object_init_makes() -> None:
     from squidcarp.conf.lexer import LogicalLine
     from squidcarp.conf.model import Directive, Position, Token
 
-    line = LogicalLine("t.conf", "acl x src all", ((0, 1, 1),), 1, 1)
+    line = LogicalLine("t.conf", "acl x src all", 1, 1)
     name = Token("acl", Position("t.conf", 1, 1), "acl")
     made = Directive(name, ("x", "src", "all"), line.text, (), line, 4)
     lazy = Directive.lazy(name, ("x", "src", "all"), line.text, (), line, 4)
