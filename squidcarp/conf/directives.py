@@ -219,7 +219,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
     known_names, list_directives = DIRECTIVES, LIST_DIRECTIVES
     scalar_types, aliases = SCALAR_TYPES, DIRECTIVE_ALIASES
     for d in directives:
-        name = d.name.text
+        name = d.keyword
         if name not in known_names:
             _unrecognised(b, d)
             continue
@@ -265,7 +265,7 @@ def build(directives: Sequence[Directive], events: list[ReadEvent],
 
 def _unrecognised(b: _Build, d: Directive) -> None:
     """A name that is no directive of 5.7: obsolete (an ERROR) or unknown (counted)."""
-    name = d.name.text
+    name = d.keyword
     if name in OBSOLETE_DIRECTIVES:
         fatal = obsolete_fatal_reason(name, d.args) is not None
         b.events.append(ReadEvent(Kind.OBSOLETE_DIRECTIVE, d.pos,

@@ -109,19 +109,24 @@ class _ArgSource(Protocol):
 class Directive(FrozenModel):
     """A logical line Squid would hand to a directive parser (active, after if/else/include).
 
-    ``words`` are the argument values as Squid reads them; ``args`` are the same words as
-    :class:`Token` objects with their positions. Most lines are read with plain blank splitting,
-    and for those the tokens (one position each) are made each time something asks for them and
-    not kept: the reader and the rules compare words, positions are needed only to report, and
-    a token and its position cost more memory than the word itself (see bench/scale_bench.py).
+    ``keyword`` is the directive name as written and ``file``, ``line``, ``column`` where it
+    starts; ``words`` are the argument values as Squid reads them; ``args`` are the same words
+    as :class:`Token` objects with their positions, and :attr:`name` the name as one. Most lines
+    are read with plain blank splitting, and for those the tokens (one position each) are made
+    each time something asks for them and not kept: the reader and the rules compare words,
+    positions are needed only to report, and a token and its position cost more memory than
+    the word itself (see bench/scale_bench.py).
     """
 
-    name: Token
+    keyword: str
     words: tuple[str, ...]
     text: str
     """The logical line as Squid echoes it in ``Processing:`` (macros expanded, blanks trimmed)."""
     include_stack: tuple[Position, ...] = ()
     """Positions of the ``include`` lines that led here, outermost first."""
+    file: str = ""
+    line: int = 0
+    column: int = 0
     source: _ArgSource | None = field(default=None, compare=False, repr=False)
     """The logical line ``args`` are cut from on first use."""
     start: int = field(default=0, compare=False, repr=False)
@@ -131,8 +136,9 @@ class Directive(FrozenModel):
     a plain line, whose tokens :attr:`args` cuts from ``source``."""
 
     @classmethod
-    def lazy(cls, name: Token, words: tuple[str, ...], text: str,
-             include_stack: tuple[Position, ...], source: _ArgSource, start: int) -> Directive:
+    def lazy(cls, keyword: str, words: tuple[str, ...], text: str,
+             include_stack: tuple[Position, ...], file: str, line: int, column: int,
+             source: _ArgSource, start: int) -> Directive:
         """A directive whose tokens are cut from ``source`` on first use.
 
         The reader makes one per config line, so this fills the slots directly instead of going
@@ -140,10 +146,13 @@ class Directive(FrozenModel):
         result is the same object ``__init__`` would make.
         """
         directive = object.__new__(cls)
-        _DIRECTIVE_NAME(directive, name)
+        _DIRECTIVE_KEYWORD(directive, keyword)
         _DIRECTIVE_WORDS(directive, words)
         _DIRECTIVE_TEXT(directive, text)
         _DIRECTIVE_STACK(directive, include_stack)
+        _DIRECTIVE_FILE(directive, file)
+        _DIRECTIVE_LINE(directive, line)
+        _DIRECTIVE_COLUMN(directive, column)
         _DIRECTIVE_SOURCE(directive, source)
         _DIRECTIVE_START(directive, start)
         _DIRECTIVE_TOKENS(directive, None)
@@ -153,7 +162,9 @@ class Directive(FrozenModel):
     def of(cls, name: Token, args: tuple[Token, ...], text: str,
            include_stack: tuple[Position, ...] = ()) -> Directive:
         """A directive whose tokens are already known."""
-        return cls(name, tuple(a.text for a in args), text, include_stack, tokens=tuple(args))
+        file, line, column = name.pos
+        return cls(name.text, tuple(a.text for a in args), text, include_stack, file, line,
+                   column, tokens=tuple(args))
 
     @property
     def args(self) -> tuple[Token, ...]:
@@ -167,11 +178,12 @@ class Directive(FrozenModel):
 
     @property
     def pos(self) -> Position:
-        return self.name.pos
+        return Position(self.file, self.line, self.column)
 
     @property
-    def keyword(self) -> str:
-        return self.name.text
+    def name(self) -> Token:
+        """The directive name as a token (made on each call)."""
+        return Token(self.keyword, self.pos, self.keyword)
 
 
 def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
@@ -181,10 +193,13 @@ def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
 
 
 # Directive's slot setters: the reader's fast path (Directive.lazy).
-_DIRECTIVE_NAME = _slot_setter(Directive, "name")
+_DIRECTIVE_KEYWORD = _slot_setter(Directive, "keyword")
 _DIRECTIVE_WORDS = _slot_setter(Directive, "words")
 _DIRECTIVE_TEXT = _slot_setter(Directive, "text")
 _DIRECTIVE_STACK = _slot_setter(Directive, "include_stack")
+_DIRECTIVE_FILE = _slot_setter(Directive, "file")
+_DIRECTIVE_LINE = _slot_setter(Directive, "line")
+_DIRECTIVE_COLUMN = _slot_setter(Directive, "column")
 _DIRECTIVE_SOURCE = _slot_setter(Directive, "source")
 _DIRECTIVE_START = _slot_setter(Directive, "start")
 _DIRECTIVE_TOKENS = _slot_setter(Directive, "tokens")

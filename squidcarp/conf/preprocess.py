@@ -38,7 +38,6 @@ from squidcarp.conf.source import BLANKS, SourceFile, read_file, record_fields
 
 NOT_QUOTED = (0, 0)  # no argument is read with NextQuotedToken
 _FIRST_WORD = re.compile(r"[^ \t\n\r]+").match  # parse_line's strtok(w_space) on the line start
-_new = tuple.__new__
 MAX_INCLUDE_DEPTH = 16  # parseOneConfigFile: depth > 16 is fatal (src/cache_cf.cc)
 # Our bound on the files one read opens (Squid has none): includes that fan out (every file
 # including DIR/*.conf, several includes on every level) grow exponentially with the depth.
@@ -259,14 +258,12 @@ class Reader:
         text = line.text
         m = _FIRST_WORD(text)
         if m is not None and not line.anchors:
-            # the common case, kept lean: it runs once per config line (the named tuples are
-            # built with tuple.__new__, see LogicalLine.plain_tokens)
+            # the common case, kept lean: it runs once per config line
             word, end = self._words.word(m.group()), m.end()
-            number, column = line.first_line, line.column
-            name = _new(Token, (word, _new(Position, (line.file, number, column)), word, False))
+            at: tuple[str, int, int] = (line.file, line.first_line, line.column)
         else:
             word, start, end = first_word(text)
-            name = Token(word, line.position(start), word)
+            at = line.position(start)
         quoted_at = QUOTED_TOKEN_ARGS.get(word, NOT_QUOTED)
         if word == "external_acl_type" and not self.tokenizer.quoted_values:
             words = [w for w in re.findall(r"[^ \t\n\r]+", line.text[end:])]
@@ -276,11 +273,11 @@ class Reader:
                 "parameters(" not in text)) or is_plain(text, self.tokenizer.quoted_values,
                                                        quoted_at):
             # plain splitting: words now, tokens with positions only if someone asks
-            directive = Directive.lazy(name, plain_words(text, end, self._words), text, chain,
-                                       line, end)
+            directive = Directive.lazy(word, plain_words(text, end, self._words), text, chain,
+                                       *at, line, end)
         else:
             args = tuple(self.tokenizer.tokens(line, end, 0, quoted_at))
-            directive = Directive.of(name, args, line.text, chain)
+            directive = Directive.of(Token(word, Position(*at), word), args, line.text, chain)
         self.out.directives.append(directive)
         if word == "configuration_includes_quoted_values" and directive.words:
             # parse_onoff: on/enable, off/disable; any other word is fatal (the state stays)

@@ -27,7 +27,7 @@ from squidcarp.conf.model import (
 )
 
 POS = Position("squid.conf", 1, 1)
-DIRECTIVE = Directive(Token("cache_peer", POS), (), "cache_peer ...")
+DIRECTIVE = Directive.of(Token("cache_peer", POS), (), "cache_peer ...")
 
 
 def peer(name: str, weight: int = 1, carp: bool = True, type_: PeerType = PeerType.PARENT,

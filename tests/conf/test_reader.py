@@ -270,13 +270,15 @@ def test_lazy_directive_is_the_object_init_makes() -> None:
     from squidcarp.conf.model import Directive, Position, Token
 
     line = LogicalLine("t.conf", "acl x src all", 1, 1)
-    name = Token("acl", Position("t.conf", 1, 1), "acl")
-    made = Directive(name, ("x", "src", "all"), line.text, (), line, 4)
-    lazy = Directive.lazy(name, ("x", "src", "all"), line.text, (), line, 4)
+    made = Directive("acl", ("x", "src", "all"), line.text, (), "t.conf", 1, 1, line, 4)
+    lazy = Directive.lazy("acl", ("x", "src", "all"), line.text, (), "t.conf", 1, 1, line, 4)
     slots = [f.name for f in dataclasses.fields(Directive)]  # every slot filled, identically
     assert [getattr(lazy, n) for n in slots] == [getattr(made, n) for n in slots]
     assert lazy == made and hash(lazy) == hash(made) and repr(lazy) == repr(made)
     assert [(t.text, t.pos.column) for t in lazy.args] == [("x", 5), ("src", 7), ("all", 11)]
+    assert lazy.name == Token("acl", Position("t.conf", 1, 1), "acl")
+    moved = Directive.lazy("acl", ("x", "src", "all"), line.text, (), "t.conf", 2, 1, line, 4)
+    assert moved != lazy  # the same text on another line is another directive
 
 
 def test_model_classes_behave_like_generated_frozen_dataclasses() -> None:
