@@ -112,7 +112,11 @@ def run(args: argparse.Namespace, io: IO) -> int:
     render = FORMATS[fmt]
     if fmt == "text" and _use_color(args.color, io):
         render = colored
-    io.stdout.write(render(found, RULES))
+    try:
+        for piece in render(found, RULES):  # written as made: the report is never one string
+            io.stdout.write(piece)
+    except BrokenPipeError:  # the reader went away (lint ... | head): the exit code stays lint's
+        pass
     if fmt == "text" and found:
         counts = {s: sum(1 for d in found if d.severity is s) for s in Severity}
         io.stderr.write(f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} "

@@ -118,6 +118,9 @@ def _token_event(events: list[ReadEvent], kind: Kind, token: Token, message: str
                             token.pos.column + len(token.raw_or_text), token.text))
 
 
+NO_TLS = TlsOptions()  # what most peers have: one shared object instead of one per line
+
+
 def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer | None:
     """Type one ``cache_peer`` line. Returns None only when there is no host and type at all."""
     args = directive.args
@@ -207,7 +210,8 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
         login=strings.get("login"),
         connection_auth=b.tri_state.get("connection-auth"),
         front_end_https=b.tri_state.get("front-end-https"),
-        tls=TlsOptions(b.tls.enabled, tuple(b.tls.values)),
+        tls=TlsOptions(b.tls.enabled, tuple(b.tls.values)) if b.tls.enabled or b.tls.values
+        else NO_TLS,
         options=tuple(b.options),
     )
 
@@ -248,8 +252,9 @@ def _option(b: _Builder, index: int, tok: Token) -> None:
             b.numbers[key[:-1]] = (min(TTL_MAX, max(0, result.value)) if key == "ttl="
                                    else result.value)
     elif key == "name=":
-        b.option(index, "name", text[5:])
-        b.name = b.explicit = text[5:] or None
+        value = text[5:]
+        b.option(index, "name", value)
+        b.name = b.explicit = value or None
     elif key in STRING_OPTIONS:
         value = text[len(key):]
         b.option(index, key[:-1], value)

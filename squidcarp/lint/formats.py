@@ -1,8 +1,13 @@
-"""Output formats over :class:`Diagnostic`: small plug-ins, one function each."""
+"""Output formats over :class:`Diagnostic`: small plug-ins, one function each.
+
+Each format yields its output in pieces, which the CLI writes as they come: a config with a
+diagnostic on each of 100k lines never holds its whole report as one string (see
+bench/scale_bench.py). :func:`render` joins the pieces where one string is wanted.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from squidcarp import __version__
 from squidcarp.lint.diagnostic import Diagnostic, Severity
@@ -13,10 +18,11 @@ SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.IN
 GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
-def text(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
+def text(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> Iterator[str]:
     """``file:line:col: severity CODE name: message``, one per line."""
-    return "".join(f"{d.file}:{d.line}:{d.column}: {d.severity.value} {d.code} {d.name}: "
-                   f"{d.message}\n" for d in diagnostics)
+    for d in diagnostics:
+        yield (f"{d.file}:{d.line}:{d.column}: {d.severity.value} {d.code} {d.name}: "
+               f"{d.message}\n")
 
 
 # ANSI SGR codes for the coloured text form (ECMA-48 §8.3.117).
@@ -25,30 +31,33 @@ _SEVERITY_COLOUR = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m",
                     Severity.INFO: "\x1b[36m"}
 
 
-def colored(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
+def colored(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> Iterator[str]:
     """The text form for a terminal: position dimmed, severity coloured, code bold."""
-    return "".join(
-        f"{_DIM}{d.file}:{d.line}:{d.column}:{_RESET} "
-        f"{_SEVERITY_COLOUR[d.severity]}{d.severity.value}{_RESET} "
-        f"{_BOLD}{d.code}{_RESET} {d.name}: {d.message}\n" for d in diagnostics)
+    for d in diagnostics:
+        yield (f"{_DIM}{d.file}:{d.line}:{d.column}:{_RESET} "
+               f"{_SEVERITY_COLOUR[d.severity]}{d.severity.value}{_RESET} "
+               f"{_BOLD}{d.code}{_RESET} {d.name}: {d.message}\n")
 
 
-def as_json(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
+def _json(document: object) -> Iterator[str]:
     import json  # (only the JSON formats pay for it)
 
-    return json.dumps([d.to_json() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
+    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(document)
+    yield "\n"
 
 
-def github(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
+def as_json(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> Iterator[str]:
+    return _json([d.to_json() for d in diagnostics])
+
+
+def github(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> Iterator[str]:
     """GitHub Actions workflow commands (annotations on the pull request diff)."""
-    out = []
     for d in diagnostics:
         props = f"file={_gh(d.file, True)},line={d.line},col={d.column}"
         if d.end_column:
             props += f",endColumn={d.end_column}"
         props += f",title={_gh(f'{d.code} {d.name}', True)}"
-        out.append(f"::{GITHUB_LEVEL[d.severity]} {props}::{_gh(d.message, False)}\n")
-    return "".join(out)
+        yield f"::{GITHUB_LEVEL[d.severity]} {props}::{_gh(d.message, False)}\n"
 
 
 def _gh(value: str, prop: bool) -> str:
@@ -58,7 +67,7 @@ def _gh(value: str, prop: bool) -> str:
     return value
 
 
-def sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
+def sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> Iterator[str]:
     """A SARIF 2.1.0 log with one run; every rule is described, results reference them."""
     index = {r.code: i for i, r in enumerate(rules)}
     driver_rules = [{
@@ -101,14 +110,18 @@ def sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
             "results": results,
         }],
     }
-    import json
-
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return _json(log)
 
 
-FORMATS: dict[str, Callable[[Sequence[Diagnostic], Sequence[Rule]], str]] = {
+Format = Callable[[Sequence[Diagnostic], Sequence[Rule]], Iterator[str]]
+FORMATS: dict[str, Format] = {
     "text": text,
     "json": as_json,
     "github": github,
     "sarif": sarif,
 }
+
+
+def render(fmt: Format, diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> str:
+    """The whole output of ``fmt`` as one string."""
+    return "".join(fmt(diagnostics, rules))

@@ -9,6 +9,7 @@ from squidcarp.conf import ReadOptions, read_bytes
 from squidcarp.conf.render import render
 from squidcarp.lint.engine import LintOptions, lint
 from squidcarp.lint.formats import FORMATS
+from squidcarp.lint.formats import render as render_format
 from squidcarp.lint.rules import RULES
 from tests.conftest import CORPUS
 
@@ -33,7 +34,7 @@ def _check(data: bytes) -> None:
     for version in ("5", "2.5"):
         found = lint(result, LintOptions(squid_version=version))
         for fmt in FORMATS.values():
-            fmt(found, RULES)
+            assert isinstance(render_format(fmt, found, RULES), str)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
