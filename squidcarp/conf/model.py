@@ -11,7 +11,7 @@ exact token, and rendering can rewrite single tokens without touching anything e
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from functools import cached_property
@@ -233,9 +233,21 @@ class CarpKeyPart(str, Enum):
     PARAMS = "params"
 
 
+class OptionSpec(NamedTuple):
+    """What one option word of a ``cache_peer`` line is, without the line: a peer keeps these,
+    and equal ones (``carp`` as the 5th word of a thousand lines) are one shared object."""
+
+    word: int
+    """Which of the line's words the option is (an index into ``Directive.words``)."""
+    key: str
+    value: str | None = None
+    known: bool = True
+
+
 @dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class PeerOption(FrozenModel):
-    """One option token of a ``cache_peer`` line, classified.
+    """One option token of a ``cache_peer`` line, classified: an :class:`OptionSpec` with its
+    line, made when :attr:`CachePeer.options` or :meth:`CachePeer.option` is read.
 
     The option keeps its line and the index of its word there, not the token itself: the token
     (with its position) is made when :attr:`token` is read, for a diagnostic or an edit.
@@ -334,20 +346,30 @@ class CachePeer(FrozenModel):
     connection_auth: str | None = None
     front_end_https: str | None = None
     tls: TlsOptions = field(default_factory=TlsOptions)
-    # Everything, in order, for rules and rendering; unknown tokens are kept with their positions.
-    options: tuple[PeerOption, ...] = ()
+    option_specs: tuple[OptionSpec, ...] = ()
+    """Every option word, in order, unknown ones included (read :attr:`options`)."""
 
     @property
     def pos(self) -> Position:
         return self.directive.pos
 
     @property
+    def options(self) -> tuple[PeerOption, ...]:
+        """Every option, in order, for rules and rendering; unknown words are kept too (made on
+        each call: :meth:`option` and :attr:`unknown_options` make only the ones asked for)."""
+        return self._bound(self.option_specs)
+
+    @property
     def unknown_options(self) -> tuple[PeerOption, ...]:
-        return tuple(o for o in self.options if not o.known)
+        return self._bound(s for s in self.option_specs if not s.known)
 
     def option(self, key: str) -> tuple[PeerOption, ...]:
         """All occurrences of option ``key`` (in order)."""
-        return tuple(o for o in self.options if o.known and o.key == key)
+        return self._bound(s for s in self.option_specs if s.known and s.key == key)
+
+    def _bound(self, specs: Iterable[OptionSpec]) -> tuple[PeerOption, ...]:
+        directive = self.directive
+        return tuple(PeerOption(directive, *spec) for spec in specs)
 
     @property
     def name_bytes(self) -> bytes:

@@ -11,6 +11,7 @@ once, on first use.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
@@ -22,7 +23,7 @@ from squidcarp.conf.model import (
     CarpKey,
     CarpKeyPart,
     Directive,
-    PeerOption,
+    OptionSpec,
     PeerType,
     TlsOptions,
     Token,
@@ -90,7 +91,7 @@ class _Builder:
         self.host = host
         self.peer_type = peer_type
         self.where = f"{host.text.lower()}/{http_port if http_port is not None else 0}"
-        self.options: list[PeerOption] = []
+        self.options: list[OptionSpec] = []
         self.flags: set[str] = set()
         """The flag words given (``proxy-only``, ``carp``, ``htcp``...)."""
         self.numbers: dict[str, int] = {}
@@ -106,7 +107,7 @@ class _Builder:
 
     def option(self, index: int, key: str, value: str | None = None, known: bool = True) -> None:
         """Keep word ``index`` of the line as an option (in order, for rules and rendering)."""
-        self.options.append(PeerOption(self.directive, index, key, value, known))
+        self.options.append(_spec(index, key, value, known))
 
     def event(self, kind: Kind, token: Token, message: str, squid: Squid) -> None:
         _token_event(self.events, kind, token, message, squid)
@@ -212,14 +213,19 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
         front_end_https=b.tri_state.get("front-end-https"),
         tls=TlsOptions(b.tls.enabled, tuple(b.tls.values)) if b.tls.enabled or b.tls.values
         else NO_TLS,
-        options=tuple(b.options),
+        option_specs=tuple(b.options),
     )
 
 
+# Equal option specs are one object (most peers spell the same flags at the same places); the
+# bound keeps words seen once (name=, weight=N) from piling up.
+_spec = functools.lru_cache(maxsize=4096)(OptionSpec)
+
+
 def _last(b: _Builder, key: str) -> Token:
-    for opt in reversed(b.options):
-        if opt.key == key:
-            return opt.token
+    for spec in reversed(b.options):
+        if spec.key == key:
+            return b.directive.args[spec.word]
     return b.directive.name
 
 

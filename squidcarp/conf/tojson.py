@@ -18,6 +18,7 @@ from squidcarp.conf.model import (
     AccessLine,
     AccessRule,
     AclDefinition,
+    CachePeer,
     Directive,
     PeerOption,
     Position,
@@ -65,6 +66,8 @@ def value(obj: object) -> JSON:
                 continue
             if isinstance(item, Directive) and f.name == "directive":
                 out["at"] = position(item.pos)
+            elif isinstance(obj, CachePeer) and f.name == "option_specs":
+                out["options"] = [value(o) for o in obj.options]  # each with its token
             else:
                 out[f.name] = value(item)
         return out

@@ -249,6 +249,22 @@ def test_repeated_words_share_one_string() -> None:
     assert big.words[0] == "Big" and lower.words[0] == "big"  # case kept per line
 
 
+def test_equal_peer_options_are_one_spec() -> None:
+    """A peer keeps option specs without its line; equal ones are shared, and options are
+    bound to their line (with tokens) when read."""
+    from squidcarp.conf.model import Position, Token
+
+    r = read_bytes(b"cache_peer a parent 3128 0 carp name=x\ncache_peer b parent 3128 0 carp "
+                   b"name=y\n", "t.conf")
+    a, b = r.config.peers
+    assert a.option_specs[0] is b.option_specs[0]  # carp, word 4, on both lines
+    assert a.option_specs[1] != b.option_specs[1]
+    assert [(o.key, o.value, o.token) for o in b.options] == [
+        ("carp", None, Token("carp", Position("t.conf", 2, 28), "carp")),
+        ("name", "y", Token("name=y", Position("t.conf", 2, 33), "name=y"))]
+    assert b.option("name")[0].directive is b.directive and b.unknown_options == ()
+
+
 def test_word_table_is_bounded() -> None:
     """The table starts over when full: words seen once cannot grow it without bound."""
     from squidcarp.conf.lexer import WORD_TABLE_SIZE, WordTable
