@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,22 +30,31 @@ TARGET_RATIO = 2.0
 TARGET_BYTES_PER_LINE = 1024
 
 
-def peers(n: int) -> str:
+def peers(n: int) -> Iterator[str]:
     """``n`` CARP parents, each with a distinct name and address (what an array file holds)."""
-    lines = ["http_port 127.0.0.1:3128", "icp_port 0"]
-    lines += [f"cache_peer 10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255} parent 3128 0 carp "
-              f"name=p{i} no-query no-digest" for i in range(n)]
-    return "\n".join(lines) + "\n"
+    yield "http_port 127.0.0.1:3128\nicp_port 0\n"
+    for i in range(n):
+        yield (f"cache_peer 10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255} parent 3128 0 carp "
+               f"name=p{i} no-query no-digest\n")
 
 
-def acls(n: int) -> str:
+def acls(n: int) -> Iterator[str]:
     """``n`` dstdomain ACLs, each with its own name."""
-    lines = ["http_port 127.0.0.1:3128"]
-    lines += [f"acl site{i} dstdomain .d{i}.example.com" for i in range(n)]
-    return "\n".join(lines) + "\n"
+    yield "http_port 127.0.0.1:3128\n"
+    for i in range(n):
+        yield f"acl site{i} dstdomain .d{i}.example.com\n"
 
 
-KINDS: dict[str, Callable[[int], str]] = {"cache_peer": peers, "acl": acls}
+KINDS: dict[str, Callable[[int], Iterator[str]]] = {"cache_peer": peers, "acl": acls}
+
+
+def write(path: Path, lines: Iterator[str]) -> None:
+    """Write a config line by line. This process must stay small: a child's peak memory as the
+    kernel reports it is at least this process's own peak when it was started (the child's
+    address space starts as a copy of it), so a config built here as one string would show up
+    in every measurement after it."""
+    with path.open("w") as out:
+        out.writelines(lines)
 
 
 class Run:
@@ -107,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             per_line: list[float] = []
             for n in sizes:
                 path = Path(tmp) / f"{kind}-{n}.conf"
-                path.write_text(make(n))
+                write(path, make(n))
                 ref = (measure([squid, "-k", "parse", "-f", str(path)], tmp, args.squid_budget)
                        if have_squid else None)
                 lint = measure([*squidcarp, "lint", str(path)], str(ROOT))
