@@ -54,8 +54,9 @@ def run(args: argparse.Namespace, io: IO) -> int:
     io.stdout.write(f"{printable(result.path)}: {len(config.directives)} directives in "
                     f"{len(result.files)} file(s), {len(config.peers)} cache_peer(s)\n")
     for p in config.peers:
-        methods = [m for m in ("carp", "userhash", "sourcehash", "round_robin",
-                               "weighted_round_robin", "default") if getattr(p, m)]
+        methods = ["carp"] if p.carp else []
+        methods += [m for m in ("userhash", "sourcehash", "round_robin", "weighted_round_robin",
+                                "default") if getattr(p.selection, m)]
         io.stdout.write(f"  {printable(p.pos.file)}:{p.pos.line}  {printable(p.name):<24} "
                         f"{p.type.value:<9} {printable(p.host)}:{_port(p.http_port)} "
                         f"icp={_port(p.icp_port)} weight={p.weight} {' '.join(methods)}\n")

@@ -291,6 +291,67 @@ class TlsOptions(FrozenModel):
     values: tuple[tuple[str, str | None], ...] = ()
 
 
+NO_TLS = TlsOptions()  # what most peers have
+
+
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
+class PeerSelection(FrozenModel):
+    """Peer selection methods of a ``cache_peer`` line other than ``carp``.
+
+    This and the two groups below hold the options most lines leave at their defaults: a peer
+    keeps one reference per group, and equal groups are one shared object (see
+    bench/scale_bench.py), instead of some forty fields on every peer.
+    """
+
+    userhash: bool = False
+    sourcehash: bool = False
+    round_robin: bool = False
+    weighted_round_robin: bool = False
+    default: bool = False
+    closest_only: bool = False
+
+
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
+class PeerQueries(FrozenModel):
+    """What Squid asks the peer besides requests: ICP, HTCP, cache digests, netdb."""
+
+    no_query: bool = False
+    background_ping: bool = False
+    no_digest: bool = False
+    no_netdb_exchange: bool = False
+    multicast_responder: bool = False
+    multicast_siblings: bool = False
+    htcp: bool = False
+    htcp_modes: tuple[str, ...] = ()
+    ttl: int | None = None
+    basetime: int | None = None
+    digest_url: str | None = None
+
+
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
+class PeerConnection(FrozenModel):
+    """How Squid connects to the peer and what it sends there."""
+
+    proxy_only: bool = False
+    no_tproxy: bool = False
+    allow_miss: bool = False
+    originserver: bool = False
+    no_delay: bool = False
+    auth_no_keytab: bool = False
+    connect_timeout: int | None = None
+    connect_fail_limit: int | None = None
+    max_conn: int | None = None
+    standby: int | None = None
+    forceddomain: str | None = None
+    login: str | None = None
+    connection_auth: str | None = None
+    front_end_https: str | None = None
+    tls: TlsOptions = NO_TLS
+
+
+NO_SELECTION, NO_QUERIES, NO_CONNECTION = PeerSelection(), PeerQueries(), PeerConnection()
+
+
 @dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class CachePeer(FrozenModel):
     """One ``cache_peer`` line as Squid 5 understands it (src/cache_cf.cc ``parse_peer``)."""
@@ -309,43 +370,14 @@ class CachePeer(FrozenModel):
     """Effective weight after Squid's clamp (a value < 1 becomes 1)."""
     weight_given: int | None = None
     """The ``weight=`` value as written (last one wins), or None when absent."""
-    # Peer selection methods.
     carp: bool = False
     carp_key: CarpKey | None = None
-    userhash: bool = False
-    sourcehash: bool = False
-    round_robin: bool = False
-    weighted_round_robin: bool = False
-    default: bool = False
-    closest_only: bool = False
-    # ICP / HTCP / digests.
-    no_query: bool = False
-    background_ping: bool = False
-    no_digest: bool = False
-    no_netdb_exchange: bool = False
-    multicast_responder: bool = False
-    multicast_siblings: bool = False
-    htcp: bool = False
-    htcp_modes: tuple[str, ...] = ()
-    ttl: int | None = None
-    basetime: int | None = None
-    digest_url: str | None = None
-    # Connection handling.
-    proxy_only: bool = False
-    no_tproxy: bool = False
-    allow_miss: bool = False
-    originserver: bool = False
-    no_delay: bool = False
-    auth_no_keytab: bool = False
-    connect_timeout: int | None = None
-    connect_fail_limit: int | None = None
-    max_conn: int | None = None
-    standby: int | None = None
-    forceddomain: str | None = None
-    login: str | None = None
-    connection_auth: str | None = None
-    front_end_https: str | None = None
-    tls: TlsOptions = field(default_factory=TlsOptions)
+    selection: PeerSelection = NO_SELECTION
+    """The other selection methods (``default``, ``round-robin``, ``userhash``...)."""
+    queries: PeerQueries = NO_QUERIES
+    """ICP, HTCP, cache digest and netdb options."""
+    connection: PeerConnection = NO_CONNECTION
+    """How Squid connects to the peer and forwards to it."""
     option_specs: tuple[OptionSpec, ...] = ()
     """Every option word, in order, unknown ones included (read :attr:`options`)."""
 

@@ -18,12 +18,16 @@ from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.facts.peer import PEER_TLS_PREFIXES, match_peer_option, match_peer_tls_option
 from squidcarp.conf.grammar import comma_items
 from squidcarp.conf.model import (
+    NO_TLS,
     PEER_TYPE_SPELLINGS,
     CachePeer,
     CarpKey,
     CarpKeyPart,
     Directive,
     OptionSpec,
+    PeerConnection,
+    PeerQueries,
+    PeerSelection,
     PeerType,
     TlsOptions,
     Token,
@@ -119,7 +123,11 @@ def _token_event(events: list[ReadEvent], kind: Kind, token: Token, message: str
                             token.pos.column + len(token.raw_or_text), token.text))
 
 
-NO_TLS = TlsOptions()  # what most peers have: one shared object instead of one per line
+# Equal option groups are one object: most peers of a config spell the same few flags, and each
+# group is a value (frozen, hashed by its fields). The bound keeps unusual ones from piling up.
+_shared_selection = functools.lru_cache(maxsize=256)(PeerSelection)
+_shared_queries = functools.lru_cache(maxsize=256)(PeerQueries)
+_shared_connection = functools.lru_cache(maxsize=256)(PeerConnection)
 
 
 def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer | None:
@@ -180,39 +188,42 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
         weight_given=weight_given,
         carp="carp" in flags,
         carp_key=b.carp_key,
-        userhash="userhash" in flags,
-        sourcehash="sourcehash" in flags,
-        round_robin="round-robin" in flags,
-        weighted_round_robin="weighted-round-robin" in flags,
-        default="default" in flags,
-        closest_only="closest-only" in flags,
-        no_query="no-query" in flags,
-        background_ping="background-ping" in flags,
-        no_digest="no-digest" in flags or multicast,
-        no_netdb_exchange="no-netdb-exchange" in flags or multicast,
-        multicast_responder="multicast-responder" in flags,
-        multicast_siblings="multicast-siblings" in flags,
-        htcp="htcp" in flags,
-        htcp_modes=tuple(b.htcp_modes),
-        ttl=numbers.get("ttl"),
-        basetime=numbers.get("basetime"),
-        digest_url=strings.get("digest-url"),
-        proxy_only="proxy-only" in flags,
-        no_tproxy="no-tproxy" in flags,
-        allow_miss="allow-miss" in flags,
-        originserver="originserver" in flags,
-        no_delay="no-delay" in flags,
-        auth_no_keytab="auth-no-keytab" in flags,
-        connect_timeout=numbers.get("connect-timeout"),
-        connect_fail_limit=numbers.get("connect-fail-limit"),
-        max_conn=max_conn,
-        standby=standby,
-        forceddomain=strings.get("forceddomain"),
-        login=strings.get("login"),
-        connection_auth=b.tri_state.get("connection-auth"),
-        front_end_https=b.tri_state.get("front-end-https"),
-        tls=TlsOptions(b.tls.enabled, tuple(b.tls.values)) if b.tls.enabled or b.tls.values
-        else NO_TLS,
+        selection=_shared_selection(
+            userhash="userhash" in flags,
+            sourcehash="sourcehash" in flags,
+            round_robin="round-robin" in flags,
+            weighted_round_robin="weighted-round-robin" in flags,
+            default="default" in flags,
+            closest_only="closest-only" in flags),
+        queries=_shared_queries(
+            no_query="no-query" in flags,
+            background_ping="background-ping" in flags,
+            no_digest="no-digest" in flags or multicast,
+            no_netdb_exchange="no-netdb-exchange" in flags or multicast,
+            multicast_responder="multicast-responder" in flags,
+            multicast_siblings="multicast-siblings" in flags,
+            htcp="htcp" in flags,
+            htcp_modes=tuple(b.htcp_modes),
+            ttl=numbers.get("ttl"),
+            basetime=numbers.get("basetime"),
+            digest_url=strings.get("digest-url")),
+        connection=_shared_connection(
+            proxy_only="proxy-only" in flags,
+            no_tproxy="no-tproxy" in flags,
+            allow_miss="allow-miss" in flags,
+            originserver="originserver" in flags,
+            no_delay="no-delay" in flags,
+            auth_no_keytab="auth-no-keytab" in flags,
+            connect_timeout=numbers.get("connect-timeout"),
+            connect_fail_limit=numbers.get("connect-fail-limit"),
+            max_conn=max_conn,
+            standby=standby,
+            forceddomain=strings.get("forceddomain"),
+            login=strings.get("login"),
+            connection_auth=b.tri_state.get("connection-auth"),
+            front_end_https=b.tri_state.get("front-end-https"),
+            tls=TlsOptions(b.tls.enabled, tuple(b.tls.values)) if b.tls.enabled or b.tls.values
+            else NO_TLS),
         option_specs=tuple(b.options),
     )
 

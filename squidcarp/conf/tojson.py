@@ -20,13 +20,17 @@ from squidcarp.conf.model import (
     AclDefinition,
     CachePeer,
     Directive,
+    PeerConnection,
     PeerOption,
+    PeerQueries,
+    PeerSelection,
     Position,
     Token,
 )
 from squidcarp.conf.reader import ReadResult
 
 JSON = Any
+_PEER_GROUPS = (PeerSelection, PeerQueries, PeerConnection)
 
 
 def position(p: Position) -> dict[str, JSON]:
@@ -68,6 +72,8 @@ def value(obj: object) -> JSON:
                 out["at"] = position(item.pos)
             elif isinstance(obj, CachePeer) and f.name == "option_specs":
                 out["options"] = [value(o) for o in obj.options]  # each with its token
+            elif isinstance(item, _PEER_GROUPS):  # a peer's option groups: its own fields
+                out.update(value(item))
             else:
                 out[f.name] = value(item)
         return out

@@ -143,9 +143,9 @@ class Router:
                                             else None) for p in carp_peers), signed_char)
                      if carp_peers else None)
         self._carp_peers = {p.peer.name: p for p in carp_peers}
-        self.sourcehash = _HashMethod([p for p in self.peers if p.peer.sourcehash
+        self.sourcehash = _HashMethod([p for p in self.peers if p.peer.selection.sourcehash
                                        and p.peer.type is PeerType.PARENT], signed_char)
-        self.userhash = _HashMethod([p for p in self.peers if p.peer.userhash
+        self.userhash = _HashMethod([p for p in self.peers if p.peer.selection.userhash
                                      and p.peer.type is PeerType.PARENT], signed_char)
         self.prefer_direct = config.setting_value("prefer_direct") is True
         self.nonhierarchical_direct = config.setting_value("nonhierarchical_direct") is not False
@@ -340,7 +340,7 @@ class _Run:
     def allowed(self, p: _Peer) -> tuple[bool, str, Position | None]:
         """``peerAllowedToUse``: (allowed, why not, the line that decided)."""
         peer = p.peer
-        if (peer.originserver and self.request.method == "CONNECT"
+        if (peer.connection.originserver and self.request.method == "CONNECT"
                 and self.uri.port != peer.http_port):
             return False, f"originserver {peer.name} serves port {peer.http_port} only", None
         if not p.access:
@@ -451,7 +451,7 @@ class _Run:
         ``neighborsDigestSelect``). Their answers are not modelled: say when they apply."""
         hier_ok = hierarchical(self.request, self.uri, self.port, True)[0]
         if hier_ok:
-            digests = [p.name for p in self.r.peers if not p.peer.no_digest
+            digests = [p.name for p in self.r.peers if not p.peer.queries.no_digest
                        and p.peer.type is not PeerType.MULTICAST and self.allowed(p)[0]]
             if digests:
                 self.caveats.append(Caveat("cache digests", (
@@ -461,8 +461,8 @@ class _Run:
         if not hier_ok and direct != "no":
             return
         asked = [p.name for p in self.r.peers
-                 if p.peer.icp_port not in (None, 0) and not p.peer.no_query
-                 and not p.peer.multicast_responder
+                 if p.peer.icp_port not in (None, 0) and not p.peer.queries.no_query
+                 and not p.peer.queries.multicast_responder
                  and (p.peer.type is not PeerType.SIBLING or hier_ok) and self.allowed(p)[0]]
         if asked:
             self.caveats.append(Caveat("ICP/HTCP replies", (
@@ -582,7 +582,7 @@ class _Run:
     def _round_robin(self) -> bool:
         """``getRoundRobinParent``: the lowest rr_count/weight among round-robin parents allowed
         and up; a later peer wins a tie."""
-        candidates = [p for p in self.r.peers if p.peer.round_robin
+        candidates = [p for p in self.r.peers if p.peer.selection.round_robin
                       and self.neighbor_type(p) is PeerType.PARENT and self.okay(p)]
         if not candidates:
             return False
@@ -611,13 +611,13 @@ class _Run:
         """``getWeightedRoundRobinParent``: the lowest rr_count (a later peer wins a tie); the
         count grows by the peer's RTT (from ICP replies) less ``basetime``, over its weight, at
         least 1."""
-        candidates = [p for p in self.r.peers if p.peer.weighted_round_robin
+        candidates = [p for p in self.r.peers if p.peer.selection.weighted_round_robin
                       and self.neighbor_type(p) is PeerType.PARENT and self.okay(p)]
         if not candidates:
             return False
         counts = self._rr_counts()
         icp = [p.name for p in candidates if p.peer.icp_port not in (None, 0)
-               and not p.peer.no_query]
+               and not p.peer.queries.no_query]
         if counts is None or icp:
             why = (f"ICP replies from {', '.join(icp)} set the RTT it weighs by" if icp else
                    "its counters are unknown")
@@ -631,7 +631,7 @@ class _Run:
                 continue
             q = p
         # RTT 0 (no ICP replies ever updated it): (0 - basetime) / weight, at least 1.
-        step = max(1, int((0 - (q.peer.basetime or 0)) / q.peer.weight))
+        step = max(1, int((0 - (q.peer.queries.basetime or 0)) / q.peer.weight))
         self.rr_increments[q.name] = self.rr_increments.get(q.name, 0) + step
         self.add(q, hier.ROUNDROBIN_PARENT, f"weighted round-robin: {q.name} has the lowest "
                  "count", q.peer.pos)
@@ -660,7 +660,8 @@ class _Run:
 
     def _default_parent(self) -> _Peer | None:
         for p in self.r.peers:
-            if self.neighbor_type(p) is PeerType.PARENT and p.peer.default and self.okay(p):
+            if (self.neighbor_type(p) is PeerType.PARENT and p.peer.selection.default
+                    and self.okay(p)):
                 return p
         return None
 

@@ -170,10 +170,11 @@ def test_cache_peer_is_typed() -> None:
     assert (p.host, p.type, p.http_port, p.icp_port) == ("Cache1.Example.NET", PeerType.PARENT,
                                                          3128, 3130)
     assert (p.name, p.explicit_name, p.weight, p.weight_given) == ("Node-1", "Node-1", 1, 0)
-    assert p.carp and p.no_query and p.no_digest and p.htcp
+    assert p.carp and p.queries.no_query and p.queries.no_digest and p.queries.htcp
     assert p.carp_key is not None and [k.value for k in p.carp_key.ordered()] == ["scheme", "host"]
     assert p.carp_key.spelled == ("scheme", "hostname")
-    assert (p.ttl, p.htcp_modes, p.login) == (128, ("oldsquid", "no-clr"), "a b")
+    assert (p.queries.ttl, p.queries.htcp_modes, p.connection.login) == (
+        128, ("oldsquid", "no-clr"), "a b")
     assert [(o.token.text, o.token.pos.column) for o in p.unknown_options] == [
         ("CARP", 159), ("frobnicate=1", 164)]
     assert p.is_carp_member

@@ -49,7 +49,7 @@ def test_a_factor_split_by_a_continuation() -> None:
                    b"    carp weight=1 no-query\n"
                    b"cache_peer 127.0.0.1 parent 3902 0 name=b carp weight=3\n")
     again = read_bytes(new, "s.conf").config.peers  # read back: what was meant, and nothing else
-    assert [(p.name, p.carp, p.weight, p.no_query) for p in again] == [
+    assert [(p.name, p.carp, p.weight, p.queries.no_query) for p in again] == [
         ("a", True, 1, True), ("b", True, 3, False)]
 
 

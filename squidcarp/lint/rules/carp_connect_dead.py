@@ -69,7 +69,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if rules and rules[0].action == "deny" and _mentions_connect(
                 ctx, [r.name for r in rules[0].acls if not r.negated]):
             continue
-        limit = peer.connect_fail_limit if peer.connect_fail_limit else CONNECT_FAIL_LIMIT
+        limit = peer.connection.connect_fail_limit or CONNECT_FAIL_LIMIT
         yield Finding(peer.pos, f"CARP parent '{peer.name}' tunnels CONNECT: {limit} error "
                                 "answers to CONNECT requests mark it DEAD, and CARP then skips "
                                 "it for every URL",

@@ -33,7 +33,7 @@ SEVERITY = Severity.WARNING
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for peer in ctx.carp_peers:
-        if peer.no_digest:
+        if peer.queries.no_digest:
             continue
         carp = peer.option("carp")
         tok = carp[0].token if carp else peer.directive.name

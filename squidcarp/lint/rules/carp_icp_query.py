@@ -49,9 +49,9 @@ class Query(NamedTuple):
 def query(ctx: LintContext, peer: CachePeer) -> Query | None:
     """The query Squid would send to ``peer`` before peer selection (src/neighbors.cc
     ``peerWouldBePinged``: ICP port 0, ``no-query`` and ``multicast-responder`` mean none)."""
-    if not peer.icp_port or peer.no_query or peer.multicast_responder:
+    if not peer.icp_port or peer.queries.no_query or peer.queries.multicast_responder:
         return None
-    if peer.htcp and "only-clr" not in peer.htcp_modes:
+    if peer.queries.htcp and "only-clr" not in peer.queries.htcp_modes:
         return Query("HTCP", "htcp_port", _own(ctx, "htcp_port"))
     return Query("ICP", "icp_port", _own(ctx, "icp_port"))
 

@@ -55,8 +55,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
 
 
 def _weighted(ctx: LintContext, peer: CachePeer) -> bool:
-    if (peer.carp or peer.userhash or peer.sourcehash or peer.round_robin
-            or peer.weighted_round_robin):
+    how = peer.selection
+    if peer.carp or how.userhash or how.sourcehash or how.round_robin or how.weighted_round_robin:
         return True
     q = query(ctx, peer)
     return q is not None and q.sent
