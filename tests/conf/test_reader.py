@@ -266,6 +266,20 @@ def test_equal_peer_options_are_one_spec() -> None:
     assert b.option("name")[0].directive is b.directive and b.unknown_options == ()
 
 
+def test_peer_option_groups_are_shared_values() -> None:
+    """A peer's rarely set options sit in groups; equal groups are one object."""
+    from squidcarp.conf.model import NO_CONNECTION, NO_SELECTION, NO_TLS
+
+    r = read_bytes(b"cache_peer a parent 3128 0 no-query no-digest\n"
+                   b"cache_peer b parent 3128 0 no-digest no-query\n"
+                   b"cache_peer c parent 3128 0 no-query proxy-only round-robin\n", "t.conf")
+    a, b, c = r.config.peers
+    assert a.queries is b.queries and a.queries.no_query and a.queries.no_digest
+    assert a.selection is NO_SELECTION and a.connection is NO_CONNECTION
+    assert c.queries.no_query and not c.queries.no_digest and c.queries is not a.queries
+    assert c.connection.proxy_only and c.selection.round_robin and c.connection.tls is NO_TLS
+
+
 def test_word_table_is_bounded() -> None:
     """The table starts over when full: words seen once cannot grow it without bound."""
     from squidcarp.conf.lexer import WORD_TABLE_SIZE, WordTable
