@@ -275,7 +275,8 @@ def test_peer_option_groups_are_shared_values() -> None:
                    b"cache_peer c parent 3128 0 no-query proxy-only round-robin\n", "t.conf")
     a, b, c = r.config.peers
     assert a.queries is b.queries and a.queries.no_query and a.queries.no_digest
-    assert a.selection is NO_SELECTION and a.connection is NO_CONNECTION
+    assert a.selection == NO_SELECTION and a.connection == NO_CONNECTION
+    assert a.selection is b.selection and a.connection is b.connection
     assert c.queries.no_query and not c.queries.no_digest and c.queries is not a.queries
     assert c.connection.proxy_only and c.selection.round_robin and c.connection.tls is NO_TLS
 
