@@ -7,7 +7,7 @@ truncates to ``int``), addresses with ``inet_aton``/``inet_pton``/``inet_ntop`` 
 ``xatoi``, ``xatoll``, ``xatoui``, ``xatos``, ``xatof``, ``GetInteger``) sit on top with the
 words of Squid's own error messages. Every module that needs one of these imports it from here,
 so each conversion is written once. This module imports nothing beyond the standard library
-(``re``, ``math``, ``struct``: all cheap).
+(``re``, ``math``, ``struct``, ``functools``: all cheap).
 
 Two rules hold everywhere below:
 
@@ -21,6 +21,7 @@ Sizes are those of LP64 Linux (Debian amd64), where Squid 5.7 runs: ``int`` 32 b
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import struct
@@ -554,6 +555,7 @@ def getservbyname(name: str, proto: str) -> int | None:
     return _SERVICES.get((name, proto))
 
 
+@functools.lru_cache(maxsize=1024)  # a config repeats its few ports on every peer line
 def get_service(text: str, proto: str) -> Checked:
     """src/cache_cf.cc ``GetService(proto)``: a service name for that protocol, else ``xatos``
     (a word of digits only skips the lookup: ``isUnsignedNumeric``)."""

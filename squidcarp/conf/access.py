@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 
-from squidcarp.conf.acl import AclState, check_acl_line
+from squidcarp.conf.acl import AclState, acl_key, check_acl_line
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.facts.acl import (
     ACL_LISTS,
@@ -191,9 +191,7 @@ def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclRecord
     kind = ACL_TYPE_RENAMES.get(words[1], words[1])
     if kind == "proto" and name == "manager":
         return None  # "UPGRADE: ACL 'manager' is now a built-in ACL": the line is ignored
-    key = name.lower()
-    if key == name:
-        key = name  # the table keeps the line's own word, not an equal copy
+    key = acl_key(name)
     new = key not in acls.names
     known_kind = acls.names.setdefault(key, kind)
     if known_kind != kind:

@@ -63,3 +63,18 @@ def test_tree_built_only_on_possible_overlap_reports_what_the_tree_reports(
 
     lazy = DomainValues()
     assert _outcome(lazy.add, words) == _outcome(always, words)
+
+
+def test_acl_key_keeps_the_word_when_already_lower_case() -> None:
+    """Tables keyed by ACL name keep the line's own word (no copy per acl line)."""
+    from squidcarp.conf.acl import acl_key
+
+    word = "".join(["site", "1"])
+    assert acl_key(word) is word
+    assert acl_key("Site1") == "site1"
+    from squidcarp.conf import read_bytes
+
+    # one ACL across two lines, whatever the case of its name: the second value overlaps
+    r = read_bytes(b"acl Site1 dstdomain .example.com\nacl site1 dstdomain www.example.com\n",
+                   "t.conf")
+    assert [(e.kind.value, e.pos.line, e.pos.column) for e in r.events] == [("acl-value", 2, 21)]

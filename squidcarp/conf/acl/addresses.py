@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from squidcarp.conf.acl.common import AclState, report
+from squidcarp.conf.acl.common import AclState, acl_key, report
 from squidcarp.conf.events import ReadEvent, Squid
 from squidcarp.conf.model import Directive
 from squidcarp.conf.splay import Splay
@@ -93,7 +93,7 @@ class IpSplay(Splay[IpEntry]):
 
 def ip_values(d: Directive, first: int, state: AclState, events: list[ReadEvent]) -> None:
     """Each value checked (``acl_ip_data::FactoryParse``), then into the ACL's splay tree."""
-    key = d.words[0].lower()
+    key = acl_key(d.words[0])
     if key not in state.ips:
         state.ips[key] = IpSplay()
     tree = state.ips[key]
