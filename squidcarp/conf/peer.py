@@ -11,6 +11,7 @@ once, on first use.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
@@ -123,6 +124,21 @@ def _token_event(events: list[ReadEvent], kind: Kind, token: Token, message: str
                             token.pos.column + len(token.raw_or_text), token.text))
 
 
+def _flag_fields(group: type) -> tuple[str, ...]:
+    """A group's on/off fields: each is set by the option word spelled like it with hyphens
+    (``round_robin``: ``round-robin``)."""
+    return tuple(f.name for f in dataclasses.fields(group) if f.type == "bool")
+
+
+SELECTION_FLAGS = _flag_fields(PeerSelection)
+QUERY_FLAGS = _flag_fields(PeerQueries)
+CONNECTION_FLAGS = _flag_fields(PeerConnection)
+
+
+def _given(flags: set[str], fields: tuple[str, ...]) -> dict[str, bool]:
+    return {name: name.replace("_", "-") in flags for name in fields}
+
+
 # Equal option groups are one object: most peers of a config spell the same few flags, and each
 # group is a value (frozen, hashed by its fields). The bound keeps unusual ones from piling up.
 _shared_selection = functools.lru_cache(maxsize=256)(PeerSelection)
@@ -174,7 +190,9 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
         b.event(Kind.PEER_MAXCONN_STANDBY, _last(b, "max-conn"),
                 f"max-conn={max_conn} is lower than standby={standby}", Squid.FATAL)
     weight_given = numbers.get("weight")
-    multicast = peer_type is PeerType.MULTICAST  # neighborType: no digests, no netdb
+    queried = _given(flags, QUERY_FLAGS)
+    if peer_type is PeerType.MULTICAST:  # neighborType: no digests, no netdb
+        queried["no_digest"] = queried["no_netdb_exchange"] = True
     return CachePeer(
         directive=directive,
         host=host_tok.text,
@@ -188,32 +206,15 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
         weight_given=weight_given,
         carp="carp" in flags,
         carp_key=b.carp_key,
-        selection=_shared_selection(
-            userhash="userhash" in flags,
-            sourcehash="sourcehash" in flags,
-            round_robin="round-robin" in flags,
-            weighted_round_robin="weighted-round-robin" in flags,
-            default="default" in flags,
-            closest_only="closest-only" in flags),
+        selection=_shared_selection(**_given(flags, SELECTION_FLAGS)),
         queries=_shared_queries(
-            no_query="no-query" in flags,
-            background_ping="background-ping" in flags,
-            no_digest="no-digest" in flags or multicast,
-            no_netdb_exchange="no-netdb-exchange" in flags or multicast,
-            multicast_responder="multicast-responder" in flags,
-            multicast_siblings="multicast-siblings" in flags,
-            htcp="htcp" in flags,
+            **queried,
             htcp_modes=tuple(b.htcp_modes),
             ttl=numbers.get("ttl"),
             basetime=numbers.get("basetime"),
             digest_url=strings.get("digest-url")),
         connection=_shared_connection(
-            proxy_only="proxy-only" in flags,
-            no_tproxy="no-tproxy" in flags,
-            allow_miss="allow-miss" in flags,
-            originserver="originserver" in flags,
-            no_delay="no-delay" in flags,
-            auth_no_keytab="auth-no-keytab" in flags,
+            **_given(flags, CONNECTION_FLAGS),
             connect_timeout=numbers.get("connect-timeout"),
             connect_fail_limit=numbers.get("connect-fail-limit"),
             max_conn=max_conn,

@@ -281,6 +281,26 @@ def test_peer_option_groups_are_shared_values() -> None:
     assert c.connection.proxy_only and c.selection.round_robin and c.connection.tls is NO_TLS
 
 
+def test_every_flag_field_is_set_by_its_option_word() -> None:
+    """Each on/off field of a peer's option groups is set by the word spelled like it with
+    hyphens, and by nothing else; a multicast peer has no digests and no netdb exchange."""
+    from squidcarp.conf.peer import CONNECTION_FLAGS, QUERY_FLAGS, SELECTION_FLAGS
+
+    groups = {"selection": SELECTION_FLAGS, "queries": QUERY_FLAGS,
+              "connection": CONNECTION_FLAGS}
+    for group, names in groups.items():
+        for name in names:
+            word = name.replace("_", "-")
+            r = read_bytes(f"cache_peer h parent 3128 0 {word}\n".encode(), "t.conf")
+            peer = r.config.peers[0]
+            assert peer.option(word) and not peer.unknown_options, word
+            on = [(g, n) for g, ns in groups.items() for n in ns
+                  if getattr(getattr(peer, g), n)]
+            assert on == [(group, name)], word
+    m = read_bytes(b"cache_peer 239.0.0.1 multicast 3128 3130\n", "t.conf").config.peers[0]
+    assert m.queries.no_digest and m.queries.no_netdb_exchange and not m.queries.no_query
+
+
 def test_word_table_is_bounded() -> None:
     """The table starts over when full: words seen once cannot grow it without bound."""
     from squidcarp.conf.lexer import WORD_TABLE_SIZE, WordTable
