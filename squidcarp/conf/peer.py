@@ -127,7 +127,7 @@ def _token_event(events: list[ReadEvent], kind: Kind, token: Token, message: str
 def _flag_fields(group: type) -> tuple[str, ...]:
     """A group's on/off fields: each is set by the option word spelled like it with hyphens
     (``round_robin``: ``round-robin``)."""
-    return tuple(f.name for f in dataclasses.fields(group) if f.type == "bool")
+    return tuple(f.name for f in dataclasses.fields(group) if f.type in ("bool", bool))
 
 
 SELECTION_FLAGS = _flag_fields(PeerSelection)

@@ -40,10 +40,11 @@ def colored(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> Iterato
 
 
 def _json(document: object) -> Iterator[str]:
+    """One JSON document: one piece (its encoder's pieces are a few bytes each, too small to
+    write one by one)."""
     import json  # (only the JSON formats pay for it)
 
-    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(document)
-    yield "\n"
+    yield json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def as_json(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> Iterator[str]:

@@ -288,6 +288,7 @@ def test_every_flag_field_is_set_by_its_option_word() -> None:
 
     groups = {"selection": SELECTION_FLAGS, "queries": QUERY_FLAGS,
               "connection": CONNECTION_FLAGS}
+    assert [len(names) for names in groups.values()] == [6, 7, 6]
     for group, names in groups.items():
         for name in names:
             word = name.replace("_", "-")
