@@ -566,6 +566,23 @@ def get_service(text: str, proto: str) -> Checked:
     return xatos(text)
 
 
+# --- letter case ---------------------------------------------------------------------------------
+
+_ASCII_UPPER = re.compile("[A-Z]").search
+_TO_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def c_lower(text: str) -> str:
+    """``text`` as ``strcasecmp`` compares it: C's ``tolower`` byte by byte, which folds the
+    ASCII letters only (in the C locale, and in a UTF-8 one, where no byte above 0x7F is a
+    letter). ACL names (``ACL::FindByName``) and peer names (``peerFindByName``) compare so:
+    ``AB`` is ``ab``, ``É`` is not ``é``. (For bytes, ``bytes.lower()`` is the same thing.)
+    The same object comes back when nothing changes, so tables keyed by a name keep the
+    config's own word rather than a copy per line.
+    """
+    return text.translate(_TO_ASCII_LOWER) if _ASCII_UPPER(text) else text
+
+
 # --- escapes -------------------------------------------------------------------------------------
 
 

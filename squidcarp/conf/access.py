@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 
-from squidcarp.conf.acl import AclState, acl_key, check_acl_line
+from squidcarp.conf.acl import AclState, check_acl_line
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.facts.acl import (
     ACL_LISTS,
@@ -30,6 +30,7 @@ from squidcarp.conf.facts.acl import (
 from squidcarp.conf.lexer import CONFIG_LINE_LIMIT, W_SPACE
 from squidcarp.conf.model import AccessRecord, AclRecord, Directive, Position, Token
 from squidcarp.conf.source import decode, read_file
+from squidcarp.libc import c_lower
 
 ACTIONS = ("allow", "deny")
 
@@ -46,7 +47,7 @@ class AclNames:
         """What acl lines carry forward (auth schemes, domain trees)."""
 
     def __contains__(self, name: str) -> bool:
-        return name.lower() in self.names
+        return c_lower(name) in self.names
 
 
 def file_words(d: Directive, first: int, acls: AclNames) -> list[Token]:
@@ -191,7 +192,7 @@ def acl_line(d: Directive, acls: AclNames, events: list[ReadEvent]) -> AclRecord
     kind = ACL_TYPE_RENAMES.get(words[1], words[1])
     if kind == "proto" and name == "manager":
         return None  # "UPGRADE: ACL 'manager' is now a built-in ACL": the line is ignored
-    key = acl_key(name)
+    key = c_lower(name)
     new = key not in acls.names
     known_kind = acls.names.setdefault(key, kind)
     if known_kind != kind:
@@ -231,7 +232,7 @@ def acl_names(d: Directive, first: int, acls: AclNames,
     ok = True
     for index, word in enumerate(words):
         name = word[1:] if word.startswith("!") else word
-        if name.lower() in names:
+        if c_lower(name) in names:
             continue
         tok = listed[index] if listed is not None else d.args[first + index]
         what = (f"ACL '{name}' is not defined above this line (ACL names are looked up "

@@ -49,7 +49,7 @@ from squidcarp.conf.model import (
 from squidcarp.conf.peer import parse_cache_peer
 from squidcarp.conf.port import parse_port_line
 from squidcarp.conf.scalars import parse_scalar, scalar_reads
-from squidcarp.libc import get_integer, xatoui
+from squidcarp.libc import c_lower, get_integer, xatoui
 
 HELPER_PROGRAMS = {
     "url_rewrite_program": "url_rewrite",
@@ -103,7 +103,7 @@ def _cache_peer(b: _Build, d: Directive) -> None:
     peer = parse_cache_peer(d, b.events)
     if peer is None:
         return
-    clash = b.by_name.get(peer.name.lower()) if peer.name else None
+    clash = b.by_name.get(c_lower(peer.name)) if peer.name else None
     if clash is not None:
         b.events.append(ReadEvent(
             Kind.PEER_DUPLICATE, _name_token(peer).pos,
@@ -111,7 +111,7 @@ def _cache_peer(b: _Build, d: Directive) -> None:
             f"first at line {clash.pos.line}): Squid stops here", Squid.FATAL))
     b.peers.append(peer)
     if peer.name:
-        b.by_name.setdefault(peer.name.lower(), peer)
+        b.by_name.setdefault(c_lower(peer.name), peer)
 
 
 def _acl(b: _Build, d: Directive) -> None:
@@ -134,7 +134,7 @@ def _cache_peer_access(b: _Build, d: Directive) -> None:
         b.events.append(ReadEvent(Kind.MISSING_VALUE, d.pos, "cache_peer_access needs a peer name",
                                   Squid.FATAL))
         return
-    peer = b.by_name.get(d.words[0].lower())
+    peer = b.by_name.get(c_lower(d.words[0]))
     if peer is None:
         _unknown_peer(d, d.args[0], b.all_peer_names, b.events)
         b.unread.drop(d, 1)  # nothing more is read
@@ -356,7 +356,7 @@ def _peer_names(directives: Sequence[Directive]) -> dict[str, int]:
             for word in d.words[4:]:
                 if word.startswith("name=") and word[5:]:
                     name = word[5:]
-            names.setdefault(name.lower(), d.pos.line)
+            names.setdefault(c_lower(name), d.pos.line)
     return names
 
 
@@ -369,7 +369,7 @@ def _name_token(peer: CachePeer) -> Token:
 
 def _unknown_peer(d: Directive, tok: Token, all_names: dict[str, int],
                   events: list[ReadEvent]) -> None:
-    later = all_names.get(tok.text.lower())
+    later = all_names.get(c_lower(tok.text))
     detail = (f"it is defined later (line {later}); Squid looks the name up when it reads this "
               "line" if later is not None else "no cache_peer has that name")
     # parse_peer_access prints "ERROR: FILE, line N: No cache_peer 'X'"; parse_hostdomaintype
@@ -396,7 +396,7 @@ def _neighbor_type_domain(d: Directive, by_name: dict[str, CachePeer], all_names
                                 Squid.FATAL))
         return None
     # parse_hostdomaintype looks the peer up only once it has a domain to attach.
-    if len(d.args) > 2 and d.args[0].text.lower() not in by_name:
+    if len(d.args) > 2 and c_lower(d.args[0].text) not in by_name:
         _unknown_peer(d, d.args[0], all_names, events)
         return None
     kind = d.args[1]

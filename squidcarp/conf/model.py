@@ -17,6 +17,8 @@ from enum import Enum
 from functools import cached_property
 from typing import NamedTuple, Protocol
 
+from squidcarp.libc import c_lower
+
 
 class FrozenModel:
     """Equality, hashing and ``repr`` shared by every frozen dataclass of the model.
@@ -668,11 +670,11 @@ class SquidConfig(FrozenModel):
         """Every line of ACL ``name`` merged (``ACL::FindByName`` compares case-insensitively;
         Squid's predefined ACLs first): the first line's name and type, all options and values
         in order. None when no such ACL exists."""
-        low = name.lower()
+        low = c_lower(name)
         from squidcarp.conf.acl.predefined import predefined  # only when asked
 
         lines = tuple(a for a in (*predefined(), *self.acls)
-                      if a.directive.words[0].lower() == low)
+                      if c_lower(a.directive.words[0]) == low)
         if not lines:
             return None
         return MergedAcl(lines[0].name, lines[0].type,
@@ -681,9 +683,9 @@ class SquidConfig(FrozenModel):
 
     def peer_named(self, name: str) -> CachePeer | None:
         """Find a peer the way Squid's ``peerFindByName`` does (case-insensitive)."""
-        low = name.lower()
+        low = c_lower(name)
         for p in self.peers:
-            if p.name.lower() == low:
+            if c_lower(p.name) == low:
                 return p
         return None
 

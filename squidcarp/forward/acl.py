@@ -24,7 +24,7 @@ from squidcarp.forward.choices import Chooser
 from squidcarp.forward.hosts import HostsTable, canonical
 from squidcarp.forward.posix import PatternError, PosixRegex, PosixUnavailable
 from squidcarp.forward.view import AclDef, Value
-from squidcarp.libc import numeric_host, rfc1738_unescape
+from squidcarp.libc import c_lower, numeric_host, rfc1738_unescape
 
 # src/anyp/ProtocolType.h: the names the proto ACL compares with strcasecmp; CONNECT requests
 # have no scheme (PROTO_NONE).
@@ -71,7 +71,7 @@ class AclEvaluator:
         self._regex: dict[tuple[str, int], list[tuple[Value, PosixRegex | None]]] = {}
 
     def definition(self, name: str) -> AclDef | None:
-        return self.acls.get(name.lower())
+        return self.acls.get(c_lower(name))
 
     def matches(self, name: str, facts: Facts, chooser: Chooser, fast: bool,
                 depth: int = 0) -> bool:
@@ -183,7 +183,7 @@ class AclEvaluator:
         return f"it needs the reverse DNS name of {host}"
 
     def _regex_match(self, acl: AclDef, data: bytes) -> bool | str:
-        compiled = self._regex.get((acl.name.lower(), id(acl)))
+        compiled = self._regex.get((c_lower(acl.name), id(acl)))
         if compiled is None:
             compiled = []
             for v in acl.values:
@@ -194,7 +194,7 @@ class AclEvaluator:
                     compiled.append((v, None))  # Squid stops on such a line
                 except PosixUnavailable:
                     return "this system has no POSIX regex library to match it with"
-            self._regex[(acl.name.lower(), id(acl))] = compiled
+            self._regex[(c_lower(acl.name), id(acl))] = compiled
         return any(r is not None and r.search(data) for _, r in compiled)
 
 

@@ -62,6 +62,7 @@ from squidcarp.forward.request import (
     receiving_port,
 )
 from squidcarp.forward.view import access_lines, acl_definitions
+from squidcarp.libc import c_lower
 
 RR_RESET_SECONDS = 300.0  # src/neighbors.cc peerClearRRLoop: every 5 minutes
 
@@ -119,7 +120,7 @@ class Router:
         self.never_direct = access_lines(config, "never_direct")
         per_peer: dict[str, list[AccessLine]] = {}
         for line in access_lines(config, "cache_peer_access", aliases):
-            per_peer.setdefault((line.peer or "").lower(), []).append(line)
+            per_peer.setdefault(c_lower(line.peer or ""), []).append(line)
         types: dict[str, list[tuple[str, PeerType]]] = {}
         for ntd in config.neighbor_type_domains:
             found = config.peer_named(ntd.peer.text)
@@ -127,12 +128,12 @@ class Router:
                 continue
             kind = PeerType.PARENT if ntd.type.text == "parent" else PeerType.SIBLING
             for dom in ntd.domains:
-                types.setdefault(found.name.lower(), []).append((dom.text, kind))
+                types.setdefault(c_lower(found.name), []).append((dom.text, kind))
         self.peers = tuple(
-            _Peer(p, i, tuple(per_peer.get(p.name.lower(), ())),
-                  tuple(types.get(p.name.lower(), ())))
+            _Peer(p, i, tuple(per_peer.get(c_lower(p.name), ())),
+                  tuple(types.get(c_lower(p.name), ())))
             for i, p in enumerate(config.peers))
-        self._by_name = {p.name.lower(): p for p in reversed(self.peers)}
+        self._by_name = {c_lower(p.name): p for p in reversed(self.peers)}
         self.down = frozenset(self._resolve(n).name for n in down)
         self.ports = ports(config)
         self.identity = identity(config, self.ports)
@@ -164,7 +165,7 @@ class Router:
     # --- names ---------------------------------------------------------------------------------
 
     def _resolve(self, name: str) -> _Peer:
-        found = self._by_name.get(name.lower())
+        found = self._by_name.get(c_lower(name))
         if found is None:
             known = ", ".join(p.name for p in self.peers) or "none"
             raise UnknownPeer(f"no cache_peer named {name!r} (peers: {known})")

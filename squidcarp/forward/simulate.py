@@ -29,6 +29,7 @@ from squidcarp.carp.url import Request
 from squidcarp.conf.model import CachePeer, SquidConfig
 from squidcarp.forward.request import ForwardRequest
 from squidcarp.forward.select import Router
+from squidcarp.libc import c_lower
 
 if TYPE_CHECKING:
     import numpy as np
@@ -281,14 +282,14 @@ def apply_changes(config: SquidConfig, changes: Sequence[Change]) -> Changed:
     def find(name: str | bytes) -> int:
         text = name if isinstance(name, str) else name.decode("utf-8", "surrogateescape")
         for i, p in enumerate(peers):
-            if p.name.lower() == text.lower() and p.is_carp_member:
+            if c_lower(p.name) == c_lower(text) and p.is_carp_member:
                 return i
         raise ValueError(f"no CARP member named {text!r}")
 
     for change in changes:
         if isinstance(change, AddMember):
             name = _text(change.name)
-            if any(p.name.lower() == name.lower() for p in peers):
+            if any(c_lower(p.name) == c_lower(name) for p in peers):
                 raise ValueError(f"a cache_peer named {name!r} exists already")
             peers.append(_peer_line(name, change.weight))
         elif isinstance(change, RemoveMember):
@@ -301,7 +302,7 @@ def apply_changes(config: SquidConfig, changes: Sequence[Change]) -> Changed:
             i = find(change.old)
             new = _text(change.new)
             old = peers[i].name
-            if any(p.name.lower() == new.lower() for j, p in enumerate(peers) if j != i):
+            if any(c_lower(p.name) == c_lower(new) for j, p in enumerate(peers) if j != i):
                 raise ValueError(f"cannot rename {old!r}: a cache_peer named {new!r} exists "
                                  "already")
             peers[i] = replace(peers[i], name=new, explicit_name=new)
@@ -312,7 +313,7 @@ def apply_changes(config: SquidConfig, changes: Sequence[Change]) -> Changed:
             for k, v in renamed.items():
                 if v == old:
                     renamed[k] = new
-            renamed.setdefault(old.lower(), new)
+            renamed.setdefault(c_lower(old), new)
     return Changed(replace(config, peers=tuple(peers)), identity, renamed)
 
 

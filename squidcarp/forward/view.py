@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from squidcarp.conf.model import AccessLine, AclDefinition, Position, SquidConfig
+from squidcarp.libc import c_lower
 
 # Types whose values may carry -i/+i between them (src/acl/RegexData.cc users, src/AclRegs.cc).
 REGEX_TYPES = frozenset({"url_regex", "urlpath_regex", "dstdom_regex", "srcdom_regex",
@@ -60,7 +61,7 @@ def acl_definitions(config: SquidConfig) -> dict[str, AclDef]:
 
     merged: dict[str, AclDef] = {}
     for line in (*predefined(), *config.acls):
-        key = line.name.text.lower()
+        key = c_lower(line.name.text)
         values, options = _line_values(line)
         old = merged.get(key)
         if old is None:
@@ -81,6 +82,6 @@ def access_lines(config: SquidConfig, directive: str,
         return lines
     out = []
     for line in lines:
-        renamed = aliases.get((line.peer or "").lower())
+        renamed = aliases.get(c_lower(line.peer or ""))
         out.append(line if renamed is None else replace(line, peer=renamed))
     return tuple(out)

@@ -27,6 +27,7 @@ from squidcarp.exceptions import CarpExceptions
 from squidcarp.exceptions.load import exceptions_from_doc
 from squidcarp.exceptions.model import network_problem
 from squidcarp.generate.schema import INT_MAX, SCHEMA
+from squidcarp.libc import c_lower
 from squidcarp.yamldoc import Problem, ProblemsError, YamlDoc, YamlError, load_yaml, read_yaml
 
 DEFAULT_HTTP_PORT = 3128  # Squid's http_port default (src/cf.data.pre)
@@ -142,9 +143,9 @@ class ArraySpec:
         return self.frontends if self.topology == "two-layer" else self.members
 
     def member(self, name: str) -> Member:
-        low = name.lower()
+        low = c_lower(name)
         for m in self.members:
-            if m.name.lower() == low:
+            if c_lower(m.name) == low:
                 return m
         known = ", ".join(m.name for m in self.members)
         raise KeyError(f"no member named {name!r} in {self.source} (members: {known})")
@@ -352,7 +353,7 @@ class _Checker:
             name, address = raw.get("name"), raw.get("address")
             port = raw.get("http_port", defaults.get("http_port", DEFAULT_HTTP_PORT))
             if isinstance(name, str) and name and ("members", i, "name") not in self.broken:
-                first = names.setdefault(name.lower(), i)
+                first = names.setdefault(c_lower(name), i)
                 if first != i:
                     self.fail(("members", i, "name"), f"{name!r} is given twice (first as "
                               f"members[{first}].name; Squid compares peer names "

@@ -35,6 +35,7 @@ from squidcarp.helper.roles import (
     exception_notes,
     host_of,
 )
+from squidcarp.libc import c_lower
 
 
 def load_owner(conf_path: str, matcher: Matcher | None = None) -> Owner:
@@ -96,16 +97,16 @@ def load_owner(conf_path: str, matcher: Matcher | None = None) -> Owner:
         candidates += peer_names
         tried: set[str] = set()
         for name in candidates:
-            if name.lower() in tried:
+            if c_lower(name) in tried:
                 continue
-            tried.add(name.lower())
+            tried.add(c_lower(name))
             d = router.decide(replace(base, notes=(*notes, (OWNER_NOTE, name))),
                               remember=False)
             if not d.certain:
                 asked = ", ".join(a.subject for a in d.depends)
                 raise NoOwner(f"where Squid sends it depends on {asked}")
             hop = d.first
-            if hop is not None and hop.peer is not None and hop.peer.lower() == name.lower():
+            if hop is not None and hop.peer is not None and c_lower(hop.peer) == c_lower(name):
                 return hop.peer
         hop = first.first
         where = ("nowhere (no path)" if hop is None else

@@ -26,6 +26,7 @@ from typing import Protocol
 from squidcarp.helper.escape import escape
 from squidcarp.helper.protocol import Reply, Request, Result
 from squidcarp.helper.storeid import StoreIdDb, StoreIdError
+from squidcarp.libc import c_lower
 
 EXCEPTION_NOTE = "carp_exception_"  # value: domain, url_regex or client
 RULE_NOTE = "carp_rule_"  # value: the rule as written in the rules file
@@ -254,6 +255,6 @@ class ExternalAclRole:
         except NoOwner as exc:
             return Reply(Result.ERR, (("message", exc.message),))
         pairs = ((OWNER_NOTE, member),)
-        if names and member.lower() not in {n.lower() for n in names}:
+        if names and c_lower(member) not in {c_lower(n) for n in names}:
             return Reply(Result.ERR, pairs)
         return Reply(Result.OK, pairs)

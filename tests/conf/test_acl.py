@@ -65,15 +65,15 @@ def test_tree_built_only_on_possible_overlap_reports_what_the_tree_reports(
     assert _outcome(lazy.add, words) == _outcome(always, words)
 
 
-def test_acl_key_keeps_the_word_when_already_lower_case() -> None:
-    """Tables keyed by ACL name keep the line's own word (no copy per acl line)."""
-    from squidcarp.conf.acl import acl_key
+def test_names_fold_like_strcasecmp() -> None:
+    """ACL and peer names compare as Squid's strcasecmp does: ASCII letters fold, others do not
+    (``É`` and ``é`` are two names); a name with nothing to fold is kept as the same object."""
+    from squidcarp.conf import read_bytes
+    from squidcarp.libc import c_lower
 
     word = "".join(["site", "1"])
-    assert acl_key(word) is word
-    assert acl_key("Site1") == "site1"
-    from squidcarp.conf import read_bytes
-
+    assert c_lower(word) is word
+    assert (c_lower("Site1"), c_lower("ÉcolE"), c_lower("\udcc9")) == ("site1", "École", "\udcc9")
     # one ACL across two lines, whatever the case of its name: the second value overlaps
     r = read_bytes(b"acl Site1 dstdomain .example.com\nacl site1 dstdomain www.example.com\n",
                    "t.conf")

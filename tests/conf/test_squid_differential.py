@@ -563,6 +563,16 @@ CASES: tuple[Case, ...] = (
          ["FATAL: ERROR: cache_peer A specified twice"],
          [("peer-duplicate", "squid.conf:2:26")], [("SC110", "squid.conf:2:26")]),
     case("neighbor-type-domain-without-domain", "neighbor_type_domain zz parent\n", 0),
+    # strcasecmp (ACL::FindByName, peerFindByName) folds ASCII letters only: É and é are two
+    # names to Squid, AB and ab one.
+    case("acl-names-fold-ascii-only",
+         "acl \u00c9 src 127.0.0.1\nacl \u00e9 dst 127.0.0.2\nhttp_access allow \u00e9\n", 0),
+    case("peer-names-fold-ascii-only",
+         "cache_peer a parent 3128 0 name=\u00c9\ncache_peer b parent 3129 0 name=\u00e9\n"
+         "cache_peer_access \u00e9 allow all\ncache_peer c parent 3130 0 name=AB\n"
+         "cache_peer d parent 3131 0 name=ab\n", 1,
+         ["FATAL: ERROR: cache_peer ab specified twice"],
+         [("peer-duplicate", "squid.conf:5:28")], [("SC110", "squid.conf:5:28")]),
     case("unrecognized-count-wraps-at-256", "".join(f"bogus_{i} x\n" for i in range(256)), 0,
          events=[("unknown-directive", f"squid.conf:{i + 1}:1") for i in range(256)],
          errors=[("SC001", f"squid.conf:{i + 1}:1") for i in range(256)]),

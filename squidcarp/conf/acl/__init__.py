@@ -21,7 +21,7 @@ from a ``"file"`` are not opened here.
 from __future__ import annotations
 
 from squidcarp.conf.acl.addresses import IP_TYPES, ip_values
-from squidcarp.conf.acl.common import AclState, acl_key, report
+from squidcarp.conf.acl.common import AclState, report
 from squidcarp.conf.acl.domains import DOMAIN_TYPES, domains
 from squidcarp.conf.acl.values import VALUE_CHECKERS
 from squidcarp.conf.events import ReadEvent, Squid
@@ -34,7 +34,7 @@ from squidcarp.conf.facts.acl import (
 )
 from squidcarp.conf.model import Directive
 
-__all__ = ["AclState", "acl_key", "check_acl_line"]
+__all__ = ["AclState", "check_acl_line"]
 
 
 def check_acl_line(d: Directive, kind: str, new: bool, events: list[ReadEvent],

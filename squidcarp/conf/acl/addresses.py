@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from squidcarp.conf.acl.common import AclState, acl_key, report
+from squidcarp.conf.acl.common import AclState, report
 from squidcarp.conf.events import ReadEvent, Squid
 from squidcarp.conf.model import Directive
 from squidcarp.conf.splay import Splay
-from squidcarp.libc import inet_aton, numeric_host, scanf_int
+from squidcarp.libc import c_lower, inet_aton, numeric_host, scanf_int
 
 # acl_ip_data::FactoryParse: the sscanf() formats (src/acl/Ip.cc SCAN_ACL*), tried in this order.
 # sscanf's %[set] takes one or more characters of the set; %c any one character. (Patterns here
@@ -93,7 +93,7 @@ class IpSplay(Splay[IpEntry]):
 
 def ip_values(d: Directive, first: int, state: AclState, events: list[ReadEvent]) -> None:
     """Each value checked (``acl_ip_data::FactoryParse``), then into the ACL's splay tree."""
-    key = acl_key(d.words[0])
+    key = c_lower(d.words[0])
     if key not in state.ips:
         state.ips[key] = IpSplay()
     tree = state.ips[key]

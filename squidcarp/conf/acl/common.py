@@ -25,14 +25,6 @@ class AclState:
         None once a value came from a file."""
 
 
-def acl_key(name: str) -> str:
-    """The key an ACL name is looked up by (``ACL::FindByName`` ignores case): the name in
-    lower case, and the very same string when it already is, so that tables keyed by name keep
-    the line's own word rather than an equal copy (one per acl line, see bench/scale_bench.py)."""
-    key = name.lower()
-    return name if key == name else key
-
-
 def report(events: list[ReadEvent], d: Directive, index: int, message: str,
            squid: Squid) -> None:
     """Report on the word ``d.words[index]`` (its token made only now, to point at it)."""

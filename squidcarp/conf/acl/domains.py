@@ -8,10 +8,11 @@ and which pairs meet depends on the tree's shape.
 
 from __future__ import annotations
 
-from squidcarp.conf.acl.common import AclState, acl_key, report
+from squidcarp.conf.acl.common import AclState, report
 from squidcarp.conf.events import ReadEvent, Squid
 from squidcarp.conf.model import Directive
 from squidcarp.conf.splay import Splay
+from squidcarp.libc import c_lower
 
 DOMAIN_TYPES = frozenset({"dstdomain", "srcdomain"})  # ACLDomainData (src/AclRegs.cc)
 
@@ -161,7 +162,7 @@ def _domain_bytes(word: str) -> bytes:
 
 def domains(d: Directive, first: int, state: AclState, events: list[ReadEvent]) -> None:
     """``ACLDomainData::parse``: each value, lower-cased, into the ACL's splay tree."""
-    key = acl_key(d.words[0])
+    key = c_lower(d.words[0])
     values = d.words[first:]
     acl = state.domains.get(key)
     if acl is None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Final, Literal, NamedTuple
 
+from squidcarp.libc import c_lower
+
 # src/cf.data.pre @ SQUID_5_7: every name (aliases included) with TYPE: acl_access, all parsed by
 # aclParseAccessLine (allow|deny, then ACL names that must be defined above, else fatal
 # "ACL not found"). cache_peer_access (TYPE: peer_access) reaches the same parser after its
@@ -168,7 +170,7 @@ PREDEFINED_ACL_LINES: Final[tuple[str, ...]] = (
 
 #: Lower-cased name -> type of each predefined ACL.
 PREDEFINED_ACLS: Final[dict[str, str]] = {
-    line.split()[0].lower(): line.split()[1] for line in PREDEFINED_ACL_LINES}
+    c_lower(line.split()[0]): line.split()[1] for line in PREDEFINED_ACL_LINES}
 
 # src/AclRegs.cc @ SQUID_5_7 (Acl::RegisterMaker): the ACL types Debian's 5.7 build has, and
 # what an "acl NAME TYPE" line without values does when it creates the ACL (each verified with

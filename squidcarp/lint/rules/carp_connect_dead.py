@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from squidcarp.libc import c_lower
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -65,7 +66,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             return
     for peer in members:
         rules = [line for line in config.access_list("cache_peer_access")
-                 if (line.peer or "").lower() == peer.name.lower()]
+                 if c_lower(line.peer or "") == c_lower(peer.name)]
         if rules and rules[0].action == "deny" and _mentions_connect(
                 ctx, [r.name for r in rules[0].acls if not r.negated]):
             continue

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from squidcarp.conf.model import CachePeer, PeerType
+from squidcarp.libc import c_lower
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 from squidcarp.lint.rules.carp_icp_query import query
@@ -34,14 +35,14 @@ SEVERITY = Severity.INFO
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    parents_by_domain = {ntd.peer.text.lower() for ntd in ctx.config.neighbor_type_domains
+    parents_by_domain = {c_lower(ntd.peer.text) for ntd in ctx.config.neighbor_type_domains
                          if ntd.type.text == "parent"}
     for peer in ctx.config.peers:
         if peer.weight_given is None:
             continue
         acts_as_parent = (peer.type is PeerType.PARENT
                           or (peer.type is PeerType.SIBLING
-                              and peer.name.lower() in parents_by_domain))
+                              and c_lower(peer.name) in parents_by_domain))
         if acts_as_parent and _weighted(ctx, peer):
             continue
         tok = peer.option("weight")[-1].token
