@@ -112,7 +112,6 @@ _ACCEL_AUTHORITY_BYTES = frozenset(_ALNUM + b"-._~%:@[]!$&'()*+,;=")
 # src/http/one/Parser.cc getHostHeaderField(): a Host with any other byte counts as no Host.
 _HOST_HEADER_BYTES = frozenset(_ALNUM + b":[].-_")
 _W_SPACE = re.compile(rb"[ \t\n\r]")  # compat/compat_shared.h w_space (stringHasWhitespace)
-_UPPER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 # RFC 3986 userinfo characters minus '%' (src/anyp/Uri.cc UserInfoChars(), absolute()).
 _USERINFO_KEEP = frozenset(
     b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-._~!$&'()*+,;="
@@ -421,7 +420,7 @@ def _parse_absolute(raw: bytes, lookup: InterfaceIndex) -> Uri:
     if m is None or not raw[:1].isalpha():
         raise NotRoutable("invalid URI scheme", raw)
     spelled = m.group(1)
-    lowered = spelled.translate(_UPPER)
+    lowered = spelled.lower()
     known = lowered in KNOWN_SCHEMES
     image = lowered if known else spelled
     default_port = KNOWN_SCHEMES.get(lowered, 0)
@@ -471,7 +470,7 @@ def _parse_absolute(raw: bytes, lookup: InterfaceIndex) -> Uri:
             host = authority[:last]
             port_text = authority[last + 1 :]
     port = default_port if port_text is None else _atoi(port_text)
-    host = _check_host(host.translate(_UPPER), raw)
+    host = _check_host(host.lower(), raw)
     if not 1 <= port <= 65535:
         raise NotRoutable("invalid port", raw)
     path = _strip_whitespace(path)
@@ -508,7 +507,7 @@ def _parse_connect(raw: bytes, lookup: InterfaceIndex) -> Uri:
             raise NotRoutable("invalid CONNECT authority", raw)
         if colon >= 0:
             port = _scanf_int(text[colon + 1 :], port)
-    host = _check_host(_strip_whitespace(host.translate(_UPPER)), raw)
+    host = _check_host(_strip_whitespace(host.lower()), raw)
     if not 1 <= port <= 65535:
         raise NotRoutable("invalid port", raw)
     return Uri(b"", canonical_host(host, lookup), port, b"", authority_form=True)

@@ -115,7 +115,7 @@ class DomainValues:
         """Insert ``word``; returns the tree when it went through it (which may raise
         ``_DomainClash`` and records ignored pairs), None when no overlap was possible."""
         if self.tree is None:
-            name = word.lower().lstrip(".")
+            name = c_lower(word).lstrip(".")
             if not self._may_overlap(word, name):
                 self.words.append(word)
                 self.names.append(name)
@@ -157,7 +157,7 @@ def _tails(name: str) -> list[str]:
 
 def _domain_bytes(word: str) -> bytes:
     """A value as ``ACLDomainData::parse`` stores it: its bytes, ASCII letters lower-cased."""
-    return word.encode("utf-8", "surrogateescape").translate(_ASCII_LOWER)
+    return word.encode("utf-8", "surrogateescape").lower()
 
 
 def domains(d: Directive, first: int, state: AclState, events: list[ReadEvent]) -> None:
@@ -206,7 +206,7 @@ def _plainly_apart(words: tuple[str, ...]) -> bool:
     for word in words:
         if word[0] in "'\"" or ".." in word or word[-1] == ".":
             return False
-        name = word.lower().lstrip(".")
+        name = c_lower(word).lstrip(".")
         if not name:
             return False
         dotted = "." + name
@@ -220,5 +220,3 @@ def _plainly_apart(words: tuple[str, ...]) -> bool:
 def _text(value: bytes) -> str:
     return value.decode("utf-8", "surrogateescape")
 
-
-_ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
