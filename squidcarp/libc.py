@@ -73,6 +73,12 @@ class Conversion(NamedTuple):
     """``errno == ERANGE``: the value was clamped."""
 
 
+def is_digits(text: str) -> bool:
+    """Whether ``text`` is one or more of ``0``-``9`` (C's ``isdigit`` on every character).
+    ``str.isdigit`` also takes other Unicode digits, such as ``²``, which ``int()`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def _digits(text: str, base: int) -> tuple[int, str, int, int] | None:
     """(sign, digits, radix, end) of the number ``strtol(text, &end, base)`` reads, or None."""
     m = _matcher(base)(text)

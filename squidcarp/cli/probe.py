@@ -12,6 +12,7 @@ import os
 from typing import Any
 
 from squidcarp.cli.main import IO, UsageError
+from squidcarp.libc import is_digits
 
 
 def host_port(text: str, default_port: int, what: str = "HOST[:PORT]") -> tuple[str, int]:
@@ -28,7 +29,7 @@ def host_port(text: str, default_port: int, what: str = "HOST[:PORT]") -> tuple[
         raise UsageError(f"squidcarp: bad {what} {text!r}: no host")
     if not port_text:
         return host, default_port
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+    if not is_digits(port_text) or not 0 < int(port_text) < 65536:
         raise UsageError(f"squidcarp: bad {what} {text!r}: port must be 1..65535")
     return host, int(port_text)
 
@@ -60,6 +61,6 @@ def positive(text: str) -> float:
 
 def count(text: str) -> int:
     """argparse type: a whole number >= 0."""
-    if not text.isdigit():
+    if not is_digits(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
     return int(text)

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.model import Position, Token
 from squidcarp.conf.source import BLANKS, FGETS_CHUNK, RecordFields, records
+from squidcarp.libc import is_digits
 
 W_SPACE = " \t\n\r"  # w_space: src/defines.h
 STRICT_PUNCT = ".,()-=_/:+"  # ConfigParser::TokenParse strict-mode alphabet (src/ConfigParser.cc)
@@ -373,7 +374,7 @@ class Tokenizer:
         for k, ch in enumerate(raw):
             ok = (ch.isascii() and ch.isalnum()) or ch in STRICT_PUNCT or (
                 number and ch == "%" and k == len(raw) - 1)
-            if not ch.isdigit():
+            if not is_digits(ch):
                 number = False
             if not ok:
                 self._event(line, begin + k, Kind.STRICT_TOKEN,

@@ -23,6 +23,8 @@ non-capturing so a combined pattern can name each rule).
 
 from __future__ import annotations
 
+from squidcarp.libc import is_digits
+
 SPECIAL = frozenset(".[]()*+?{}|^$\\")
 ESCAPABLE = frozenset(".[]()*+?{}|^$\\/")
 DUP_MAX = 255  # RE_DUP_MAX, glibc <regex.h>: the largest count in {m,n}
@@ -120,7 +122,7 @@ class _Parser:
         close = self.text.find("}", self.i)
         body = self.text[self.i + 1 : close] if close > 0 else ""
         low, comma, high = body.partition(",")
-        if close < 0 or not low.isdigit() or (high and not high.isdigit()):
+        if close < 0 or not is_digits(low) or (high and not is_digits(high)):
             raise self.fail("'{' starts a count {m}, {m,} or {m,n}; escape it as '\\{' for a "
                             "literal brace", open_at)
         if not low.isascii() or not high.isascii():

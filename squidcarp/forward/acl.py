@@ -24,7 +24,7 @@ from squidcarp.forward.choices import Chooser
 from squidcarp.forward.hosts import HostsTable, canonical
 from squidcarp.forward.posix import PatternError, PosixRegex, PosixUnavailable
 from squidcarp.forward.view import AclDef, Value
-from squidcarp.libc import c_lower, numeric_host, rfc1738_unescape
+from squidcarp.libc import c_lower, is_digits, numeric_host, rfc1738_unescape
 
 # src/anyp/ProtocolType.h: the names the proto ACL compares with strcasecmp; CONNECT requests
 # have no scheme (PROTO_NONE).
@@ -170,7 +170,7 @@ class AclEvaluator:
                  else _domain_values_match(acl, host))
         if found is True or "-n" in acl.options:
             return found
-        if not (host[:1].isdigit() or host[:1] in "[:") or canonical(host) is None:
+        if not (is_digits(host[:1]) or host[:1] in "[:") or canonical(host) is None:
             return found  # a name: Squid trusts the first answer
         name = f.hosts.name_of(host)
         if name is not None:
@@ -234,7 +234,7 @@ def _address(text: str) -> int | None:
 
 
 def _mask_bits(text: str, v4: bool) -> int | None:
-    if text.isdigit():
+    if is_digits(text):
         bits = int(text)
         limit = 32 if v4 else 128
         if not 0 <= bits <= limit:
@@ -322,7 +322,7 @@ def _time_spec(words: Sequence[str], weekday: int, minute: int) -> bool:
     days = set(range(7))
     start, stop = 0, 24 * 60
     for word in words:
-        if word[:1].isdigit():
+        if is_digits(word[:1]):
             begin, _, end = word.partition("-")
             try:
                 h1, m1 = (int(x) for x in begin.split(":"))

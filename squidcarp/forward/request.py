@@ -35,7 +35,7 @@ from squidcarp.carp.fromconf import (
 )
 from squidcarp.carp.url import Accel, NotRoutable, Request, Uri
 from squidcarp.conf.model import HttpPort, Position, SquidConfig
-from squidcarp.libc import numeric_host
+from squidcarp.libc import is_digits, numeric_host
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def receiving_port(ports_: tuple[Port, ...], request: ForwardRequest) -> Port | 
     """The port the request arrived on (None when the config has no port at all)."""
     if request.port is not None:
         for p in ports_:
-            if p.name == request.port or (request.port.isdigit() and p.number is not None
+            if p.name == request.port or (is_digits(request.port) and p.number is not None
                                           and p.number == int(request.port)):
                 return p
         raise UnknownPort(request.port)

@@ -27,6 +27,7 @@ import re
 from typing import NamedTuple
 
 from squidcarp.helper.escape import unescape_text
+from squidcarp.libc import is_digits
 
 DEFAULT_EXTRAS = "%>a/%>A %un %>rm myip=%la myport=%lp"  # src/cf.data.pre url_rewrite_extras
 
@@ -98,7 +99,7 @@ def _read_code(fmt: str, i: int) -> tuple[Field, int]:
         if end < 0:
             raise FormatError(f"column {start + 1}: '{{' without '}}'")
         arg, i = fmt[i + 1:end], end + 1
-    if i < len(fmt) and (fmt[i] in "\"'[#/-" or fmt[i].isdigit()):
+    if i < len(fmt) and (fmt[i] in "\"'[#/-" or is_digits(fmt[i])):
         raise FormatError(f"column {start + 1}: quoting and width modifiers (%{fmt[i]}...) are "
                           "not supported: the helper could not tell where such a value ends")
     for code in _CODES:

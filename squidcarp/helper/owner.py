@@ -35,7 +35,7 @@ from squidcarp.helper.roles import (
     exception_notes,
     host_of,
 )
-from squidcarp.libc import c_lower
+from squidcarp.libc import c_lower, is_digits
 
 
 def load_owner(conf_path: str, matcher: Matcher | None = None) -> Owner:
@@ -66,7 +66,7 @@ def load_owner(conf_path: str, matcher: Matcher | None = None) -> Owner:
             method = "CONNECT"
         port = request.field("myport")
         target, host = url, None
-        if port is not None and port.isdigit() and int(port) in accel_ports and b"://" in url:
+        if port is not None and is_digits(port) and int(port) in accel_ports and b"://" in url:
             # %URI is the URL the accelerator port completed: give the port what it received
             authority, slash, path = url.split(b"://", 1)[1].partition(b"/")
             target, host = slash + path if slash else b"/", authority

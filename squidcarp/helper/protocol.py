@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from squidcarp.helper.escape import unescape
 from squidcarp.helper.formats import AclLayout, ExtrasLayout, field_value
+from squidcarp.libc import is_digits
 
 # src/redirect.cc: the request line (URL, space, extras, "\n") must be shorter than
 # MAX_REDIRECTOR_REQUEST_STRLEN = MAX_URL + 1024 (MAX_URL = 8192, src/defines.h), so at most
@@ -187,7 +188,7 @@ class Decoder:
                 payload = line
                 if auto:
                     space = line.find(" ", 0, MAX_CHANNEL_DIGITS + 1)
-                    if space > 0 and line[:space].isdigit():
+                    if space > 0 and is_digits(line[:space]):
                         channel, payload = line[:space], line[space + 1:]
                 if not 0 < len(payload) <= limit:
                     append(Malformed(channel, "empty request" if not payload else

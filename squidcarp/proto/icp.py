@@ -32,6 +32,7 @@ import struct
 from dataclasses import dataclass
 from enum import IntEnum, IntFlag
 
+from squidcarp.libc import is_digits
 from squidcarp.proto.errors import DecodeError, EncodeError, plural
 
 VERSION = 2  # RFC 2186 §1; src/defines.h ICP_VERSION_CURRENT
@@ -88,7 +89,7 @@ def _address_bytes(name: str, text: str) -> bytes:
     if cached is not None:
         return cached
     parts = text.split(".")
-    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts):
+    if len(parts) != 4 or not all(is_digits(p) and len(p) <= 3 and int(p) <= 255 for p in parts):
         raise EncodeError(f"{name} {text!r} is not a dotted-quad IPv4 address")
     raw = bytes(int(p) for p in parts)
     if len(_ADDRESS_BYTES) < 256:

@@ -185,3 +185,17 @@ def test_service_name_is_what_squid_n_takes(cli: Runner, here: Path) -> None:
     assert r.err.endswith("argument --service-name: expected an alphanumeric service name (as "
                           "squid -n does), got '${service_name}'\n")
     assert cli(["parse", "--service-name", "a" * 33, "squid.conf"]).code == 3
+
+
+# --- Unicode digits ---------------------------------------------------------------------------
+
+
+def test_unicode_digits_are_not_digits(cli: Runner, here: Path) -> None:
+    """``²`` passes ``str.isdigit`` but not ``int()`` (nor C's isdigit): a port, a count or an
+    address holding one is a usage error, never a traceback."""
+    r = cli(["icp", "query", "127.0.0.1:3\u00b230", "http://a/"])
+    assert (r.code, r.err) == (3, "squidcarp: bad HOST[:PORT] '127.0.0.1:3\u00b230': port must "
+                                  "be 1..65535\n")
+    r = cli(["icp", "query", "--retries", "\u00b2", "127.0.0.1:3130", "http://a/"])
+    assert r.code == 3 and "'\u00b2' is not a whole number >= 0" in r.err
+    assert "Traceback" not in r.err

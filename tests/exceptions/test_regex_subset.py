@@ -127,3 +127,8 @@ def test_posix_and_python_agree(pattern: str, texts: list[str]) -> None:
     compiled = re.compile(python_pattern(pattern), re.ASCII | re.DOTALL)
     for text in texts:
         assert POSIX.search(pattern, text) == (compiled.search(text) is not None), (pattern, text)
+
+
+def test_a_count_of_unicode_digits_is_refused_not_a_crash() -> None:
+    assert problem("a{\u00b2}") == ("at character 2: '{' starts a count {m}, {m,} or {m,n}; "
+                                    "escape it as '\\{' for a literal brace")

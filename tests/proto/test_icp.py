@@ -133,3 +133,9 @@ def test_largest_message_the_rfc_allows_round_trips() -> None:
         icp.decode(data + b"\0")
     assert (caught.value.offset, caught.value.reason) == (
         16384, "16385 bytes: RFC 2186 allows at most 16384")
+
+
+def test_unicode_digits_in_an_address_are_an_encode_error() -> None:
+    """``²`` passes ``str.isdigit`` but is no digit of a dotted quad (nor one ``int()`` reads)."""
+    with pytest.raises(icp.EncodeError, match="is not a dotted-quad IPv4 address"):
+        icp.Query(reqnum=1, url=b"http://a/", requester="1.2.3.\u00b2").encode()

@@ -15,7 +15,7 @@ from squidcarp.conf.acl.common import AclState, report
 from squidcarp.conf.events import ReadEvent, Squid
 from squidcarp.conf.model import Directive
 from squidcarp.conf.splay import Splay
-from squidcarp.libc import c_lower, inet_aton, numeric_host, scanf_int
+from squidcarp.libc import c_lower, inet_aton, is_digits, numeric_host, scanf_int
 
 # acl_ip_data::FactoryParse: the sscanf() formats (src/acl/Ip.cc SCAN_ACL*), tried in this order.
 # sscanf's %[set] takes one or more characters of the set; %c any one character. (Patterns here
@@ -240,7 +240,7 @@ def _never_a_host(text: str) -> bool:
     that breaks RFC 1123 host name syntax (letters, digits and inner hyphens; underscores are
     let through, as resolvers do)."""
     labels = text[:-1].split(".") if text.endswith(".") else text.split(".")
-    return (":" in text or labels[-1].isdigit()
+    return (":" in text or is_digits(labels[-1])
             or not all(re.fullmatch(_HOST_LABEL, label) for label in labels))
 
 
