@@ -16,6 +16,7 @@ Which directives take which list is one table, :data:`squidcarp.conf.ACL_LISTS`.
 from __future__ import annotations
 
 import os
+import re
 
 from squidcarp.conf.acl import AclState, check_acl_line
 from squidcarp.conf.events import Kind, ReadEvent, Squid
@@ -33,6 +34,7 @@ from squidcarp.conf.source import decode, read_file
 from squidcarp.libc import c_lower
 
 ACTIONS = ("allow", "deny")
+_WORDS = re.compile(f"[^{W_SPACE}]+").findall
 
 
 class AclNames:
@@ -109,7 +111,7 @@ def _file_lines(path: str, data: bytes) -> list[Token]:
 def _strtok_line(text: str) -> str | None:
     """One fgets() line of a values file: from its first word to the end of its last word
     before a word starting with ``#``; None for a blank line or a comment."""
-    words = text.split()
+    words = _WORDS(text)  # strtok on w_space: no other blank (a no-break space) splits
     kept: list[str] = []
     for word in words:
         if word.startswith("#"):

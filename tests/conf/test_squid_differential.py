@@ -567,6 +567,12 @@ CASES: tuple[Case, ...] = (
     # names to Squid, AB and ab one.
     case("acl-names-fold-ascii-only",
          "acl \u00c9 src 127.0.0.1\nacl \u00e9 dst 127.0.0.2\nhttp_access allow \u00e9\n", 0),
+    # strtokFile trims w_space only: a no-break space stays part of an ACL name read from a file
+    case("acl-name-file-keeps-no-break-space", "acl d dstdomain .example.com\n"
+         'http_access deny "names"\n', 1, ['FATAL: Bungled squid.conf line 2: http_access deny '
+                                            '"names"'],
+         [("acl-not-found", "names:1:1")], [("SC003", "names:1:1")],
+         files={"names": "d\u00a0\n"}),
     case("peer-names-fold-ascii-only",
          "cache_peer a parent 3128 0 name=\u00c9\ncache_peer b parent 3129 0 name=\u00e9\n"
          "cache_peer_access \u00e9 allow all\ncache_peer c parent 3130 0 name=AB\n"
