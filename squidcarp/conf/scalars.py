@@ -17,7 +17,7 @@ from squidcarp.conf.facts.scalars import (
     TRISTATE_WORDS,
 )
 from squidcarp.conf.model import Directive, Position, ScalarValue, Setting, Token
-from squidcarp.libc import get_integer, xatof, xatoll, xatos
+from squidcarp.libc import c_lower, get_integer, xatof, xatoll, xatos
 
 # src/cache_cf.cc parseTimeUnit @ SQUID_5_7: unit words (strncasecmp on the word's length, so
 # "seconds" works and "sec" does not), in test order, as seconds.
@@ -99,8 +99,8 @@ def _time_value(d: Directive, minimal: float, events: list[ReadEvent]) -> float 
     if unit_tok is None:
         _fatal_value(d, tok, "missing time unit (write e.g. '30 seconds')", events)
         return None
-    unit = next((seconds for word, seconds in TIME_UNITS if unit_tok.text.lower().startswith(word)),
-                None)
+    spelled = c_lower(unit_tok.text)  # parseTimeUnits compares with strncasecmp
+    unit = next((seconds for word, seconds in TIME_UNITS if spelled.startswith(word)), None)
     if unit is None:
         _fatal_value(d, unit_tok, f"unknown time unit '{unit_tok.text}' (units are spelled out: "
                      "second, minute, hour, day, week...)", events)
@@ -143,7 +143,7 @@ def _bytes_value(d: Directive, unit: int, events: list[ReadEvent]) -> float | No
                                 tok.pos.column + len(tok.raw_or_text), tok.text))
     elif value != 0 and unit_tok is not None:
         found = next((size for word, size in BYTES_UNITS
-                      if unit_tok.text.lower().startswith(word.lower())), None)
+                      if c_lower(unit_tok.text).startswith(c_lower(word))), None)
         if found is None:
             _fatal_value(d, unit_tok, f"unknown bytes unit '{unit_tok.text}' (bytes, KB, MB or "
                          "GB)", events)

@@ -567,6 +567,11 @@ CASES: tuple[Case, ...] = (
     # names to Squid, AB and ab one.
     case("acl-names-fold-ascii-only",
          "acl \u00c9 src 127.0.0.1\nacl \u00e9 dst 127.0.0.2\nhttp_access allow \u00e9\n", 0),
+    # parseBytesUnits compares with strncasecmp: the Kelvin sign is no 'K' (Python's lower()
+    # would make it one)
+    case("bytes-unit-kelvin-sign-is-no-k", "maximum_object_size 5 \u212aB\n", 1,
+         ["WARNING: Unknown bytes unit", "FATAL: Bungled squid.conf line 1: maximum_object_size"],
+         [("scalar-value", "squid.conf:1:23")], [("SC003", "squid.conf:1:23")]),
     # strtokFile trims w_space only: a no-break space stays part of an ACL name read from a file
     case("acl-name-file-keeps-no-break-space", "acl d dstdomain .example.com\n"
          'http_access deny "names"\n', 1, ['FATAL: Bungled squid.conf line 2: http_access deny '

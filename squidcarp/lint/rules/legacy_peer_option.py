@@ -27,6 +27,7 @@ from squidcarp.conf.facts.peer import (
     PEER_OPTIONS_SQUID2_VERSIONS,
     PEER_SQUID2_CASE_SENSITIVE_PREFIXES,
 )
+from squidcarp.libc import c_lower
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -55,7 +56,7 @@ def legacy_key(text: str) -> str | None:
     """The 2.x option ``text`` is, compared the way Squid 2.x compared it, else None."""
     for key, kind in PEER_OPTIONS_SQUID2_ONLY.items():
         sensitive = key.startswith(PEER_SQUID2_CASE_SENSITIVE_PREFIXES)
-        word = text if sensitive else text.lower()
+        word = text if sensitive else c_lower(text)  # strcasecmp
         if (word == key) if kind == "exact" else word.startswith(key):
             return key
     return None
