@@ -246,3 +246,12 @@ def test_name_bytes_rule_ignores_non_carp_peers_and_reports_both_problems() -> N
     got = run(text, "SC112")
     assert sorted(d.severity for d in got) == sorted([Severity.WARNING, Severity.INFO])
     assert {d.line for d in got} == {3}
+
+
+def test_carp_name_upper_case_means_ascii_letters() -> None:
+    """Squid's name lookups fold ASCII letters only: 'É' is no upper-case spelling of 'é'."""
+    found = run("cache_peer 127.0.0.1 parent 3128 0 carp name=\u00c9t\u00e9\n"
+                "cache_peer 127.0.0.2 parent 3128 0 carp name=Abc\n", "SC112")
+    assert [(d.line, d.severity) for d in found] == [  # line 1 is the HEAD's http_port
+        (2, Severity.WARNING), (3, Severity.INFO)]
+    assert "spells it 'abc'" in found[1].message

@@ -8,7 +8,7 @@ each caches its own copy (warning). Names are also hashed case-sensitively altho
 to the lower-cased host and finds peers by name case-insensitively, so ``Cache1.example.net`` on
 one node and ``cache1.example.net`` on another look like the same peer and route differently
 (info for a name with upper-case letters). Use plain lower-case ASCII ``name=`` values, identical
-on every node.
+on every node. (Only ASCII letters count as upper case: Squid's name lookups fold nothing else.)
 
 Bad::
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from squidcarp.conf.model import CachePeer, Position
+from squidcarp.libc import c_lower
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -44,11 +45,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield Finding(pos, f"CARP member name '{peer.name}' has {len(high)} byte(s) >= 0x80: "
                                "Squid hashes them as signed char on x86 and unsigned on ARM/POWER, "
                                "so nodes on different CPUs rank this member differently")
-        if peer.name != peer.name.lower():
+        folded = c_lower(peer.name)  # the case strcasecmp ignores: ASCII letters
+        if peer.name != folded:
             source = "its name=" if peer.explicit_name is not None else "its host as typed"
             yield Finding(pos, f"CARP member name '{peer.name}' ({source}) has upper-case letters: "
                                "CARP hashes the name case-sensitively, so a node that spells it "
-                               f"'{peer.name.lower()}' routes URLs differently; use lower case",
+                               f"'{folded}' routes URLs differently; use lower case",
                           Severity.INFO)
 
 
