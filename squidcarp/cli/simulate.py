@@ -24,6 +24,7 @@ from squidcarp.forward.simulate import (
     read_url_list,
     spread,
 )
+from squidcarp.libc import is_digits
 
 DESCRIPTION = """\
 Send many requests through the forwarding decision of a squid.conf (the same answers as
@@ -82,7 +83,7 @@ def _name_and_number(option: str, value: str) -> tuple[str, int]:
     name, sep, number = value.rpartition(":")
     if not sep or not name:
         raise UsageError(f"squidcarp simulate: {option} {value}: expected NAME:WEIGHT")
-    if not (number.isascii() and number.isdigit()) or len(number) > 10:
+    if not is_digits(number) or len(number) > 10:
         raise UsageError(f"squidcarp simulate: {option} {value}: weight must be an integer "
                          "1..2147483647")
     weight = int(number)

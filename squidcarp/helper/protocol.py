@@ -251,7 +251,7 @@ class Decoder:
             space = text.find(" ", 0, MAX_CHANNEL_DIGITS + 1)
             if space > 0:
                 digits = text[:space]
-                if digits.isdigit() and digits.isascii():
+                if is_digits(digits):
                     channel, payload = digits, text[space + 1:]
             if channel is None and self.channels is Channels.ON:
                 return Malformed(None, "missing channel ID", self._line, offset)
