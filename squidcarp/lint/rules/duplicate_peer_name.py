@@ -1,7 +1,8 @@
 """Two ``cache_peer`` lines with the same name (compared case-insensitively): Squid stops.
 
 A peer's name is its ``name=`` value, or its HOST as typed when there is none. Squid looks names
-up with ``strcasecmp``, so ``Alpha`` and ``alpha`` clash, and two lines for the same host on
+up with ``strcasecmp``, so ``Alpha`` and ``alpha`` clash (ASCII letters only: ``É`` and ``é``
+do not), and two lines for the same host on
 different ports clash unless each has its own ``name=``. Squid stops with ``FATAL: ERROR:
 cache_peer NAME specified twice``. Give every peer a distinct ``name=``.
 
