@@ -575,7 +575,9 @@ def get_service(text: str, proto: str) -> Checked:
 # --- letter case ---------------------------------------------------------------------------------
 
 _ASCII_UPPER = re.compile("[A-Z]").search
+_ASCII_LOWER = re.compile("[a-z]").search
 _TO_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_TO_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def c_lower(text: str) -> str:
@@ -587,6 +589,12 @@ def c_lower(text: str) -> str:
     config's own word rather than a copy per line.
     """
     return text.translate(_TO_ASCII_LOWER) if _ASCII_UPPER(text) else text
+
+
+def c_upper(text: str) -> str:
+    """C's ``toupper`` over ``text``: ASCII letters only. ``str.upper`` does more: ``ſ`` becomes
+    ``S`` and ``ı`` becomes ``I``, so ``httpſ`` would read as ``HTTPS``."""
+    return text.translate(_TO_ASCII_UPPER) if _ASCII_LOWER(text) else text
 
 
 # --- escapes -------------------------------------------------------------------------------------

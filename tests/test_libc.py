@@ -266,3 +266,23 @@ def test_c_double_helpers() -> None:
     assert c_pow(10.0, 400.0) == math.inf
     assert c_int_sum([INT_MAX, 1]) == -(2**31)
     assert c_int_sum([1, 2]) == 3
+
+
+def test_c_case_folds_ascii_letters_only() -> None:
+    """C's tolower/toupper (strcasecmp, strncasecmp): ASCII letters only, unlike str methods
+    (``ſ``.upper() is ``S``, the Kelvin sign's lower() is ``k``)."""
+    from squidcarp.libc import c_lower, c_upper
+
+    assert c_upper("https/1.1 \u017f\u0131") == "HTTPS/1.1 \u017f\u0131"
+    assert c_lower("KB \u212aB \u00c9") == "kb \u212ab \u00c9"
+    word = "".join(["HT", "TP"])
+    assert c_upper(word) is word and c_lower(word.lower()) == "http"
+
+
+def test_port_protocol_is_read_in_ascii_upper_case() -> None:
+    """Squid upper-cases protocol= in ASCII only: 'ftpſ' is FTPſ (unsupported), not FTPS."""
+    from squidcarp.conf import read_bytes
+
+    r = read_bytes("http_port 3128 accel protocol=ftp\u017f\n".encode(), "t.conf")
+    assert [e.message for e in r.events if e.kind.value != "include-relative"][-1:] == [
+        "http_port: protocol=FTP\u017f is not supported (HTTP, HTTPS or FTP): Squid stops"]

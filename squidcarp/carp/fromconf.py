@@ -21,7 +21,7 @@ from squidcarp.carp.array import CarpArray, Member
 from squidcarp.carp.url import Accel
 from squidcarp.conf.model import CarpKeyPart, HttpPort, SquidConfig, Token
 from squidcarp.conf.port import DIRECTIVE_PROTOCOL, PROTOCOLS
-from squidcarp.libc import V4_MAPPED, inet_ntop6, numeric_host, xatos
+from squidcarp.libc import V4_MAPPED, c_upper, inet_ntop6, numeric_host, xatos
 
 VPORT_ARRIVAL = -1  # src/cache_cf.cc parse_port_option: a bare "vport" (the local port)
 
@@ -88,7 +88,7 @@ def port_protocol(directive: str, options: Iterable[Token]) -> str:
     protocol = DIRECTIVE_PROTOCOL.get(directive, "HTTP")
     for tok in options:
         if tok.text.startswith("protocol="):
-            protocol = PROTOCOLS.get(tok.text[9:].upper(), protocol)
+            protocol = PROTOCOLS.get(c_upper(tok.text[9:]), protocol)
     return protocol
 
 

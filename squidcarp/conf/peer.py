@@ -34,7 +34,7 @@ from squidcarp.conf.model import (
     Token,
 )
 from squidcarp.conf.source import decode, encode
-from squidcarp.libc import Checked, get_service, rfc1738_unescape, xatoi
+from squidcarp.libc import Checked, c_upper, get_service, rfc1738_unescape, xatoi
 
 # What parse_peer (src/cache_cf.cc @ SQUID_5_7) does once an option matched (the matching itself,
 # in Squid's order, is facts.peer.PEER_OPTION_ORDER): selection methods only a parent may have
@@ -478,17 +478,17 @@ def gnutls_priority_problem(text: str) -> str | None:
         return None
     items = text.split(":")
     first = items[0]
-    if (first.upper() not in GNUTLS_LEVELS and not first.startswith("@")
+    if (c_upper(first) not in GNUTLS_LEVELS and not first.startswith("@")
             and (not first or first[0] not in "+-!%")):
         return f"'{first}' is not a priority keyword: 'The request is invalid'"
     for item in items[1:]:
         if not item or item[0] not in "+-!%":
             return f"'{item}' is not +NAME, -NAME, !NAME or %FLAG: 'The request is invalid'"
     for item in items:
-        name = item.lstrip("+-!").upper()
+        name = c_upper(item.lstrip("+-!"))
         if item[:1] in ("+", "-", "!") and name.startswith("VERS-") and name not in GNUTLS_VERSIONS:
             return f"unknown protocol version '{item[1:]}': 'The request is invalid'"
-    if (first.upper() == "NONE" or first[:1] in ("+", "-", "!", "%")) and all(
+    if (c_upper(first) == "NONE" or first[:1] in ("+", "-", "!", "%")) and all(
             re.fullmatch(r"(?i)NONE|[-+!]VERS-\S+|%\S*", item) for item in items):
         return "no cipher, key exchange or MAC is selected: 'No or insufficient priorities'"
     return None

@@ -17,7 +17,7 @@ from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.facts.peer import match_peer_tls_option
 from squidcarp.conf.model import Directive, HttpPort, Token
 from squidcarp.conf.peer import gnutls_priority_problem
-from squidcarp.libc import strtol, xatoll, xatos
+from squidcarp.libc import c_upper, strtol, xatoll, xatos
 
 # parse_port_option @ SQUID_5_7 without USE_OPENSSL: words compared with strcmp...
 EXACT = frozenset({
@@ -167,9 +167,9 @@ def _option(p: _Port, tok: Token) -> None:
         if error:
             p.fatal(tok, f"vport: {error}: Squid stops")
     elif key == "protocol=":
-        protocol = PROTOCOLS.get(value.upper())
+        protocol = PROTOCOLS.get(c_upper(value))
         if protocol is None:
-            p.fatal(tok, f"protocol={value.upper()} is not supported (HTTP, HTTPS or FTP): "
+            p.fatal(tok, f"protocol={c_upper(value)} is not supported (HTTP, HTTPS or FTP): "
                     "Squid stops")
         else:
             p.protocol = protocol

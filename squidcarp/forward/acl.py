@@ -24,7 +24,7 @@ from squidcarp.forward.choices import Chooser
 from squidcarp.forward.hosts import HostsTable, canonical
 from squidcarp.forward.posix import PatternError, PosixRegex, PosixUnavailable
 from squidcarp.forward.view import AclDef, Value
-from squidcarp.libc import c_lower, is_digits, numeric_host, rfc1738_unescape
+from squidcarp.libc import c_lower, c_upper, is_digits, numeric_host, rfc1738_unescape
 
 # src/anyp/ProtocolType.h: the names the proto ACL compares with strcasecmp; CONNECT requests
 # have no scheme (PROTO_NONE).
@@ -139,7 +139,7 @@ class AclEvaluator:
             return any(v.text == f.port_name for v in acl.values)
         if kind == "proto":
             scheme = _protocol(uri)
-            return any(v.text.upper() == scheme for v in acl.values)
+            return any(c_upper(v.text) == scheme for v in acl.values)
         if kind == "method":
             return any(_method_equal(v.text, f.method, f.relaxed_methods) for v in acl.values)
         if kind == "time":
@@ -201,21 +201,21 @@ class AclEvaluator:
 def _protocol(uri: Uri) -> str:
     if uri.authority_form:
         return "NONE"
-    scheme = uri.scheme.decode("latin-1").upper()
+    scheme = c_upper(uri.scheme.decode("latin-1"))
     return scheme if scheme in PROTOCOL_NAMES else "UNKNOWN"
 
 
 def _method_equal(value: str, method: str, relaxed: bool) -> bool:
     if value == method:
         return True
-    return relaxed and value.upper() == method.upper() and value.upper() in KNOWN_METHODS
+    return relaxed and c_upper(value) == c_upper(method) and c_upper(value) in KNOWN_METHODS
 
 
 def domain_match(host: str, value: str) -> bool:
     """``matchDomainName(host, value) == 0`` (src/anyp/Uri.cc) for ACL values Squid keeps:
     ``.example.com`` is example.com and below, ``example.com`` only itself."""
-    h = host.lower()
-    d = value.lower()
+    h = c_lower(host)
+    d = c_lower(value)
     if d.startswith("."):
         return h == d[1:] or h.endswith(d)
     return h == d

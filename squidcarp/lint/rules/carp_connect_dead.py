@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from squidcarp.libc import c_lower
+from squidcarp.libc import c_lower, c_upper
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -41,7 +41,7 @@ def _mentions_connect(ctx: LintContext, names: list[str]) -> bool:
     for name in names:
         acl = ctx.config.acl(name)
         if acl is not None and acl.type == "method" and any(
-                v.text.upper() == "CONNECT" for v in acl.values):
+                c_upper(v.text) == "CONNECT" for v in acl.values):
             return True
     return False
 
