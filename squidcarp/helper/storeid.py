@@ -36,9 +36,10 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 # src/store/id_rewriters/file/storeid_file_rewrite.pl.in: skipped lines and the rule shape.
-_SKIP = re.compile(r"\s*#?\s*")
-_COMMENT = re.compile(r"\s*#[^\t]*")  # no TAB: the Perl helper's parse error, i.e. skipped
-_RULE = re.compile(r"\s*([^\t]+?)\s*\t+\s*([^\t]+?)\s*")
+# (ASCII: Perl reads the file as bytes, where \s is ASCII white space only, no no-break space.)
+_SKIP = re.compile(r"\s*#?\s*", re.ASCII)
+_COMMENT = re.compile(r"\s*#[^\t]*", re.ASCII)  # no TAB: the Perl helper's parse error: skipped
+_RULE = re.compile(r"\s*([^\t]+?)\s*\t+\s*([^\t]+?)\s*", re.ASCII)
 _REF = re.compile(r"\$([1-9])")
 
 

@@ -117,3 +117,10 @@ def test_combined_regex_picks_the_rule_a_linear_scan_would(patterns: list[str],
             m = re.search(valid[expected], url)
             assert m is not None
             assert db.match(url) == (db.rules[expected], f"r{expected}")
+
+
+def test_a_no_break_space_is_part_of_the_pattern_as_in_perl() -> None:
+    """The Perl helper reads its file as bytes, where \\s is ASCII white space: a no-break space
+    before the TAB stays in the pattern (storeid_file_rewrite then answers ERR for http://a/x)."""
+    (rule,) = parse_db("^http://a/x\u00a0\thttp://b/\n")
+    assert (rule.pattern, rule.replacement) == ("^http://a/x\u00a0", "http://b/")
