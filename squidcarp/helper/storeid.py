@@ -41,6 +41,8 @@ _SKIP = re.compile(r"\s*#?\s*", re.ASCII)
 _COMMENT = re.compile(r"\s*#[^\t]*", re.ASCII)  # no TAB: the Perl helper's parse error: skipped
 _RULE = re.compile(r"\s*([^\t]+?)\s*\t+\s*([^\t]+?)\s*", re.ASCII)
 _REF = re.compile(r"\$([1-9])")
+# The Perl helper matches the URL's bytes: \d, \w, \s, \b and (?i) know ASCII only.
+PERL_BYTES = re.ASCII
 
 
 class StoreIdError(ValueError):
@@ -98,7 +100,7 @@ class _Compiled:
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
-        self.regex = re.compile(rule.pattern)
+        self.regex = re.compile(rule.pattern, PERL_BYTES)
         self.groups = self.regex.groups
         self.anchored = _anchored(rule.pattern)
         # the rule's own regex, re-run on the winning URL for its groups
@@ -147,7 +149,7 @@ def parse_db(text: str, name: str = "<db>") -> tuple[Rule, ...]:
             continue
         rule = Rule(f"{name}:{number}", m.group(1), m.group(2))
         try:
-            re.compile(rule.pattern)
+            re.compile(rule.pattern, PERL_BYTES)
         except re.error as exc:
             problems.append(f"{name}:{number}: bad regex {rule.pattern!r}: {exc}")
             continue
@@ -198,7 +200,7 @@ def _combined(indices: Sequence[int], compiled: Sequence[_Compiled]) -> re.Patte
     if not indices:
         return None
     return re.compile("|".join(f"(?:{_without_captures(compiled[i].rule.pattern)})()"
-                               for i in indices))
+                               for i in indices), PERL_BYTES)
 
 
 class StoreIdDb:

@@ -124,3 +124,11 @@ def test_a_no_break_space_is_part_of_the_pattern_as_in_perl() -> None:
     before the TAB stays in the pattern (storeid_file_rewrite then answers ERR for http://a/x)."""
     (rule,) = parse_db("^http://a/x\u00a0\thttp://b/\n")
     assert (rule.pattern, rule.replacement) == ("^http://a/x\u00a0", "http://b/")
+
+
+def test_classes_match_ascii_as_the_perl_helper_does() -> None:
+    """\\d and \\w know ASCII only, as in storeid_file_rewrite matching bytes (recorded from
+    Squid 5.7's helper: ERR, ERR, OK store-id=http://digit/)."""
+    db = StoreIdDb.from_text("^http://a/\\d\thttp://digit/\n^http://a/(\\w+)$\thttp://word/$1\n")
+    assert [db.lookup(u) for u in ("http://a/\u0663", "http://a/caf\u00e9", "http://a/7")] == [
+        None, None, "http://digit/"]
