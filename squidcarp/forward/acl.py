@@ -119,7 +119,8 @@ class AclEvaluator:
             name = f.hosts.name_of(f.client)
             if name is None:
                 return "it needs the reverse DNS name of the client"
-            return (self._regex_match(acl, name.encode()) if kind == "srcdom_regex"
+            return (self._regex_match(acl, name.encode("utf-8", "surrogateescape"))
+                    if kind == "srcdom_regex"
                     else _domain_values_match(acl, name))
         if kind == "url_regex":
             return self._regex_match(acl, rfc1738_unescape(uri.effective))

@@ -304,3 +304,16 @@ def test_help_teaches(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     assert "examples:" in text and "exit codes:" in text
     assert "squidcarp route --config squid.conf" in text
+
+
+def test_a_host_name_that_is_not_utf8_is_matched_as_bytes(cli: Runner, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """srcdom_regex on a --hosts name holding a non-UTF-8 byte: matched, no traceback."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hosts").write_bytes(b"10.0.0.9 bad\xffname\n")
+    (tmp_path / "sd.conf").write_text("http_port 3128\nacl c srcdom_regex bad\n"
+                                      "cache_peer p parent 3128 0 carp\nnever_direct allow c\n")
+    r = cli(["route", "--config", "sd.conf", "--hosts", "hosts", "--client", "10.0.0.9",
+             "http://a/"])
+    assert r.code == 0 and "Traceback" not in r.err
+    assert "  direct: never_direct allow c  [sd.conf:4]\n" in r.out
