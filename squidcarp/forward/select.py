@@ -168,7 +168,7 @@ class Router:
         found = self._by_name.get(c_lower(name))
         if found is None:
             known = ", ".join(p.name for p in self.peers) or "none"
-            raise UnknownPeer(f"no cache_peer named {name!r} (peers: {known})")
+            raise UnknownPeer(f"no cache_peer named '{name}' (peers: {known})")
         return found
 
     def peer(self, name: str) -> CachePeer:

@@ -199,3 +199,14 @@ def test_unicode_digits_are_not_digits(cli: Runner, here: Path) -> None:
     r = cli(["icp", "query", "--retries", "\u00b2", "127.0.0.1:3130", "http://a/"])
     assert r.code == 3 and "'\u00b2' is not a whole number >= 0" in r.err
     assert "Traceback" not in r.err
+
+
+def test_a_peer_name_that_is_not_utf8_is_shown_as_its_byte(here: Path) -> None:
+    """``--down`` with a name holding byte 0xff: the usage error shows \\xff, not Python's
+    repr of a surrogate."""
+    (here / "sd.conf").write_text("cache_peer p parent 3128 0 carp\n")
+    done = subprocess.run([sys.executable, "-m", "squidcarp", "simulate", "--config", "sd.conf",
+                           "--down", os.fsdecode(b"\xff"), "--urls", "/dev/null"],
+                          capture_output=True, check=False, env={**os.environ, "LANG": "C.UTF-8"})
+    assert (done.returncode, done.stderr) == (
+        3, b"squidcarp: --down: no cache_peer named '\\xff' (peers: p)\n")
