@@ -142,7 +142,7 @@ def _find(array: CarpArray, name: str | bytes) -> Member:
     try:
         return array.member(name)
     except KeyError:
-        raise ValueError(f"no CARP member named {_label(name)!r}") from None
+        raise ValueError(f"no CARP member named '{_label(name)}'") from None
 
 
 def apply_changes(array: CarpArray, changes: Sequence[Change]) -> tuple[CarpArray, dict[str, str]]:

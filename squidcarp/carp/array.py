@@ -183,8 +183,8 @@ class CarpArray:
             low = m.name_bytes.lower()
             if low in seen:
                 raise ValueError(
-                    f"CARP member {m.label!r} specified twice (Squid compares names "
-                    f"case-insensitively: {seen[low]!r})"
+                    f"CARP member '{m.label}' specified twice (Squid compares names "
+                    f"case-insensitively: '{seen[low]}')"
                 )
             seen[low] = m.label
         factors = load_factors(m.weight for m in members)

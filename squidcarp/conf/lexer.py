@@ -378,7 +378,7 @@ class Tokenizer:
                 number = False
             if not ok:
                 self._event(line, begin + k, Kind.STRICT_TOKEN,
-                            f"character {ch!r} is not allowed in an unquoted value while "
+                            f"character '{ch}' is not allowed in an unquoted value while "
                             "configuration_includes_quoted_values is on: quote the whole token",
                             Squid.FATAL)
                 return

@@ -284,13 +284,13 @@ def apply_changes(config: SquidConfig, changes: Sequence[Change]) -> Changed:
         for i, p in enumerate(peers):
             if c_lower(p.name) == c_lower(text) and p.is_carp_member:
                 return i
-        raise ValueError(f"no CARP member named {text!r}")
+        raise ValueError(f"no CARP member named '{text}'")
 
     for change in changes:
         if isinstance(change, AddMember):
             name = _text(change.name)
             if any(c_lower(p.name) == c_lower(name) for p in peers):
-                raise ValueError(f"a cache_peer named {name!r} exists already")
+                raise ValueError(f"a cache_peer named '{name}' exists already")
             peers.append(_peer_line(name, change.weight))
         elif isinstance(change, RemoveMember):
             gone = peers.pop(find(change.name))
@@ -303,7 +303,7 @@ def apply_changes(config: SquidConfig, changes: Sequence[Change]) -> Changed:
             new = _text(change.new)
             old = peers[i].name
             if any(c_lower(p.name) == c_lower(new) for j, p in enumerate(peers) if j != i):
-                raise ValueError(f"cannot rename {old!r}: a cache_peer named {new!r} exists "
+                raise ValueError(f"cannot rename '{old}': a cache_peer named '{new}' exists "
                                  "already")
             peers[i] = replace(peers[i], name=new, explicit_name=new)
             for k, v in identity.items():
