@@ -399,7 +399,9 @@ class CachePeer(FrozenModel):
 
     def option(self, key: str) -> tuple[PeerOption, ...]:
         """All occurrences of option ``key`` (in order)."""
-        return self._bound(s for s in self.option_specs if s.known and s.key == key)
+        specs = self.option_specs  # (rules ask several times per peer: most find nothing)
+        return self._bound(s for s in specs if s.key == key and s.known) if any(
+            s.key == key for s in specs) else ()
 
     def _bound(self, specs: Iterable[OptionSpec]) -> tuple[PeerOption, ...]:
         directive = self.directive

@@ -19,7 +19,6 @@ from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.facts.peer import PEER_TLS_PREFIXES, match_peer_option, match_peer_tls_option
 from squidcarp.conf.grammar import comma_items
 from squidcarp.conf.model import (
-    NO_TLS,
     PEER_TYPE_SPELLINGS,
     CachePeer,
     CarpKey,
@@ -124,10 +123,11 @@ def _token_event(events: list[ReadEvent], kind: Kind, token: Token, message: str
                             token.pos.column + len(token.raw_or_text), token.text))
 
 
-def _flag_fields(group: type) -> tuple[str, ...]:
-    """A group's on/off fields: each is set by the option word spelled like it with hyphens
-    (``round_robin``: ``round-robin``)."""
-    return tuple(f.name for f in dataclasses.fields(group) if f.type in ("bool", bool))
+def _flag_fields(group: type) -> tuple[tuple[str, str], ...]:
+    """A group's on/off fields, each with the option word that sets it: the field name spelled
+    with hyphens (``round_robin``: ``round-robin``)."""
+    return tuple((f.name, f.name.replace("_", "-")) for f in dataclasses.fields(group)
+                 if f.type in ("bool", bool))
 
 
 SELECTION_FLAGS = _flag_fields(PeerSelection)
@@ -135,8 +135,8 @@ QUERY_FLAGS = _flag_fields(PeerQueries)
 CONNECTION_FLAGS = _flag_fields(PeerConnection)
 
 
-def _given(flags: set[str], fields: tuple[str, ...]) -> dict[str, bool]:
-    return {name: name.replace("_", "-") in flags for name in fields}
+def _given(flags: set[str], fields: tuple[tuple[str, str], ...]) -> dict[str, bool]:
+    return {name: word in flags for name, word in fields}
 
 
 # Equal option groups are one object: most peers of a config spell the same few flags, and each
@@ -223,8 +223,9 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
             login=strings.get("login"),
             connection_auth=b.tri_state.get("connection-auth"),
             front_end_https=b.tri_state.get("front-end-https"),
-            tls=TlsOptions(b.tls.enabled, tuple(b.tls.values)) if b.tls.enabled or b.tls.values
-            else NO_TLS),
+            # (the default TLS options are left to the dataclass: not hashed on every line)
+            **({"tls": TlsOptions(b.tls.enabled, tuple(b.tls.values))}
+               if b.tls.enabled or b.tls.values else {})),
         option_specs=tuple(b.options),
     )
 

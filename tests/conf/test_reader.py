@@ -290,12 +290,12 @@ def test_every_flag_field_is_set_by_its_option_word() -> None:
               "connection": CONNECTION_FLAGS}
     assert [len(names) for names in groups.values()] == [6, 7, 6]
     for group, names in groups.items():
-        for name in names:
-            word = name.replace("_", "-")
+        for name, word in names:
+            assert word == name.replace("_", "-")
             r = read_bytes(f"cache_peer h parent 3128 0 {word}\n".encode(), "t.conf")
             peer = r.config.peers[0]
             assert peer.option(word) and not peer.unknown_options, word
-            on = [(g, n) for g, ns in groups.items() for n in ns
+            on = [(g, n) for g, ns in groups.items() for n, _ in ns
                   if getattr(getattr(peer, g), n)]
             assert on == [(group, name)], word
     m = read_bytes(b"cache_peer 239.0.0.1 multicast 3128 3130\n", "t.conf").config.peers[0]

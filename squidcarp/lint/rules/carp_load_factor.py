@@ -33,8 +33,8 @@ SEVERITY = Severity.ERROR
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    if not any(not o.known and o.text.startswith(LEGACY_OPTION)
-               for peer in ctx.config.peers for o in peer.options):
+    if not any(o.text.startswith(LEGACY_OPTION)
+               for peer in ctx.config.peers for o in peer.unknown_options):
         return
     # Only a config with legacy factors pays for importing the exact arithmetic (fractions).
     from fractions import Fraction

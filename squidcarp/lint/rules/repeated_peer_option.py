@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from squidcarp.conf.facts.peer import match_peer_tls_option
-from squidcarp.conf.model import CachePeer, PeerOption
+from squidcarp.conf.model import CachePeer, OptionSpec
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -43,7 +43,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         yield from _peer(peer)
 
 
-def _slot(opt: PeerOption) -> str | None:
+def _slot(opt: OptionSpec) -> str | None:
     """What the option sets, or None when repeating it is fine (or not an option at all)."""
     if not opt.known:
         return None
@@ -56,16 +56,16 @@ def _slot(opt: PeerOption) -> str | None:
 
 
 def _peer(peer: CachePeer) -> Iterator[Finding]:
-    first: dict[str, PeerOption] = {}
-    for opt in peer.options:
+    first: dict[str, OptionSpec] = {}
+    for opt in peer.option_specs:  # (specs: a token is made only for a repeat)
         slot = _slot(opt)
         if slot is None:
             continue
         if slot not in first:
             first[slot] = opt
             continue
-        earlier = first[slot].text
-        tok = opt.token
+        earlier = peer.directive.words[first[slot].word]
+        tok = peer.directive.args[opt.word]
         text = tok.text
         end = tok.pos.column + len(tok.raw_or_text)
         if slot in MERGED:
