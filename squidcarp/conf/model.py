@@ -237,13 +237,22 @@ class CarpKeyPart(str, Enum):
 
 class OptionSpec(NamedTuple):
     """What one option word of a ``cache_peer`` line is, without the line: a peer keeps these,
-    and equal ones (``carp`` as the 5th word of a thousand lines) are one shared object."""
+    and equal ones are one shared object (``carp`` as the 5th word of a thousand lines, and
+    ``name=`` as the 7th, whatever each name is: a value is cut from its word when asked)."""
 
     word: int
     """Which of the line's words the option is (an index into ``Directive.words``)."""
     key: str
     value: str | None = None
+    """The value when it is not the word's own text (``front-end-https`` alone means ``on``)."""
     known: bool = True
+    start: int | None = None
+    """Where in the word the value begins (``5`` for ``name=x``), or None: :attr:`value`."""
+
+    def value_in(self, words: tuple[str, ...]) -> str | None:
+        """The option's value on the line whose words are ``words``."""
+        start = self.start
+        return self.value if start is None else words[self.word][start:]
 
 
 @dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
@@ -405,7 +414,9 @@ class CachePeer(FrozenModel):
 
     def _bound(self, specs: Iterable[OptionSpec]) -> tuple[PeerOption, ...]:
         directive = self.directive
-        return tuple(PeerOption(directive, *spec) for spec in specs)
+        words = directive.words
+        return tuple(PeerOption(directive, spec.word, spec.key, spec.value_in(words), spec.known)
+                     for spec in specs)
 
     @property
     def name_bytes(self) -> bytes:

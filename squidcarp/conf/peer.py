@@ -109,9 +109,11 @@ class _Builder:
         self.explicit: str | None = None
         self.tls = _Tls()
 
-    def option(self, index: int, key: str, value: str | None = None, known: bool = True) -> None:
-        """Keep word ``index`` of the line as an option (in order, for rules and rendering)."""
-        self.options.append(_spec(index, key, value, known))
+    def option(self, index: int, key: str, value: str | None = None, known: bool = True,
+               start: int | None = None) -> None:
+        """Keep word ``index`` of the line as an option (in order, for rules and rendering):
+        its value is ``value``, or the word's text from ``start`` on when that is given."""
+        self.options.append(_spec(index, key, value, known, start))
 
     def event(self, kind: Kind, token: Token, message: str, squid: Squid) -> None:
         _token_event(self.events, kind, token, message, squid)
@@ -226,13 +228,19 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
             # (the default TLS options are left to the dataclass: not hashed on every line)
             **({"tls": TlsOptions(b.tls.enabled, tuple(b.tls.values))}
                if b.tls.enabled or b.tls.values else {})),
-        option_specs=tuple(b.options),
+        option_specs=_specs(*b.options),
     )
 
 
-# Equal option specs are one object (most peers spell the same flags at the same places); the
-# bound keeps words seen once (name=, weight=N) from piling up.
+# Equal option specs are one object, and so are equal tuples of them: most peers spell the same
+# options at the same places, and a spec holds no value that is cut from its word (name=x,
+# weight=N). The bound keeps the rare spellings from piling up.
 _spec = functools.lru_cache(maxsize=4096)(OptionSpec)
+
+
+@functools.lru_cache(maxsize=4096)
+def _specs(*specs: OptionSpec) -> tuple[OptionSpec, ...]:
+    return specs
 
 
 def _last(b: _Builder, key: str) -> Token:
@@ -262,7 +270,7 @@ def _option(b: _Builder, index: int, tok: Token) -> None:
     elif key in ("htcp=", "htcp-"):
         _htcp_modes(b, index, tok, text[len(key):])
     elif key in INT_OPTIONS:
-        b.option(index, key[:-1], text[len(key):])
+        b.option(index, key[:-1], start=len(key))
         result = xatoi(text[len(key):])
         if result.value is None:
             b.event(Kind.PEER_BUNGLED, tok,
@@ -272,20 +280,20 @@ def _option(b: _Builder, index: int, tok: Token) -> None:
                                    else result.value)
     elif key == "name=":
         value = text[5:]
-        b.option(index, "name", value)
+        b.option(index, "name", start=5)
         b.name = b.explicit = value or None
     elif key in STRING_OPTIONS:
         value = text[len(key):]
-        b.option(index, key[:-1], value)
+        b.option(index, key[:-1], start=len(key))
         b.strings[key[:-1]] = (_unescape(value) if key == "login=" else value) or None
     elif key == "ssl":
-        b.option(index, "ssl", text[3:])
+        b.option(index, "ssl", start=3)
         b.event(Kind.PEER_TLS, tok,
                 f"'{text}' needs a Squid built with OpenSSL: Debian's GnuTLS build only warns "
                 "and ignores it (use the tls-* spelling)", Squid.WARNING)
     else:  # "tls-" or "tls"
         sub = text[len(key):]
-        b.option(index, "tls", sub)
+        b.option(index, "tls", start=len(key))
         _tls(b, tok, sub)
 
 
@@ -299,7 +307,7 @@ def _flag(b: _Builder, index: int, tok: Token, key: str) -> None:
 
 
 def _carp_key(b: _Builder, index: int, tok: Token, value: str) -> None:
-    b.option(index, "carp-key", value)
+    b.option(index, "carp-key", start=len(tok.text) - len(value))
     if "carp" not in b.flags:
         b.event(Kind.PEER_CARP_KEY_ORDER, tok,
                 f"carp-key before carp (or without it): Squid stops with 'carp-key specified "
@@ -314,7 +322,7 @@ def _carp_key(b: _Builder, index: int, tok: Token, value: str) -> None:
 
 
 def _htcp_modes(b: _Builder, index: int, tok: Token, value: str) -> None:
-    b.option(index, "htcp=", value)
+    b.option(index, "htcp=", start=len(tok.text) - len(value))
     b.flags.add("htcp")
     seen = b.htcp_modes
     for mode in comma_items(value):

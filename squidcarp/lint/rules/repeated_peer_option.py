@@ -23,6 +23,7 @@ from collections.abc import Iterator
 
 from squidcarp.conf.facts.peer import match_peer_tls_option
 from squidcarp.conf.model import CachePeer, OptionSpec
+from squidcarp.conf.peer import TRI_STATE
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
 
@@ -34,8 +35,6 @@ SEVERITY = Severity.WARNING
 MERGED = frozenset({"carp-key", "htcp="})
 # src/security/PeerOptions.cc parse: cert= appends a key pair, key= completes it, cafile= appends.
 TLS_REPEATABLE = frozenset({"cert=", "key=", "cafile="})
-# Keys the reader uses for "tri-state" options whose value is the spelling (connection-auth=on).
-TRI_STATE = frozenset({"connection-auth", "front-end-https"})
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
@@ -43,12 +42,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         yield from _peer(peer)
 
 
-def _slot(opt: OptionSpec) -> str | None:
+def _slot(opt: OptionSpec, words: tuple[str, ...]) -> str | None:
     """What the option sets, or None when repeating it is fine (or not an option at all)."""
     if not opt.known:
         return None
     if opt.key in ("tls", "ssl"):
-        sub = match_peer_tls_option(opt.value or "")
+        sub = match_peer_tls_option(opt.value_in(words) or "")
         if sub is None or sub in TLS_REPEATABLE or sub == "disable":
             return None
         return f"{opt.key}-{sub}" if sub else opt.key
@@ -57,14 +56,15 @@ def _slot(opt: OptionSpec) -> str | None:
 
 def _peer(peer: CachePeer) -> Iterator[Finding]:
     first: dict[str, OptionSpec] = {}
+    words = peer.directive.words
     for opt in peer.option_specs:  # (specs: a token is made only for a repeat)
-        slot = _slot(opt)
+        slot = _slot(opt, words)
         if slot is None:
             continue
         if slot not in first:
             first[slot] = opt
             continue
-        earlier = peer.directive.words[first[slot].word]
+        earlier = words[first[slot].word]
         tok = peer.directive.args[opt.word]
         text = tok.text
         end = tok.pos.column + len(tok.raw_or_text)
@@ -74,7 +74,7 @@ def _peer(peer: CachePeer) -> Iterator[Finding]:
                 what += " (the key is " + ",".join(p.value for p in peer.carp_key.ordered()) + ")"
             message = (f"'{text}' repeats '{earlier}' on peer '{peer.name}': {what}; "
                        "write one option")
-        elif opt.value is None and slot not in TRI_STATE and text == earlier:
+        elif opt.value_in(words) is None and slot not in TRI_STATE and text == earlier:
             message = f"flag '{text}' is given twice on peer '{peer.name}': the repeat does nothing"
         else:
             message = (f"'{text}' on peer '{peer.name}' overrides the earlier '{earlier}': Squid "
