@@ -86,7 +86,7 @@ def _diff(io: IO, files: dict[str, SourceFile], outputs: dict[str, bytes]) -> No
     out: list[str] = []
     for label, new in outputs.items():
         name = printable(label)
-        out.extend(difflib.unified_diff(physical_lines(decode(files[label].data)),
+        out.extend(difflib.unified_diff(files[label].lines,
                                         physical_lines(decode(new)), f"a/{name}", f"b/{name}"))
     text = "".join(out)
     buffer = getattr(io.stdout, "buffer", None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
@@ -141,11 +141,10 @@ def is_plain(text: str, quoted_values: bool, quoted_at: tuple[int, int]) -> bool
         lo >= hi or not any(c in text for c in "\"'("))
 
 
-def logical_lines(file: str, recs: Iterable[RecordFields],
-                  ) -> tuple[list[LogicalLine], list[ReadEvent]]:
-    """Join records into logical lines as Squid does; report what Squid does silently."""
-    lines: list[LogicalLine] = []
-    events: list[ReadEvent] = []
+def logical_lines(file: str, recs: Iterable[RecordFields], events: list[ReadEvent],
+                  ) -> Iterator[LogicalLine]:
+    """Join records into logical lines as Squid does, one at a time (a line the reader makes
+    no more of is freed before the next is made); add what Squid does silently to ``events``."""
     parts: list[str] = []
     anchors: list[tuple[int, int, int]] = []
     length = 0
@@ -170,7 +169,7 @@ def logical_lines(file: str, recs: Iterable[RecordFields],
         column = col + (len(rec_text) - len(stripped))
         if not parts and stripped[-1] != "\\" and stripped[-1] not in BLANKS:
             # the common case, a whole logical line in one record with nothing to trim
-            lines.append(new(LogicalLine, (file, stripped, number, number, column, (), ())))
+            yield new(LogicalLine, (file, stripped, number, number, column, (), ()))
             continue
         if not parts:
             first = number
@@ -188,14 +187,13 @@ def logical_lines(file: str, recs: Iterable[RecordFields],
                 Kind.BACKSLASH_BLANK, at,
                 "'\\' followed by blanks does not continue the line: Squid reads a literal "
                 "'\\' token", Squid.SILENT))
-        lines.append(_make_line(file, text, anchors, first, number))
+        yield _make_line(file, text, anchors, first, number)
         parts, anchors, length = [], [], 0
     if parts:
         line, column = anchors[0][1], anchors[0][2]
         events.append(ReadEvent(
             Kind.CONTINUATION_AT_EOF, Position(file, line, column),
             "the file ends inside a '\\' continuation: Squid drops this line", Squid.SILENT))
-    return lines, events
 
 
 def _make_line(file: str, text: str, anchors: list[tuple[int, int, int]], first: int,

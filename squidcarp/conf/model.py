@@ -15,9 +15,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from functools import cached_property
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from squidcarp.libc import c_lower
+
+if TYPE_CHECKING:
+    from squidcarp.conf.lexer import LogicalLine
 
 
 class FrozenModel:
@@ -107,6 +110,21 @@ class _ArgSource(Protocol):
     def plain_tokens(self, start: int, words: tuple[str, ...] | None = None) -> list[Token]: ...
 
 
+class _OwnLine:
+    """The ``source`` of a directive whose logical line is its own ``text`` as it stands in
+    the file (one record, nothing joined or expanded: most lines): that line is made from the
+    directive's text, file, line and column when it is asked for, instead of being kept beside
+    every directive (see bench/scale_bench.py)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "OWN_LINE"
+
+
+OWN_LINE = _OwnLine()
+
+
 @dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
 class Directive(FrozenModel):
     """A logical line Squid would hand to a directive parser (active, after if/else/include).
@@ -129,8 +147,9 @@ class Directive(FrozenModel):
     file: str = ""
     line: int = 0
     column: int = 0
-    source: _ArgSource | None = field(default=None, compare=False, repr=False)
-    """The logical line ``args`` are cut from on first use."""
+    source: _ArgSource | _OwnLine | None = field(default=None, compare=False, repr=False)
+    """The logical line ``args`` are cut from on first use (:data:`OWN_LINE`: the directive's
+    own text, see :meth:`logical_line`)."""
     start: int = field(default=0, compare=False, repr=False)
     """Offset in ``source`` where the arguments begin."""
     tokens: tuple[Token, ...] | None = field(default=None, compare=False, repr=False)
@@ -140,7 +159,7 @@ class Directive(FrozenModel):
     @classmethod
     def lazy(cls, keyword: str, words: tuple[str, ...], text: str,
              include_stack: tuple[Position, ...], file: str, line: int, column: int,
-             source: _ArgSource, start: int) -> Directive:
+             source: _ArgSource | _OwnLine, start: int) -> Directive:
         """A directive whose tokens are cut from ``source`` on first use.
 
         The reader makes one per config line, so this fills the slots directly instead of going
@@ -175,8 +194,20 @@ class Directive(FrozenModel):
         tokens = self.tokens
         if tokens is not None:
             return tokens
-        source = self.source
+        source = self.logical_line()
         return tuple(source.plain_tokens(self.start, self.words)) if source else ()
+
+    def logical_line(self) -> _ArgSource | None:
+        """The logical line the arguments are cut from (made anew for :data:`OWN_LINE`)."""
+        source = self.source
+        return self.own_line() if isinstance(source, _OwnLine) else source
+
+    def own_line(self) -> LogicalLine:
+        """The logical line of a directive read from its own line (:data:`OWN_LINE`): its text
+        as it stands at its file, line and column."""
+        from squidcarp.conf.lexer import LogicalLine  # (the lexer builds on this module)
+
+        return LogicalLine(self.file, self.text, self.line, self.line, self.column)
 
     @property
     def pos(self) -> Position:

@@ -33,7 +33,7 @@ from squidcarp.conf.lexer import (
     logical_lines,
     plain_words,
 )
-from squidcarp.conf.model import Directive, Position, Token
+from squidcarp.conf.model import OWN_LINE, Directive, Position, Token
 from squidcarp.conf.source import BLANKS, SourceFile, read_file, record_fields
 
 NOT_QUOTED = (0, 0)  # no argument is read with NextQuotedToken
@@ -72,7 +72,9 @@ class Preprocessed:
 
     def __init__(self) -> None:
         self.directives: list[Directive] = []
-        self.lines: list[LogicalLine] = []
+        self.lines: list[LogicalLine | Directive] = []
+        """Every logical line, in order; a directive read from its own line stands for it
+        (:data:`~squidcarp.conf.model.OWN_LINE`)."""
         self.events: list[ReadEvent] = []
         self.files: dict[str, SourceFile] = {}
         self.inactive: list[LogicalLine] = []
@@ -185,15 +187,16 @@ class Reader:
         return self.out
 
     def _file(self, label: str, data: bytes, chain: tuple[Position, ...], depth: int) -> None:
-        self.out.files[label] = SourceFile(label, data)
-        lines, events = logical_lines(label, record_fields(data))
-        self.out.events.extend(events)
+        source = self.out.files[label] = SourceFile.of(label, data)
+        lines = logical_lines(label, record_fields(source.texts), self.out.events)
         key = os.path.realpath(label) if os.path.exists(label) else label
         self._stack.append(key)
         states: list[bool] = []
         macros = self.options.macros
         out_lines = self.out.lines
+        last_line = 1  # where an unclosed 'if' is reported
         for raw_line in lines:
+            last_line = raw_line.last_line
             line = expand_macros(raw_line, macros) if "${" in raw_line.text else raw_line
             out_lines.append(line)
             text = line.text
@@ -206,9 +209,11 @@ class Reader:
             elif states and not states[-1]:
                 self.out.inactive.append(line)
                 continue
-            self._directive(line, chain)
+            directive = self._directive(line, chain)
+            if directive.source is OWN_LINE:
+                out_lines[-1] = directive  # its logical line is made from it when asked
         if states:
-            self._event(Kind.IF_UNCLOSED, Position(label, lines[-1].last_line if lines else 1, 1),
+            self._event(Kind.IF_UNCLOSED, Position(label, last_line, 1),
                         f"{len(states)} 'if' without 'endif' at the end of {label}", Squid.FATAL)
         self._stack.pop()
 
@@ -254,16 +259,18 @@ class Reader:
             return True
         return False
 
-    def _directive(self, line: LogicalLine, chain: tuple[Position, ...]) -> None:
+    def _directive(self, line: LogicalLine, chain: tuple[Position, ...]) -> Directive:
         text = line.text
         m = _FIRST_WORD(text)
         if m is not None and not line.anchors:
             # the common case, kept lean: it runs once per config line
             word, end = self._words.word(m.group()), m.end()
             at: tuple[str, int, int] = (line.file, line.first_line, line.column)
+            own = True  # the logical line is the directive's own text: OWN_LINE
         else:
             word, start, end = first_word(text)
             at = line.position(start)
+            own = False
         quoted_at = QUOTED_TOKEN_ARGS.get(word, NOT_QUOTED)
         if word == "external_acl_type" and not self.tokenizer.quoted_values:
             words = [w for w in re.findall(r"[^ \t\n\r]+", line.text[end:])]
@@ -274,7 +281,7 @@ class Reader:
                                                        quoted_at):
             # plain splitting: words now, tokens with positions only if someone asks
             directive = Directive.lazy(word, plain_words(text, end, self._words), text, chain,
-                                       *at, line, end)
+                                       *at, OWN_LINE if own else line, end)
         else:
             args = tuple(self.tokenizer.tokens(line, end, 0, quoted_at))
             directive = Directive.of(Token(word, Position(*at), word), args, line.text, chain)
@@ -284,6 +291,7 @@ class Reader:
             value = ONOFF_WORDS.get(directive.words[0])
             if value is not None:
                 self.tokenizer.quoted_values = value
+        return directive
 
     def _include(self, line: LogicalLine, chain: tuple[Position, ...], depth: int) -> None:
         here = line.pos

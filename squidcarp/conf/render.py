@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from squidcarp.conf.model import Token
-from squidcarp.conf.source import BLANKS, SourceFile, decode, encode, physical_lines
+from squidcarp.conf.source import BLANKS, SourceFile, encode
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def render(source: SourceFile, edits: Iterable[Edit] = ()) -> bytes:
     wanted = [e for e in edits if e.token.pos.file == source.path]
     if not wanted:
         return source.data
-    lines = physical_lines(decode(source.data))
+    lines = source.lines
     # Apply right-to-left so earlier columns stay valid.
     for edit in sorted(wanted, key=lambda e: (e.token.pos.line, e.token.pos.column), reverse=True):
         pieces = _pieces(lines, edit.token)

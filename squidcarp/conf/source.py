@@ -15,7 +15,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterable
-from itertools import repeat
+from itertools import islice, repeat
 from typing import NamedTuple
 
 FGETS_CHUNK = 8191  # BUFSIZ (8192) minus the terminating NUL: src/cache_cf.cc parseOneConfigFile
@@ -139,21 +139,45 @@ class Record(NamedTuple):
 
 
 class SourceFile(NamedTuple):
-    """A config file's exact bytes, split into physical lines (newline kept) for rendering."""
+    """A config file exactly as read, kept as the text between its ``\\n`` characters.
+
+    ``texts`` is the decoded file split on ``\\n`` (the last piece is what follows the final
+    newline, usually nothing): joined and encoded it gives the file's bytes back, and the
+    reader's logical lines share these strings instead of keeping a second copy of the file
+    (see bench/scale_bench.py). Make one with :meth:`of`.
+    """
 
     path: str
-    data: bytes
+    texts: list[str]
+
+    @classmethod
+    def of(cls, path: str, data: bytes) -> SourceFile:
+        return cls(path, decode(data).split("\n"))
+
+    @property
+    def data(self) -> bytes:
+        """The file's exact bytes (joined anew on each call)."""
+        return encode("\n".join(self.texts))
 
     @property
     def lines(self) -> list[str]:
-        return physical_lines(decode(self.data))
+        """Physical lines with their newlines (:func:`physical_lines`), for rendering."""
+        return _with_newlines(self.texts)
+
+    def mentions(self, word: str) -> bool:
+        """Whether ``word`` is written on some line of the file."""
+        return any(word in text for text in self.texts)
 
 
 def physical_lines(text: str) -> list[str]:
     """``text`` split after each ``\\n`` (kept), as ``fgets`` and the reader split it: form
     feeds, vertical tabs, ``\\r``, NEL, U+2028 and friends are characters, not line breaks
     (``str.splitlines`` would break there). Joining the result gives ``text`` back."""
-    lines = [line + "\n" for line in text.split("\n")]
+    return _with_newlines(text.split("\n"))
+
+
+def _with_newlines(texts: list[str]) -> list[str]:
+    lines = [line + "\n" for line in texts]
     lines[-1] = lines[-1][:-1]
     if not lines[-1]:
         lines.pop()
@@ -168,22 +192,20 @@ _SUSPICIOUS = FGETS_CHUNK // 4
 
 def records(data: bytes) -> list[Record]:
     """Split file bytes into Squid's ``fgets`` records (newline dropped, cut at ``\\r``)."""
-    return [r if isinstance(r, Record) else Record(*r) for r in record_fields(data)]
+    return [r if isinstance(r, Record) else Record(*r)
+            for r in record_fields(decode(data).split("\n"))]
 
 
-def record_fields(data: bytes) -> Iterable[RecordFields]:
-    """:func:`records` as plain field tuples, for the reader's single pass over them: an
-    ordinary file (no carriage return, no line near fgets' limit) yields them without building a
-    Record per line."""
-    text = decode(data)
-    text_lines = text.split("\n")
-    if "\r" in text or max(map(len, text_lines)) >= _SUSPICIOUS:
+def record_fields(text_lines: list[str]) -> Iterable[RecordFields]:
+    """:func:`records` of a file split on ``\\n`` (:attr:`SourceFile.texts`) as plain field
+    tuples, for the reader's single pass over them: an ordinary file (no carriage return, no
+    line near fgets' limit) yields them without building a Record per line, and each record's
+    text is the file's own string."""
+    if max(map(len, text_lines)) >= _SUSPICIOUS or any("\r" in text for text in text_lines):
         return _split_records(text_lines)
-    if not text_lines[-1]:
-        text_lines.pop()  # nothing after the final newline
-    n = len(text_lines)
-    return zip(range(1, n + 1), repeat(1, n), text_lines, repeat(False, n), repeat(False, n),
-               strict=True)
+    n = len(text_lines) - (not text_lines[-1])  # (nothing after the final newline)
+    return zip(range(1, n + 1), repeat(1, n), islice(text_lines, n), repeat(False, n),
+               repeat(False, n), strict=True)
 
 
 def _split_records(text_lines: list[str]) -> list[Record]:

@@ -8,7 +8,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from squidcarp.conf.reader import ReadResult
-from squidcarp.conf.source import decode, printable
+from squidcarp.conf.source import printable
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Diagnostic, Severity
 from squidcarp.lint.rule import Rule
@@ -96,7 +96,7 @@ def _same_place(a: Diagnostic, b: Diagnostic) -> bool:
 
 def _suppressions(read: ReadResult) -> dict[tuple[str, int], frozenset[str] | None]:
     """(file, line) -> codes silenced there (None = all)."""
-    if not any(b"squidcarp:" in source.data for source in read.files.values()):
+    if not any(source.mentions("squidcarp:") for source in read.files.values()):
         return {}
     spans: dict[tuple[str, int], tuple[int, int]] = {}
     for logical in read.lines:
@@ -104,9 +104,9 @@ def _suppressions(read: ReadResult) -> dict[tuple[str, int], frozenset[str] | No
             spans[(logical.file, n)] = (logical.first_line, logical.last_line)
     result: dict[tuple[str, int], frozenset[str] | None] = {}
     for label, source in read.files.items():
-        if b"squidcarp:" not in source.data:
+        if not source.mentions("squidcarp:"):
             continue
-        lines = decode(source.data).split("\n")
+        lines = source.texts
         for index, text in enumerate(lines, start=1):
             m = re.search(SUPPRESS, text)
             if not m:
