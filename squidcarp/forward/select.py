@@ -63,6 +63,7 @@ from squidcarp.forward.request import (
 )
 from squidcarp.forward.view import access_lines, acl_definitions
 from squidcarp.libc import c_lower
+from squidcarp.listing import quoted_names
 
 RR_RESET_SECONDS = 300.0  # src/neighbors.cc peerClearRRLoop: every 5 minutes
 
@@ -167,7 +168,7 @@ class Router:
     def _resolve(self, name: str) -> _Peer:
         found = self._by_name.get(c_lower(name))
         if found is None:
-            known = ", ".join(p.name for p in self.peers) or "none"
+            known = quoted_names([p.name for p in self.peers]) or "none"
             raise UnknownPeer(f"no cache_peer named '{name}' (peers: {known})")
         return found
 

@@ -209,4 +209,4 @@ def test_a_peer_name_that_is_not_utf8_is_shown_as_its_byte(here: Path) -> None:
                            "--down", os.fsdecode(b"\xff"), "--urls", "/dev/null"],
                           capture_output=True, check=False, env={**os.environ, "LANG": "C.UTF-8"})
     assert (done.returncode, done.stderr) == (
-        3, b"squidcarp: --down: no cache_peer named '\\xff' (peers: p)\n")
+        3, b"squidcarp: --down: no cache_peer named '\\xff' (peers: 'p')\n")

@@ -223,8 +223,8 @@ def test_down_and_port(cli: Runner, conf: str) -> None:
      "squidcarp: --member goes with --array"),
     (["route", "--config", "/nonexistent/squid.conf", "http://x/"], "cannot read"),
     (["route", "--config", "{conf}", "--down", "nope", "x"],
-     "squidcarp: --down: no cache_peer named 'nope' (peers: cache1.example.net, "
-     "cache2.example.net, cache3.example.net)"),
+     "squidcarp: --down: no cache_peer named 'nope' (peers: 'cache1.example.net', "
+     "'cache2.example.net', 'cache3.example.net')"),
     (["route", "--config", "{conf}", "--port", "9999", "http://x/"],
      "squidcarp route: --port 9999: no http_port or https_port named or numbered '9999'"),
     (["route", "--config", "{conf}", "--at", "noon", "http://x/"],

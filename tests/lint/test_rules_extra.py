@@ -182,6 +182,12 @@ def test_equal_weights_are_reported_once_at_the_second_member() -> None:
     assert "'p0', 'p1', 'p2'" in got[0].message
 
 
+def test_a_long_tie_names_ten_members_and_counts_the_rest() -> None:
+    (got,) = run(_carp([1] * 25), "SC124")
+    names = ", ".join(f"'p{i}'" for i in range(10))
+    assert got.message.startswith(f"CARP members {names} and 15 more all have weight 1: ")
+
+
 def test_clamped_weights_tie_with_real_ones() -> None:
     got = run(_carp([0, 1]), "SC124")  # weight=0 becomes 1 in Squid
     assert brief(got) == [(3, 1, "info")]

@@ -39,19 +39,19 @@ HIGH_BYTE = 0x80  # src/carp.cc carpInit: `for (c = p->name; *c; ++c) ... + *c` 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for peer in ctx.carp_peers:
-        pos = _name_pos(peer)
         high = [b for b in peer.name_bytes if b >= HIGH_BYTE]
         if high:
-            yield Finding(pos, f"CARP member name '{peer.name}' has {len(high)} byte(s) >= 0x80: "
-                               "Squid hashes them as signed char on x86 and unsigned on ARM/POWER, "
-                               "so nodes on different CPUs rank this member differently")
+            yield Finding(_name_pos(peer),
+                          f"CARP member name '{peer.name}' has {len(high)} byte(s) >= 0x80: "
+                          "Squid hashes them as signed char on x86 and unsigned on ARM/POWER, "
+                          "so nodes on different CPUs rank this member differently")
         folded = c_lower(peer.name)  # the case strcasecmp ignores: ASCII letters
         if peer.name != folded:
             source = "its name=" if peer.explicit_name is not None else "its host as typed"
-            yield Finding(pos, f"CARP member name '{peer.name}' ({source}) has upper-case letters: "
-                               "CARP hashes the name case-sensitively, so a node that spells it "
-                               f"'{folded}' routes URLs differently; use lower case",
-                          Severity.INFO)
+            yield Finding(_name_pos(peer),
+                          f"CARP member name '{peer.name}' ({source}) has upper-case letters: "
+                          "CARP hashes the name case-sensitively, so a node that spells it "
+                          f"'{folded}' routes URLs differently; use lower case", Severity.INFO)
 
 
 def _name_pos(peer: CachePeer) -> Position:

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from squidcarp.conf.model import CachePeer
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
+from squidcarp.listing import quoted_names
 
 CODE = "SC124"
 NAME = "carp-weight-tie"
@@ -47,7 +48,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for weight, members in groups.items():
         if len(members) < 2:
             continue
-        names = ", ".join(f"'{p.name}'" for p in members)
+        names = quoted_names([p.name for p in members])
         yield Finding(members[1].pos,
                       f"CARP members {names} all have weight {weight}: their relative order in "
                       "the config fixes their rank (glibc's stable sort), and the rank changes "

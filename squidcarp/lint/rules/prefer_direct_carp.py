@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
+from squidcarp.listing import quoted_names
 
 CODE = "SC142"
 NAME = "prefer-direct-carp"
@@ -42,7 +43,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
            for name, d in ctx.config.access_lists):
         return  # every request is DIRECT_NO: prefer_direct never applies
     d = setting.directive
-    names = ", ".join(f"'{p.name}'" for p in members)
+    names = quoted_names([p.name for p in members])
     yield Finding(d.pos, f"prefer_direct on: requests that may go direct try the origin server "
                          f"first, so the CARP parents ({names}) are used only when it fails",
                   end_column=d.pos.column + len(d.keyword))
