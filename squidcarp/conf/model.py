@@ -726,14 +726,18 @@ class SquidConfig(FrozenModel):
                          tuple(t for a in lines for t in a.values), lines)
 
     def peer_named(self, name: str) -> CachePeer | None:
-        """Find a peer the way Squid's ``peerFindByName`` does (case-insensitive)."""
-        low = c_lower(name)
-        for p in self.peers:
-            if c_lower(p.name) == low:
-                return p
-        return None
+        """Find a peer the way Squid's ``peerFindByName`` does (case-insensitive; the first
+        of two peers with one name)."""
+        return self._peers_by_name.get(c_lower(name))
 
-    @property
+    @cached_property
+    def _peers_by_name(self) -> dict[str, CachePeer]:
+        index: dict[str, CachePeer] = {}
+        for p in self.peers:
+            index.setdefault(c_lower(p.name), p)
+        return index
+
+    @cached_property
     def carp_peers(self) -> tuple[CachePeer, ...]:
         """CARP members in config order (src/carp.cc ``carpInit``)."""
         return tuple(p for p in self.peers if p.is_carp_member)

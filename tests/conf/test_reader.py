@@ -366,3 +366,14 @@ def test_model_classes_behave_like_generated_frozen_dataclasses() -> None:
     assert dataclasses.replace(d, start=99) == d
     assert dataclasses.replace(d, text="other") != d
     assert (d == "cache_peer") is False
+
+
+def test_peer_named_finds_the_first_peer_of_a_name_as_squid_does() -> None:
+    r = read_bytes(b"cache_peer 10.0.0.1 parent 3128 0 name=Ab\n"
+                   b"cache_peer 10.0.0.2 parent 3128 0 name=aB\n"
+                   b"cache_peer 10.0.0.3 parent 3128 0 name=\xc3\x89\n", "t.conf")
+    first, _, accented = r.config.peers
+    assert r.config.peer_named("AB") is first  # ASCII letters fold; the first one wins
+    assert r.config.peer_named("\u00c9") is accented
+    assert r.config.peer_named("\u00e9") is None  # Squid folds no other letters
+    assert r.config.peer_named("ab ") is None
