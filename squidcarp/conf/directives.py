@@ -9,6 +9,7 @@ when Squid looks.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cached_property
 
 from squidcarp.conf.access import (
     ACTIONS,
@@ -80,7 +81,7 @@ class _Build:
         self.peers: list[CachePeer] = []
         self.by_name: dict[str, CachePeer] = {}
         """Lower-cased name -> the first peer so named (``peerFindByName``)."""
-        self.all_peer_names = _peer_names(directives)
+        self.directives = directives
         self.peer_access: list[AccessRule] = []
         self.access: list[AccessRecord] = []
         self.acl_definitions: list[AclRecord] = []
@@ -94,6 +95,12 @@ class _Build:
         self.eacl: list[ExternalAclType] = []
         self.acls = AclNames(quoted_values, cwd)
         self.unread = _Unread(events)
+
+    @cached_property
+    def all_peer_names(self) -> dict[str, int]:
+        """Every peer name in the config, later lines included (made for the first reference
+        to an unknown peer: most configs have none)."""
+        return _peer_names(self.directives)
 
 
 Handler = Callable[[_Build, Directive], None]
