@@ -87,6 +87,17 @@ class LogicalLine(NamedTuple):
             out.append(Token(word, position(m.start()), word))
         return out
 
+    def plain_token(self, start: int, index: int) -> Token:
+        """Token ``index`` of :meth:`plain_tokens` alone (IndexError past the last one)."""
+        if index >= 0:
+            for i, m in enumerate(_PLAIN_WORD.finditer(self.text, start)):
+                word = m.group()
+                if word[0] == "#":
+                    break
+                if i == index:
+                    return Token(word, self.position(m.start()), word)
+        raise IndexError(index)
+
 
 # How many distinct words a WordTable holds before it starts over (a few hundred KB at most).
 WORD_TABLE_SIZE = 4096

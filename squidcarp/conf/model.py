@@ -109,6 +109,8 @@ class _ArgSource(Protocol):
 
     def plain_tokens(self, start: int, words: tuple[str, ...] | None = None) -> list[Token]: ...
 
+    def plain_token(self, start: int, index: int) -> Token: ...
+
 
 class _OwnLine:
     """The ``source`` of a directive whose logical line is its own ``text`` as it stands in
@@ -196,6 +198,16 @@ class Directive(FrozenModel):
             return tokens
         source = self.logical_line()
         return tuple(source.plain_tokens(self.start, self.words)) if source else ()
+
+    def arg(self, index: int) -> Token:
+        """Argument ``index`` (from 0) as a token: ``args[index]`` without making the others."""
+        tokens = self.tokens
+        if tokens is not None:
+            return tokens[index]
+        source = self.logical_line()
+        if source is None:
+            raise IndexError(index)
+        return source.plain_token(self.start, index)
 
     def logical_line(self) -> _ArgSource | None:
         """The logical line the arguments are cut from (made anew for :data:`OWN_LINE`)."""
@@ -305,7 +317,7 @@ class PeerOption(FrozenModel):
 
     @property
     def token(self) -> Token:
-        return self.directive.args[self.index]
+        return self.directive.arg(self.index)
 
     @property
     def text(self) -> str:
@@ -470,7 +482,7 @@ class AccessRule(FrozenModel):
     @property
     def peer(self) -> Token:
         """The peer name as written (the line's first argument)."""
-        return self.directive.args[0]
+        return self.directive.arg(0)
 
     @property
     def acls(self) -> tuple[Token, ...]:
@@ -555,11 +567,11 @@ class AclDefinition(FrozenModel):
 
     @property
     def name(self) -> Token:
-        return self.directive.args[0]
+        return self.directive.arg(0)
 
     @property
     def type_token(self) -> Token:
-        return self.directive.args[1]
+        return self.directive.arg(1)
 
     @property
     def options(self) -> tuple[Token, ...]:

@@ -60,3 +60,18 @@ def test_lines_switched_off_or_made_by_macros_are_kept_as_lines() -> None:
     assert [line.text for line in r.lines] == [
         "if false", "http_port 1", "endif", "visible_hostname squid"]
     assert [line.text for line in r.inactive] == ["http_port 1"]
+
+
+def test_one_argument_is_cut_without_the_others() -> None:
+    r = read_bytes(b"cache_peer 10.0.0.1 parent 3128 0 carp name=a # note\n"
+                   b"acl x src \\\n  10.0.0.0/8\n", "t.conf")
+    peer, acl = r.config.directives
+    assert [peer.arg(i) for i in range(6)] == list(peer.args)
+    assert peer.arg(5) == Token("name=a", Position("t.conf", 1, 40), "name=a")
+    assert acl.arg(2) == Token("10.0.0.0/8", Position("t.conf", 3, 3), "10.0.0.0/8")
+    for directive, past in ((peer, 6), (acl, 3)):  # '# note' ends the words
+        with pytest.raises(IndexError):
+            directive.arg(past)
+    with pytest.raises(IndexError):
+        peer.arg(-1)
+    assert r.config.peers[0].option("name")[0].token == peer.arg(5)
