@@ -31,6 +31,7 @@ from squidcarp.exceptions.model import (
     overlapping_networks,
     regex_problem,
 )
+from squidcarp.libc import c_lower
 from squidcarp.yamldoc import Path, Problem, ProblemsError, YamlDoc, YamlError, read_yaml
 
 SECTION = "exceptions"
@@ -80,7 +81,7 @@ def exceptions_from_doc(doc: YamlDoc,
             problems.append(doc.problem(path, why))
             continue
         paths[len(domains)] = path
-        domains.append(DomainRule(value.lower(), _at(doc, path)))
+        domains.append(DomainRule(c_lower(value), _at(doc, path)))
     regexes: list[RegexRule] = []
     for path, value in items("url_regex"):
         pattern, icase = value, False

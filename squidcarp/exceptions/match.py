@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from squidcarp.exceptions.model import CarpExceptions, DomainRule, NetworkRule, RegexRule
 from squidcarp.exceptions.regex import python_pattern
-from squidcarp.libc import rfc1738_unescape
+from squidcarp.libc import c_lower, rfc1738_unescape
 
 Rule = DomainRule | RegexRule | NetworkRule
 
@@ -52,7 +52,7 @@ class ExceptionMatcher:
             bucket.setdefault(int(net.network_address), n)
 
     def match_host(self, host: str) -> DomainRule | None:
-        h = host.lower()
+        h = c_lower(host)  # ASCII letters only, as Squid's matchDomainName
         rule = self._exact.get(h) or self._below.get(h)
         if rule is not None:
             return rule

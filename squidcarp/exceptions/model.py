@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from squidcarp.exceptions import regex
+from squidcarp.libc import c_lower
 
 MAX_DOMAIN = 255  # RFC 1035 §2.3.4: names are at most 255 octets
 MAX_LABEL = 63  # RFC 1035 §2.3.4
@@ -52,7 +53,7 @@ class DomainRule:
 
     def matches(self, host: str) -> bool:
         """``matchDomainName(host, value) == 0`` for a host as Squid stores it."""
-        h = host.lower()
+        h = c_lower(host)  # Squid folds ASCII letters only (matchDomainName)
         return h == self.name or (self.subdomains and h.endswith(self.value))
 
 
@@ -93,7 +94,7 @@ def domain_problem(text: str) -> str | None:
         return "an empty domain"
     if text != text.strip() or any(c.isspace() for c in text):
         return f"{text!r} holds white space"
-    value = text.lower()
+    value = c_lower(text)  # (str.lower() makes the Kelvin sign an ASCII 'k')
     name = value[1:] if value.startswith(".") else value
     if not name:
         return "'.' alone names no domain"

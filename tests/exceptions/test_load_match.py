@@ -140,6 +140,9 @@ def test_alias_bomb_is_bounded(tmp_path: Path) -> None:
     (".", "'.' alone names no domain"), ("-a.com", "'-a.com': label '-a' may hold only letters, "
                                           "digits, '-' and '_' (not first or last '-')"),
     ("caché.fr", "'caché.fr' is not ASCII: write internationalised names in their xn-- form"),
+    # the Kelvin sign is not 'k' to Squid (str.lower() would make it one and let it pass)
+    ("\u212a.example", "'\u212a.example' is not ASCII: write internationalised names in their "
+                        "xn-- form"),
     ("[::1]", "'[::1]': IPv6 literals cannot be domain exceptions (use a url_regex)"),
     (".10.1.2.3", "'.10.1.2.3': a leading dot makes no sense before an IP address"),
     ("a b", "'a b' holds white space"), ("a" * 64 + ".com", f"'{'a' * 64}.com' has a label "
@@ -168,6 +171,16 @@ def matcher(tmp_path: Path) -> ExceptionMatcher:
 def test_domains(tmp_path: Path, host: str, kind: str | None) -> None:
     hit = matcher(tmp_path).match(host=host)
     assert (hit.kind if hit else None) == kind
+
+
+def test_hosts_fold_ascii_letters_only(tmp_path: Path) -> None:
+    # Squid lower-cases request hosts and compares domains ASCII letter by letter: a Kelvin
+    # sign (which Python's str.lower() turns into 'k') is a byte sequence of its own
+    match = ExceptionMatcher(load_exceptions(write(tmp_path, "exceptions:\n  domains: "
+                                                             "[.kb.example]\n"))).match
+    assert match(host="KB.example") is not None and match(host="a.Kb.EXAMPLE") is not None
+    assert match(host="\u212ab.example") is None
+    assert match(host="a.\u212ab.example") is None
 
 
 @pytest.mark.parametrize(("url", "pattern"), [
