@@ -7,7 +7,7 @@ import os
 
 from squidcarp.cli.main import IO, UsageError
 from squidcarp.conf import ReadOptions, ReadResult, read_bytes, read_config
-from squidcarp.conf.source import MAX_FILE_BYTES
+from squidcarp.conf.source import MAX_FILE_BYTES, decode, printable
 
 
 def add_read_options(parser: argparse.ArgumentParser) -> None:
@@ -69,19 +69,11 @@ def read_one(path: str, options: ReadOptions, io: IO) -> ReadResult:
         raise UsageError(f"squidcarp: cannot read {path}: {exc.strerror or exc}") from exc
 
 
-# C0 and C1 controls, DEL, and the bidirectional overrides/isolates (an RTL override in a peer
-# name would reorder the rest of a terminal line): written as \xNN / \uNNNN in text output.
-_UNSAFE = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
-_UNSAFE.update({c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
-                                           *range(0x2066, 0x206A))})
-
-
 def show(data: bytes | str) -> str:
     """Bytes (or text) for a terminal: UTF-8 where it is, ``\\xNN`` for other bytes, and
-    control or direction-changing characters escaped."""
-    text = data.decode("utf-8", "backslashreplace") if isinstance(data, bytes) else \
-        data.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return text.translate(_UNSAFE)
+    control or direction-changing characters escaped (:func:`printable`, the one definition
+    of what steers a terminal)."""
+    return printable(decode(data) if isinstance(data, bytes) else data)
 
 
 def read_bytes_arg(path: str, io: IO) -> bytes:
