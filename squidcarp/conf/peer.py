@@ -33,7 +33,7 @@ from squidcarp.conf.model import (
     Token,
 )
 from squidcarp.conf.source import decode, encode
-from squidcarp.libc import Checked, c_upper, get_service, rfc1738_unescape, xatoi
+from squidcarp.libc import Checked, c_lower, c_upper, get_service, rfc1738_unescape, xatoi
 
 # What parse_peer (src/cache_cf.cc @ SQUID_5_7) does once an option matched (the matching itself,
 # in Squid's order, is facts.peer.PEER_OPTION_ORDER): selection methods only a parent may have
@@ -64,11 +64,11 @@ GNUTLS_VERSIONS = frozenset({"VERS-SSL3.0", "VERS-TLS1.0", "VERS-TLS1.1", "VERS-
                              "VERS-TLS1.3", "VERS-DTLS0.9", "VERS-DTLS1.0", "VERS-DTLS1.2",
                              "VERS-ALL", "VERS-TLS-ALL", "VERS-DTLS-ALL"})
 
-def parse_port(token: Token | None, proto: str = "tcp") -> Checked:
+def parse_port(word: str | None, proto: str = "tcp") -> Checked:
     """``GetTcpService``/``GetUdpService`` on a cache_peer port (``missing`` when absent)."""
-    if token is None:
+    if word is None:
         return Checked(None, "missing")
-    return get_service(token.text, proto)
+    return get_service(word, proto)
 
 
 def parse_carp_key(value: str) -> tuple[frozenset[CarpKeyPart], tuple[str, ...], str | None]:
@@ -88,13 +88,13 @@ def parse_carp_key(value: str) -> tuple[frozenset[CarpKeyPart], tuple[str, ...],
 class _Builder:
     """One cache_peer line while its options are read: what each option sets, typed."""
 
-    def __init__(self, directive: Directive, events: list[ReadEvent], host: Token,
+    def __init__(self, directive: Directive, events: list[ReadEvent], host: str,
                  peer_type: PeerType, http_port: int | None) -> None:
         self.directive = directive
         self.events = events
-        self.host = host
         self.peer_type = peer_type
-        self.where = f"{host.text.lower()}/{http_port if http_port is not None else 0}"
+        # how Squid names the peer in its messages: the host lower-cased (ASCII), the port
+        self.where = f"{c_lower(host)}/{http_port if http_port is not None else 0}"
         self.options: list[OptionSpec] = []
         self.flags: set[str] = set()
         """The flag words given (``proxy-only``, ``carp``, ``htcp``...)."""
@@ -105,7 +105,7 @@ class _Builder:
         """``front-end-https`` / ``connection-auth`` -> on, off or auto."""
         self.carp_key: CarpKey | None = None
         self.htcp_modes: list[str] = []
-        self.name: str | None = host.text
+        self.name: str | None = host
         self.explicit: str | None = None
         self.tls = _Tls()
 
@@ -114,6 +114,10 @@ class _Builder:
         """Keep word ``index`` of the line as an option (in order, for rules and rendering):
         its value is ``value``, or the word's text from ``start`` on when that is given."""
         self.options.append(_spec(index, key, value, known, start))
+
+    def token(self, index: int) -> Token:
+        """Word ``index`` of the line as a token (made only to report or keep it)."""
+        return self.directive.arg(index)
 
     def event(self, kind: Kind, token: Token, message: str, squid: Squid) -> None:
         _token_event(self.events, kind, token, message, squid)
@@ -150,37 +154,38 @@ _shared_connection = functools.lru_cache(maxsize=256)(PeerConnection)
 
 def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer | None:
     """Type one ``cache_peer`` line. Returns None only when there is no host and type at all."""
-    args = directive.args
-    if len(args) < 2:
+    # (words, not tokens: a token with its position is made only for what is reported or kept)
+    words = directive.words
+    count = len(words)
+    if count < 2:
         events.append(ReadEvent(Kind.PEER_BUNGLED, directive.pos,
                                 "cache_peer needs HOST TYPE HTTP-PORT ICP-PORT: Squid stops here "
                                 "('Bungled')", Squid.FATAL))
         return None
-    host_tok, type_tok = args[0], args[1]
-    peer_type = PEER_TYPE_SPELLINGS.get(type_tok.text)
+    host, spelled = words[0], words[1]
+    peer_type = PEER_TYPE_SPELLINGS.get(spelled)
     if peer_type is None:
-        _token_event(events, Kind.PEER_UNKNOWN_TYPE, type_tok,
-                f"unknown peer type '{type_tok.text}': Squid warns and makes this peer a sibling",
+        _token_event(events, Kind.PEER_UNKNOWN_TYPE, directive.arg(1),
+                f"unknown peer type '{spelled}': Squid warns and makes this peer a sibling",
                 Squid.WARNING)
         peer_type = PeerType.SIBLING
     # GetTcpService / GetUdpService
-    http_port, http_err = parse_port(args[2] if len(args) > 2 else None, "tcp")
-    icp_port, icp_err = parse_port(args[3] if len(args) > 3 else None, "udp")
+    http_port, http_err = parse_port(words[2] if count > 2 else None, "tcp")
+    icp_port, icp_err = parse_port(words[3] if count > 3 else None, "udp")
     if http_err or http_port == 0:
-        where = args[2] if len(args) > 2 else directive.name
+        where = directive.arg(2) if count > 2 else directive.name
         reason = "must not be 0" if http_port == 0 else http_err
         _token_event(events, Kind.PEER_BUNGLED, where,
                 f"HTTP port: {reason}: Squid rejects the line ('Bungled')", Squid.FATAL)
     elif icp_err:
-        where = args[3] if len(args) > 3 else directive.name
+        where = directive.arg(3) if count > 3 else directive.name
         _token_event(events, Kind.PEER_BUNGLED, where,
                 f"ICP port: {icp_err}: Squid rejects the line ('Bungled')", Squid.FATAL)
-    b = _Builder(directive, events, host_tok, peer_type, http_port)
-    for index in range(4, len(args)):
-        tok = args[index]
-        if tok.text.startswith("#"):
+    b = _Builder(directive, events, host, peer_type, http_port)
+    for index in range(4, count):
+        if words[index].startswith("#"):
             break  # parse_peer: a token starting with '#' ends the options
-        _option(b, index, tok)
+        _option(b, index, words[index])
     _tls_priorities(b)
     if b.name is None:
         b.event(Kind.PEER_EMPTY_NAME, _last(b, "name"),
@@ -197,8 +202,8 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
         queried["no_digest"] = queried["no_netdb_exchange"] = True
     return CachePeer(
         directive=directive,
-        host=host_tok.text,
-        type_spelled=type_tok.text,
+        host=host,
+        type_spelled=spelled,
         type=peer_type,
         http_port=http_port,
         icp_port=icp_port,
@@ -250,13 +255,12 @@ def _last(b: _Builder, key: str) -> Token:
     return b.directive.name
 
 
-def _option(b: _Builder, index: int, tok: Token) -> None:
-    """Option word ``index`` (``tok``): matched as parse_peer matches it, then acted upon."""
-    text = tok.text
+def _option(b: _Builder, index: int, text: str) -> None:
+    """Option word ``index`` (``text``): matched as parse_peer matches it, then acted upon."""
     key = match_peer_option(text)
     if key is None:
         b.option(index, text.split("=", 1)[0], None, known=False)
-        b.event(Kind.PEER_UNKNOWN_OPTION, tok,
+        b.event(Kind.PEER_UNKNOWN_OPTION, b.token(index),
                 f"unknown cache_peer option '{text}': Squid logs an ERROR and ignores it",
                 Squid.ERROR)
     elif key.startswith(TRI_STATE):
@@ -264,16 +268,16 @@ def _option(b: _Builder, index: int, tok: Token) -> None:
         b.option(index, name, value or "on")
         b.tri_state[name] = value or "on"
     elif "=" not in key and key not in PEER_TLS_PREFIXES and key != "htcp-":
-        _flag(b, index, tok, key)
+        _flag(b, index, key)
     elif key == "carp-key=":
-        _carp_key(b, index, tok, text[len(key):])
+        _carp_key(b, index, b.token(index), text[len(key):])
     elif key in ("htcp=", "htcp-"):
-        _htcp_modes(b, index, tok, text[len(key):])
+        _htcp_modes(b, index, b.token(index), text[len(key):])
     elif key in INT_OPTIONS:
         b.option(index, key[:-1], start=len(key))
         result = xatoi(text[len(key):])
         if result.value is None:
-            b.event(Kind.PEER_BUNGLED, tok,
+            b.event(Kind.PEER_BUNGLED, b.token(index),
                     f"{key[:-1]}: {result.error}: Squid rejects the line ('Bungled')", Squid.FATAL)
         else:
             b.numbers[key[:-1]] = (min(TTL_MAX, max(0, result.value)) if key == "ttl="
@@ -288,20 +292,20 @@ def _option(b: _Builder, index: int, tok: Token) -> None:
         b.strings[key[:-1]] = (_unescape(value) if key == "login=" else value) or None
     elif key == "ssl":
         b.option(index, "ssl", start=3)
-        b.event(Kind.PEER_TLS, tok,
+        b.event(Kind.PEER_TLS, b.token(index),
                 f"'{text}' needs a Squid built with OpenSSL: Debian's GnuTLS build only warns "
                 "and ignores it (use the tls-* spelling)", Squid.WARNING)
     else:  # "tls-" or "tls"
         sub = text[len(key):]
         b.option(index, "tls", start=len(key))
-        _tls(b, tok, sub)
+        _tls(b, b.token(index), sub)
 
 
-def _flag(b: _Builder, index: int, tok: Token, key: str) -> None:
+def _flag(b: _Builder, index: int, key: str) -> None:
     b.option(index, key)
     b.flags.add(key)
     if key in PARENT_ONLY and b.peer_type is not PeerType.PARENT:
-        b.event(Kind.PEER_NON_PARENT_METHOD, tok,
+        b.event(Kind.PEER_NON_PARENT_METHOD, b.token(index),
                 f"'{key}' on a {b.peer_type.value}: Squid stops with 'non-parent {key} peer "
                 f"{b.where}'", Squid.FATAL)
 
