@@ -110,6 +110,7 @@ def _cache_peer(b: _Build, d: Directive) -> None:
     peer = parse_cache_peer(d, b.events)
     if peer is None:
         return
+    d.release_words()  # the CachePeer keeps what the line says (Directive.release_words)
     clash = b.by_name.get(c_lower(peer.name)) if peer.name else None
     if clash is not None:
         b.events.append(ReadEvent(

@@ -141,7 +141,8 @@ class Directive(FrozenModel):
     """
 
     keyword: str
-    words: tuple[str, ...]
+    kept_words: tuple[str, ...] | None = field(compare=False)
+    """:attr:`words` as the reader keeps them; None once released (:meth:`release_words`)."""
     text: str
     """The logical line as Squid echoes it in ``Processing:`` (macros expanded, blanks trimmed)."""
     include_stack: tuple[Position, ...] = ()
@@ -170,7 +171,7 @@ class Directive(FrozenModel):
         """
         directive = object.__new__(cls)
         _DIRECTIVE_KEYWORD(directive, keyword)
-        _DIRECTIVE_WORDS(directive, words)
+        _DIRECTIVE_KEPT_WORDS(directive, words)
         _DIRECTIVE_TEXT(directive, text)
         _DIRECTIVE_STACK(directive, include_stack)
         _DIRECTIVE_FILE(directive, file)
@@ -188,6 +189,26 @@ class Directive(FrozenModel):
         file, line, column = name.pos
         return cls(name.text, tuple(a.text for a in args), text, include_stack, file, line,
                    column, tokens=tuple(args))
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The argument values as Squid reads them."""
+        words = self.kept_words
+        if words is None:  # released: split again, as the reader did
+            from squidcarp.conf.lexer import plain_words  # (the lexer builds on this module)
+
+            return plain_words(self.text, self.start)
+        return words
+
+    def release_words(self) -> None:
+        """Stop keeping :attr:`words` of a plain line; they are split from :attr:`text` again
+        when asked for. The reader does this for a line it has turned into a model object
+        that keeps what the rules read (a :class:`CachePeer`), so a 1M-line array holds each
+        line's text and its model, not a third copy of its words as well (see
+        bench/scale_bench.py). The words read the same before and after: only where they are
+        kept changes (a line with tokens made up front keeps its words)."""
+        if self.tokens is None and self.source is not None:
+            _DIRECTIVE_KEPT_WORDS(self, None)
 
     @property
     def args(self) -> tuple[Token, ...]:
@@ -239,7 +260,7 @@ def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
 
 # Directive's slot setters: the reader's fast path (Directive.lazy).
 _DIRECTIVE_KEYWORD = _slot_setter(Directive, "keyword")
-_DIRECTIVE_WORDS = _slot_setter(Directive, "words")
+_DIRECTIVE_KEPT_WORDS = _slot_setter(Directive, "kept_words")
 _DIRECTIVE_TEXT = _slot_setter(Directive, "text")
 _DIRECTIVE_STACK = _slot_setter(Directive, "include_stack")
 _DIRECTIVE_FILE = _slot_setter(Directive, "file")
@@ -456,10 +477,13 @@ class CachePeer(FrozenModel):
             s.key == key for s in specs) else ()
 
     def _bound(self, specs: Iterable[OptionSpec]) -> tuple[PeerOption, ...]:
+        chosen = tuple(specs)
+        if not chosen:  # (most calls: a peer's words are split again only when needed)
+            return ()
         directive = self.directive
         words = directive.words
         return tuple(PeerOption(directive, spec.word, spec.key, spec.value_in(words), spec.known)
-                     for spec in specs)
+                     for spec in chosen)
 
     @property
     def name_bytes(self) -> bytes:

@@ -238,16 +238,39 @@ def test_plain_lines_keep_words_not_tokens() -> None:
 
 def test_repeated_words_share_one_string() -> None:
     """Words that many lines repeat are kept once (lexer.WordTable); values do not change."""
-    r = read_bytes(b"cache_peer a parent 3128 0 no-query\ncache_peer b parent 3128 0 no-query\n"
-                   b"acl Big src all\nacl big src all\n", "t.conf")
-    first, second = (p.directive for p in r.config.peers)
-    assert first.words == ("a", "parent", "3128", "0", "no-query")
-    assert second.words == ("b", "parent", "3128", "0", "no-query")
+    r = read_bytes(b"acl a src all\nacl b src all\nacl Big src all\nacl big src all\n", "t.conf")
+    first, second, big, lower = r.config.directives
+    assert first.words == ("a", "src", "all")
+    assert second.words == ("b", "src", "all")
     assert all(x is y for x, y in zip(first.words[1:], second.words[1:], strict=True))
     assert first.words[0] is not second.words[0]
     assert first.name.text is second.name.text  # the directive name too
-    big, lower = (d for d in r.config.directives if d.keyword == "acl")
     assert big.words[0] == "Big" and lower.words[0] == "big"  # case kept per line
+
+
+def test_cache_peer_words_are_released_and_read_the_same() -> None:
+    """A plain cache_peer line keeps its text and its CachePeer, not its words as well
+    (Directive.release_words): they are split again when asked for, and read the same."""
+    r = read_bytes(b"cache_peer a parent 3128 0 no-query # x\n"
+                   b"cache_peer b parent 3128 0 name='q r'\nacl x src all\n", "t.conf",
+                   ReadOptions(quoted_values=False))
+    plain, other = (p.directive for p in r.config.peers)
+    assert plain.kept_words is None
+    assert plain.words == ("a", "parent", "3128", "0", "no-query")
+    assert plain.words == plain.words and plain.words is not plain.words  # split anew each time
+    assert r.config.peers[0].options[0].text == "no-query"
+    assert other.words == ("b", "parent", "3128", "0", "name='q", "r'")
+    acl = r.config.directives[2]
+    assert acl.kept_words == ("x", "src", "all")  # only lines turned into a CachePeer
+
+
+def test_quoted_cache_peer_line_keeps_its_words() -> None:
+    """A line whose tokens the lexer made up front (quoted values) keeps its words: they are
+    not a plain split of its text."""
+    text = b"configuration_includes_quoted_values on\ncache_peer a parent 3128 0 \"name=p q\"\n"
+    peer = read_bytes(text, "t.conf").config.peers[0]
+    assert peer.directive.kept_words == ("a", "parent", "3128", "0", "name=p q")
+    assert peer.name == "p q"
 
 
 def test_equal_peer_options_are_one_spec() -> None:
