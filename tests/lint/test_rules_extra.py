@@ -261,3 +261,40 @@ def test_carp_name_upper_case_means_ascii_letters() -> None:
     assert [(d.line, d.severity) for d in found] == [  # line 1 is the HEAD's http_port
         (2, Severity.WARNING), (3, Severity.INFO)]
     assert "spells it 'abc'" in found[1].message
+
+
+# --- SC121 load factors that floor to 0 ----------------------------------------------------------
+
+def test_each_member_whose_factor_floors_to_zero_is_reported() -> None:
+    """Two light members among heavy ones: each is a weight to raise, each on its line."""
+    got = run(_carp([1, 5000, 1, 5000]), "SC121")
+    assert [(d.line, d.column, d.message) for d in got] == [
+        (2, 1, "CARP member 'p0' has weight 1 of 10002 (less than 1/1000): 2 members' load "
+               "factors floor to 0, so every CARP score is NaN and CARP never picks a parent"),
+        (4, 1, "CARP member 'p2' has weight 1 of 10002 (less than 1/1000): 2 members' load "
+               "factors floor to 0, so every CARP score is NaN and CARP never picks a parent")]
+
+
+def test_one_light_member_names_the_member_that_owns_every_url() -> None:
+    (got,) = run(_carp([1000, 1, 999]), "SC121")
+    assert (got.line, got.message) == (
+        3, "CARP member 'p1' has weight 1 of 2000 (less than 1/1000): its load factor floors to "
+           "0, so 'p2' (the next member by weight) gets an infinite multiplier and owns every URL")
+
+
+@pytest.mark.parametrize(("weights", "expected"), [
+    ([1] * 1000, []),           # 1/1000 each: floor(1000 * 0.001) is 1, nothing floors
+    ([1] * 1001, [(2, 1)]),     # every factor floors to 0: the array, once, at its first member
+    ([3] * 1000 + [2] * 2, [(2, 1)]),  # 3000 of 3004 is not 1/1000 either: every member
+])
+def test_an_array_where_every_factor_floors_is_reported_once(
+        weights: list[int], expected: list[tuple[int, int]]) -> None:
+    got = run(_carp(weights), "SC121")
+    assert [(d.line, d.column) for d in got] == expected
+    if got:
+        total, heaviest = sum(weights), max(weights)
+        assert got[0].message == (
+            f"every one of the {len(weights)} CARP members has a weight under 1/1000 of the "
+            f"total {total} (the largest is {heaviest}), so every load factor floors to 0, "
+            "every CARP score is NaN and CARP never picks a parent: CARP spreads over 1000 "
+            "members of equal weight at most")

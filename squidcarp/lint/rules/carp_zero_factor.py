@@ -6,6 +6,11 @@ it gets 0, the next member in weight order gets infinity and wins *every* URL, a
 NaN. Two or more such members make every score NaN, so CARP picks nothing and Squid falls back to
 the first parent that is up. Keep every CARP weight at least 1/1000 of the total.
 
+Each such member is reported on its own line: those are the weights to raise. When every member's
+factor floors to 0 (more than 1,000 members, none of them heavy enough), no one weight is at
+fault and the array is reported once, at its first member: an array of equal weights can spread
+over 1,000 members at most.
+
 Bad::
 
     cache_peer a parent 3128 0 carp weight=1
@@ -50,9 +55,17 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     zero = [p for p, factor in zip(members, factors, strict=True) if factor == 0.0]
     if not zero:
         return
+    if len(zero) == len(members):  # the array is too large for its weights: one finding
+        heaviest = max(p.weight for p in members)
+        yield Finding(members[0].pos,
+                      f"every one of the {len(members)} CARP members has a weight under 1/1000 "
+                      f"of the total {total} (the largest is {heaviest}), so every load factor "
+                      "floors to 0, every CARP score is NaN and CARP never picks a parent: "
+                      "CARP spreads over 1000 members of equal weight at most")
+        return
     if len(zero) == 1:
         nonzero = sorted((p for p in members if p not in zero), key=lambda p: p.weight)
-        winner = nonzero[0].name if nonzero else "nobody"
+        winner = nonzero[0].name
         effect = (f"its load factor floors to 0, so '{winner}' (the next member by weight) gets "
                   "an infinite multiplier and owns every URL")
     else:
