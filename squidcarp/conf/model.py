@@ -428,19 +428,19 @@ NO_SELECTION, NO_QUERIES, NO_CONNECTION = PeerSelection(), PeerQueries(), PeerCo
 
 
 @dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
-class CachePeer(FrozenModel):
-    """One ``cache_peer`` line as Squid 5 understands it (src/cache_cf.cc ``parse_peer``)."""
+class PeerKind(FrozenModel):
+    """A ``cache_peer`` line's TYPE, HTTP-PORT and ICP-PORT (the fields after HOST)."""
 
-    directive: Directive
-    host: str
-    """HOST as typed (Squid lowercases it for connecting, but the default name keeps the case)."""
     type_spelled: str
     type: PeerType
     http_port: int | None
     icp_port: int | None
-    name: str
-    """The effective name: ``name=`` when given, else HOST as typed. CARP hashes these bytes."""
-    explicit_name: str | None = None
+
+
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
+class PeerSettings(FrozenModel):
+    """What a ``cache_peer`` line's options set, apart from its name."""
+
     weight: int = 1
     """Effective weight after Squid's clamp (a value < 1 becomes 1)."""
     weight_given: int | None = None
@@ -454,7 +454,78 @@ class CachePeer(FrozenModel):
     connection: PeerConnection = NO_CONNECTION
     """How Squid connects to the peer and forwards to it."""
     option_specs: tuple[OptionSpec, ...] = ()
-    """Every option word, in order, unknown ones included (read :attr:`options`)."""
+    """Every option word, in order, unknown ones included (read :attr:`CachePeer.options`)."""
+
+
+DEFAULT_SETTINGS = PeerSettings()
+
+
+@dataclass(frozen=True, eq=False, repr=False, slots=True)  # eq, hash, repr: FrozenModel
+class CachePeer(FrozenModel):
+    """One ``cache_peer`` line as Squid 5 understands it (src/cache_cf.cc ``parse_peer``).
+
+    What the peers of an array have in common (type and ports, weight, options) is kept in two
+    groups, :class:`PeerKind` and :class:`PeerSettings`, that equal peers share as one object
+    each; a peer keeps its line, host and name beside them (see bench/scale_bench.py). Each
+    field of the groups reads as the peer's own (``peer.weight``, ``peer.http_port``...).
+    """
+
+    directive: Directive
+    host: str
+    """HOST as typed (Squid lowercases it for connecting, but the default name keeps the case)."""
+    kind: PeerKind
+    name: str
+    """The effective name: ``name=`` when given, else HOST as typed. CARP hashes these bytes."""
+    explicit_name: str | None = None
+    settings: PeerSettings = DEFAULT_SETTINGS
+
+    @property
+    def type_spelled(self) -> str:
+        return self.kind.type_spelled
+
+    @property
+    def type(self) -> PeerType:
+        return self.kind.type
+
+    @property
+    def http_port(self) -> int | None:
+        return self.kind.http_port
+
+    @property
+    def icp_port(self) -> int | None:
+        return self.kind.icp_port
+
+    @property
+    def weight(self) -> int:
+        return self.settings.weight
+
+    @property
+    def weight_given(self) -> int | None:
+        return self.settings.weight_given
+
+    @property
+    def carp(self) -> bool:
+        return self.settings.carp
+
+    @property
+    def carp_key(self) -> CarpKey | None:
+        return self.settings.carp_key
+
+    @property
+    def selection(self) -> PeerSelection:
+        return self.settings.selection
+
+    @property
+    def queries(self) -> PeerQueries:
+        return self.settings.queries
+
+    @property
+    def connection(self) -> PeerConnection:
+        return self.settings.connection
+
+    @property
+    def option_specs(self) -> tuple[OptionSpec, ...]:
+        return self.settings.option_specs
 
     @property
     def pos(self) -> Position:

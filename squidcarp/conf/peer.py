@@ -26,8 +26,10 @@ from squidcarp.conf.model import (
     Directive,
     OptionSpec,
     PeerConnection,
+    PeerKind,
     PeerQueries,
     PeerSelection,
+    PeerSettings,
     PeerType,
     TlsOptions,
     Token,
@@ -200,41 +202,62 @@ def parse_cache_peer(directive: Directive, events: list[ReadEvent]) -> CachePeer
     queried = _given(flags, QUERY_FLAGS)
     if peer_type is PeerType.MULTICAST:  # neighborType: no digests, no netdb
         queried["no_digest"] = queried["no_netdb_exchange"] = True
+    selection = _shared_selection(**_given(flags, SELECTION_FLAGS))
+    queries = _shared_queries(
+        **queried,
+        htcp_modes=tuple(b.htcp_modes),
+        ttl=numbers.get("ttl"),
+        basetime=numbers.get("basetime"),
+        digest_url=strings.get("digest-url"))
+    connection = _shared_connection(
+        **_given(flags, CONNECTION_FLAGS),
+        connect_timeout=numbers.get("connect-timeout"),
+        connect_fail_limit=numbers.get("connect-fail-limit"),
+        max_conn=max_conn,
+        standby=standby,
+        forceddomain=strings.get("forceddomain"),
+        login=strings.get("login"),
+        connection_auth=b.tri_state.get("connection-auth"),
+        front_end_https=b.tri_state.get("front-end-https"),
+        # (the default TLS options are left to the dataclass: not hashed on every line)
+        **({"tls": TlsOptions(b.tls.enabled, tuple(b.tls.values))}
+           if b.tls.enabled or b.tls.values else {}))
     return CachePeer(
         directive=directive,
         host=host,
-        type_spelled=spelled,
-        type=peer_type,
-        http_port=http_port,
-        icp_port=icp_port,
+        kind=_shared_kind(spelled, peer_type, http_port, icp_port),
         name=b.name if b.name is not None else "",
         explicit_name=b.explicit,
-        weight=max(1, weight_given) if weight_given is not None else 1,
-        weight_given=weight_given,
-        carp="carp" in flags,
-        carp_key=b.carp_key,
-        selection=_shared_selection(**_given(flags, SELECTION_FLAGS)),
-        queries=_shared_queries(
-            **queried,
-            htcp_modes=tuple(b.htcp_modes),
-            ttl=numbers.get("ttl"),
-            basetime=numbers.get("basetime"),
-            digest_url=strings.get("digest-url")),
-        connection=_shared_connection(
-            **_given(flags, CONNECTION_FLAGS),
-            connect_timeout=numbers.get("connect-timeout"),
-            connect_fail_limit=numbers.get("connect-fail-limit"),
-            max_conn=max_conn,
-            standby=standby,
-            forceddomain=strings.get("forceddomain"),
-            login=strings.get("login"),
-            connection_auth=b.tri_state.get("connection-auth"),
-            front_end_https=b.tri_state.get("front-end-https"),
-            # (the default TLS options are left to the dataclass: not hashed on every line)
-            **({"tls": TlsOptions(b.tls.enabled, tuple(b.tls.values))}
-               if b.tls.enabled or b.tls.values else {})),
-        option_specs=_specs(*b.options),
+        settings=_shared_settings(
+            max(1, weight_given) if weight_given is not None else 1, weight_given,
+            "carp" in flags, b.carp_key, selection, queries, connection, _specs(*b.options)),
     )
+
+
+_shared_kind = functools.lru_cache(maxsize=256)(PeerKind)
+
+# Equal settings are one object. Their parts are shared objects already (equal parts are one
+# object, above and in _specs), so a table keyed by the parts' identities finds them without
+# hashing every field of every part on every line; each entry holds its parts, so no id in the
+# table can be reused by another object while the entry is there.
+_SETTINGS_TABLE: dict[tuple[object, ...], PeerSettings] = {}
+_SETTINGS_TABLE_SIZE = 256
+
+
+def _shared_settings(weight: int, weight_given: int | None, carp: bool, carp_key: CarpKey | None,
+                     selection: PeerSelection, queries: PeerQueries, connection: PeerConnection,
+                     specs: tuple[OptionSpec, ...]) -> PeerSettings:
+    if carp_key is not None:  # a carp-key keeps its own token: the peer's own settings
+        return PeerSettings(weight, weight_given, carp, carp_key, selection, queries, connection,
+                            specs)
+    key = (weight, weight_given, carp, id(selection), id(queries), id(connection), id(specs))
+    found = _SETTINGS_TABLE.get(key)
+    if found is None:
+        if len(_SETTINGS_TABLE) >= _SETTINGS_TABLE_SIZE:
+            _SETTINGS_TABLE.clear()
+        found = _SETTINGS_TABLE[key] = PeerSettings(
+            weight, weight_given, carp, None, selection, queries, connection, specs)
+    return found
 
 
 # Equal option specs are one object, and so are equal tuples of them: most peers spell the same

@@ -21,16 +21,18 @@ from squidcarp.conf.model import (
     CachePeer,
     Directive,
     PeerConnection,
+    PeerKind,
     PeerOption,
     PeerQueries,
     PeerSelection,
+    PeerSettings,
     Position,
     Token,
 )
 from squidcarp.conf.reader import ReadResult
 
 JSON = Any
-_PEER_GROUPS = (PeerSelection, PeerQueries, PeerConnection)
+_PEER_GROUPS = (PeerKind, PeerSelection, PeerQueries, PeerConnection)
 
 
 def position(p: Position) -> dict[str, JSON]:
@@ -70,8 +72,11 @@ def value(obj: object) -> JSON:
                 continue
             if isinstance(item, Directive) and f.name == "directive":
                 out["at"] = position(item.pos)
-            elif isinstance(obj, CachePeer) and f.name == "option_specs":
+            elif isinstance(item, PeerSettings) and isinstance(obj, CachePeer):
+                out.update(value(item))  # its fields as the peer's own, then the options
                 out["options"] = [value(o) for o in obj.options]  # each with its token
+            elif isinstance(obj, PeerSettings) and f.name == "option_specs":
+                continue  # (a peer shows them bound to its line, with their tokens: above)
             elif isinstance(item, _PEER_GROUPS):  # a peer's option groups: its own fields
                 out.update(value(item))
             else:

@@ -297,7 +297,8 @@ def apply_changes(config: SquidConfig, changes: Sequence[Change]) -> Changed:
             identity = {k: v for k, v in identity.items() if v != gone.name}
         elif isinstance(change, Reweight):
             i = find(change.name)
-            peers[i] = replace(peers[i], weight=change.weight, weight_given=change.weight)
+            peers[i] = replace(peers[i], settings=replace(
+                peers[i].settings, weight=change.weight, weight_given=change.weight))
         elif isinstance(change, Rename):
             i = find(change.old)
             new = _text(change.new)

@@ -20,6 +20,8 @@ from squidcarp.conf.model import (
     CarpKeyPart,
     Directive,
     HttpPort,
+    PeerKind,
+    PeerSettings,
     PeerType,
     Position,
     SquidConfig,
@@ -33,8 +35,8 @@ DIRECTIVE = Directive.of(Token("cache_peer", POS), (), "cache_peer ...")
 def peer(name: str, weight: int = 1, carp: bool = True, type_: PeerType = PeerType.PARENT,
          key: frozenset[CarpKeyPart] | None = None) -> CachePeer:
     carp_key = CarpKey(key, ("x",), Token("carp-key=x", POS)) if key else None
-    return CachePeer(DIRECTIVE, "127.0.0.1", type_.value, type_, 3128, 0, name, weight=weight,
-                     carp=carp, carp_key=carp_key)
+    return CachePeer(DIRECTIVE, "127.0.0.1", PeerKind(type_.value, type_, 3128, 0), name,
+                     settings=PeerSettings(weight=weight, carp=carp, carp_key=carp_key))
 
 
 def test_hand_built_model() -> None:
