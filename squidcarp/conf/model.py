@@ -821,16 +821,23 @@ class SquidConfig(FrozenModel):
         """Every line of ACL ``name`` merged (``ACL::FindByName`` compares case-insensitively;
         Squid's predefined ACLs first): the first line's name and type, all options and values
         in order. None when no such ACL exists."""
-        low = c_lower(name)
-        from squidcarp.conf.acl.predefined import predefined  # only when asked
-
-        lines = tuple(a for a in (*predefined(), *self.acls)
-                      if c_lower(a.directive.words[0]) == low)
+        lines = self._acls_by_name.get(c_lower(name))
         if not lines:
             return None
         return MergedAcl(lines[0].name, lines[0].type,
                          tuple(t for a in lines for t in a.options),
-                         tuple(t for a in lines for t in a.values), lines)
+                         tuple(t for a in lines for t in a.values), tuple(lines))
+
+    @cached_property
+    def _acls_by_name(self) -> dict[str, list[AclDefinition]]:
+        """Each ACL's lines under its folded name, predefined ones first (made on the first
+        :meth:`acl` call, which would otherwise fold every ACL's name on each call)."""
+        from squidcarp.conf.acl.predefined import predefined  # only when asked
+
+        index: dict[str, list[AclDefinition]] = {}
+        for a in (*predefined(), *self.acls):
+            index.setdefault(c_lower(a.directive.words[0]), []).append(a)
+        return index
 
     def peer_named(self, name: str) -> CachePeer | None:
         """Find a peer the way Squid's ``peerFindByName`` does (case-insensitive; the first
