@@ -46,7 +46,11 @@ def read_file(path: str) -> bytes:
                       "for a writer", path)
     limit = MAX_FILE_BYTES if stat.S_ISREG(mode) else MAX_DEVICE_BYTES
     with open(path, "rb") as fh:
-        data = fh.read(limit + 1)
+        # read() sets aside all it is asked for before reading: ask for the size the file has
+        # (one byte more shows it grew), not the limit, then for whatever it grew by
+        data = fh.read(min(info.st_size, limit) + 1)
+        if len(data) > info.st_size and len(data) <= limit:
+            data += fh.read(limit + 1 - len(data))
     if len(data) > limit:
         what = ("a device that reads on and on (like /dev/zero): Squid would never finish "
                 "reading it" if not stat.S_ISREG(mode) else

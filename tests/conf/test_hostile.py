@@ -135,3 +135,36 @@ def test_a_nul_byte_ends_a_file_name_as_in_c(tmp_path: Path, monkeypatch: pytest
     assert [(e.kind.value, str(e.pos)) for e in read.events] == [
         ("include-relative", "s.conf:1:9"), ("access-dropped", "s.conf:2:13"),
         ("acl-file-missing", "s.conf:2:19")]
+
+
+def test_a_regular_file_is_read_at_its_size_and_refused_past_the_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """read() sets aside what it is asked for: a file is asked for its size plus one byte (so a
+    file that grew is seen), not for the 256 MiB limit; past the limit it is refused."""
+    from squidcarp.conf import source
+
+    asked: list[int] = []
+
+    class Spy:
+        def __init__(self, path: str, mode: str) -> None:
+            self.fh = open(path, mode)  # noqa: SIM115 (closed in __exit__)
+
+        def __enter__(self) -> Spy:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.fh.close()
+
+        def read(self, n: int) -> bytes:
+            asked.append(n)
+            return self.fh.read(n)
+
+    monkeypatch.setattr(source, "open", Spy, raising=False)
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 100)
+    conf = tmp_path / "s.conf"
+    conf.write_bytes(b"x" * 100)
+    assert source.read_file(str(conf)) == b"x" * 100
+    assert asked == [101]
+    conf.write_bytes(b"x" * 101)
+    with pytest.raises(OSError, match="larger than 0 MiB"):
+        source.read_file(str(conf))
