@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from squidcarp.conf.model import AccessLine
 from squidcarp.libc import c_lower, c_upper
 from squidcarp.lint.context import LintContext
 from squidcarp.lint.diagnostic import Finding, Severity
@@ -64,11 +65,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if not any(r.negated for r in line.acls) and _mentions_connect(
                 ctx, [r.name for r in line.acls]):
             return
+    first_rule: dict[str, AccessLine] = {}  # each peer's first cache_peer_access line
+    for line in config.access_list("cache_peer_access"):
+        first_rule.setdefault(c_lower(line.peer or ""), line)
     for peer in members:
-        rules = [line for line in config.access_list("cache_peer_access")
-                 if c_lower(line.peer or "") == c_lower(peer.name)]
-        if rules and rules[0].action == "deny" and _mentions_connect(
-                ctx, [r.name for r in rules[0].acls if not r.negated]):
+        first = first_rule.get(c_lower(peer.name))
+        if first is not None and first.action == "deny" and _mentions_connect(
+                ctx, [r.name for r in first.acls if not r.negated]):
             continue
         limit = peer.connection.connect_fail_limit or CONNECT_FAIL_LIMIT
         yield Finding(peer.pos, f"CARP parent '{peer.name}' tunnels CONNECT: {limit} error "
