@@ -28,9 +28,10 @@ from squidcarp.conf.facts.acl import (
     PREDEFINED_ACLS,
     AclListSyntax,
 )
-from squidcarp.conf.lexer import CONFIG_LINE_LIMIT, W_SPACE
+from squidcarp.conf.lexer import CONFIG_LINE_LIMIT
 from squidcarp.conf.model import AccessRecord, AclRecord, Directive, Position, Token
 from squidcarp.conf.source import decode, read_file
+from squidcarp.conf.words import W_SPACE
 from squidcarp.libc import c_lower
 
 ACTIONS = ("allow", "deny")

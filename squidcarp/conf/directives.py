@@ -50,6 +50,7 @@ from squidcarp.conf.model import (
 from squidcarp.conf.peer import parse_cache_peer
 from squidcarp.conf.port import parse_port_line
 from squidcarp.conf.scalars import parse_scalar, scalar_reads
+from squidcarp.conf.words import WordTable
 from squidcarp.libc import c_lower, get_integer, xatoui
 
 HELPER_PROGRAMS = {
@@ -80,6 +81,7 @@ class _Build:
         self.quoted_values = quoted_values
         self.peers: list[CachePeer] = []
         self.by_name: dict[str, CachePeer] = {}
+        self.words = WordTable()  # words of the lines split while they are built
         """Lower-cased name -> the first peer so named (``peerFindByName``)."""
         self.directives = directives
         self.peer_access: list[AccessRule] = []
@@ -107,10 +109,11 @@ Handler = Callable[[_Build, Directive], None]
 
 
 def _cache_peer(b: _Build, d: Directive) -> None:
+    d.hold_words(b.words)  # only while the line is built (Directive.hold_words)
     peer = parse_cache_peer(d, b.events)
+    d.release_words()  # the CachePeer keeps what the line says
     if peer is None:
         return
-    d.release_words()  # the CachePeer keeps what the line says (Directive.release_words)
     clash = b.by_name.get(c_lower(peer.name)) if peer.name else None
     if clash is not None:
         b.events.append(ReadEvent(
@@ -123,7 +126,9 @@ def _cache_peer(b: _Build, d: Directive) -> None:
 
 
 def _acl(b: _Build, d: Directive) -> None:
+    d.hold_words(b.words)  # only while the line is built (Directive.hold_words)
     definition = acl_line(d, b.acls, b.events)
+    d.release_words()  # the record keeps what the line says
     if definition is not None:
         b.acl_definitions.append(definition)
 

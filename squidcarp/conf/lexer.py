@@ -13,20 +13,18 @@ escapes, ``parameters("file")`` and the strict unquoted-token alphabet.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from squidcarp.conf.events import Kind, ReadEvent, Squid
 from squidcarp.conf.model import Position, Token
 from squidcarp.conf.source import BLANKS, FGETS_CHUNK, RecordFields, records
+from squidcarp.conf.words import PLAIN_WORD, W_SPACE
 from squidcarp.libc import is_digits
 
-W_SPACE = " \t\n\r"  # w_space: src/defines.h
 STRICT_PUNCT = ".,()-=_/:+"  # ConfigParser::TokenParse strict-mode alphabet (src/ConfigParser.cc)
 CONFIG_LINE_LIMIT = 2048  # src/ConfigParser.h: the token and strtokFile line buffers
 QUOTED_TOKEN_LIMIT = CONFIG_LINE_LIMIT - 1  # room for the NUL
-_PLAIN_WORD = re.compile(r"[^ \t\n\r]+")
 MACROS = ("${service_name}", "${process_name}", "${process_number}")  # src/cache_cf.cc
 
 
@@ -72,7 +70,7 @@ class LogicalLine(NamedTuple):
             # The hottest loop of the reader: build the named tuples with tuple.__new__ directly,
             # skipping their generated __new__ (same objects, half the cost).
             new = tuple.__new__
-            for index, m in enumerate(_PLAIN_WORD.finditer(self.text, start)):
+            for index, m in enumerate(PLAIN_WORD.finditer(self.text, start)):
                 word = m.group() if words is None or index >= len(words) else words[index]
                 if word[0] == "#":
                     break
@@ -80,7 +78,7 @@ class LogicalLine(NamedTuple):
                 out.append(new(Token, (word, pos, word, False)))
             return out
         position = self.position
-        for m in _PLAIN_WORD.finditer(self.text, start):
+        for m in PLAIN_WORD.finditer(self.text, start):
             word = m.group()
             if word[0] == "#":
                 break
@@ -90,59 +88,13 @@ class LogicalLine(NamedTuple):
     def plain_token(self, start: int, index: int) -> Token:
         """Token ``index`` of :meth:`plain_tokens` alone (IndexError past the last one)."""
         if index >= 0:
-            for i, m in enumerate(_PLAIN_WORD.finditer(self.text, start)):
+            for i, m in enumerate(PLAIN_WORD.finditer(self.text, start)):
                 word = m.group()
                 if word[0] == "#":
                     break
                 if i == index:
                     return Token(word, self.position(m.start()), word)
         raise IndexError(index)
-
-
-# How many distinct words a WordTable holds before it starts over (a few hundred KB at most).
-WORD_TABLE_SIZE = 4096
-
-
-class WordTable:
-    """One string object for each word a config repeats.
-
-    A config spells the same words on thousands of lines (``parent``, ``3128``, ``no-query``,
-    ``dstdomain``, the directive names); the reader keeps the words of every line, and a short
-    string costs more than 50 bytes. Words pass through this table, which hands back the copy it
-    has already seen, so repeated words are stored once (see bench/scale_bench.py). It is
-    bounded: when full it starts over, so words seen once (host names, ACL names) cannot grow
-    it, while frequent words are back after a few lines. Sharing changes no value: only which
-    equal string object a tuple holds.
-    """
-
-    __slots__ = ("_seen",)
-
-    def __init__(self) -> None:
-        self._seen: dict[str, str] = {}
-
-    def share(self, words: list[str]) -> tuple[str, ...]:
-        seen = self._seen
-        if len(seen) > WORD_TABLE_SIZE:
-            seen.clear()
-        return tuple(map(seen.setdefault, words, words))
-
-    def word(self, word: str) -> str:
-        seen = self._seen
-        if len(seen) > WORD_TABLE_SIZE:
-            seen.clear()
-        return seen.setdefault(word, word)
-
-
-def plain_words(text: str, start: int, table: WordTable | None = None) -> tuple[str, ...]:
-    """The texts of ``LogicalLine.plain_tokens`` without making tokens (a C-speed split),
-    through ``table`` when given (repeated words then share one string)."""
-    words = _PLAIN_WORD.findall(text, start)
-    if "#" in text:
-        for i, word in enumerate(words):
-            if word[0] == "#":
-                del words[i:]
-                break
-    return table.share(words) if table is not None else tuple(words)
 
 
 def is_plain(text: str, quoted_values: bool, quoted_at: tuple[int, int]) -> bool:
@@ -399,7 +351,7 @@ class Tokenizer:
 
 def first_word(text: str) -> tuple[str, int, int]:
     """The directive name as ``parse_line`` takes it (``strtok`` on blanks): word, start, end."""
-    m = _PLAIN_WORD.match(text)
+    m = PLAIN_WORD.match(text)
     if m is not None:  # (logical lines start with a non-blank unless a macro made one)
         return m.group(), 0, m.end()
     i = 0

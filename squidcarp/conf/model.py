@@ -17,6 +17,7 @@ from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from squidcarp.conf.words import PLAIN_WORD, WordTable, plain_words
 from squidcarp.libc import c_lower
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ class Directive(FrozenModel):
     a plain line, whose tokens :attr:`args` cuts from ``source``."""
 
     @classmethod
-    def lazy(cls, keyword: str, words: tuple[str, ...], text: str,
+    def lazy(cls, keyword: str, words: tuple[str, ...] | None, text: str,
              include_stack: tuple[Position, ...], file: str, line: int, column: int,
              source: _ArgSource | _OwnLine, start: int) -> Directive:
         """A directive whose tokens are cut from ``source`` on first use.
@@ -195,18 +196,38 @@ class Directive(FrozenModel):
         """The argument values as Squid reads them."""
         words = self.kept_words
         if words is None:  # released: split again, as the reader did
-            from squidcarp.conf.lexer import plain_words  # (the lexer builds on this module)
-
             return plain_words(self.text, self.start)
         return words
 
+    def word(self, index: int) -> str:
+        """``words[index]``, without splitting the rest of a line whose words were let go."""
+        kept = self.kept_words
+        if kept is not None:
+            return kept[index]
+        if index >= 0:
+            for i, m in enumerate(PLAIN_WORD.finditer(self.text, self.start)):
+                word = m.group()
+                if word[0] == "#":  # a word starting with '#' ends the line (plain_words)
+                    break
+                if i == index:
+                    return word
+        return self.words[index]  # (past the end: the IndexError a tuple raises)
+
+    def hold_words(self, table: WordTable | None = None) -> None:
+        """Keep :attr:`words` until :meth:`release_words` (split through ``table`` when given,
+        so repeated words are one string). The reader makes the directives of the line kinds
+        a config holds by the hundred thousand (``cache_peer``, ``acl``) without their words
+        and holds them only while it builds that line's model, so a 1M-line config never holds
+        every line's words at once (see bench/scale_bench.py)."""
+        if self.kept_words is None and self.tokens is None and self.source is not None:
+            _DIRECTIVE_KEPT_WORDS(self, plain_words(self.text, self.start, table))
+
     def release_words(self) -> None:
         """Stop keeping :attr:`words` of a plain line; they are split from :attr:`text` again
-        when asked for. The reader does this for a line it has turned into a model object
-        that keeps what the rules read (a :class:`CachePeer`), so a 1M-line array holds each
-        line's text and its model, not a third copy of its words as well (see
-        bench/scale_bench.py). The words read the same before and after: only where they are
-        kept changes (a line with tokens made up front keeps its words)."""
+        when asked for. The reader does this once it has built a line's model (a
+        :class:`CachePeer`, an ACL record), which keeps what the rules read. The words read
+        the same before and after: only whether they are kept changes (a line whose tokens
+        the lexer made up front keeps its words)."""
         if self.tokens is None and self.source is not None:
             _DIRECTIVE_KEPT_WORDS(self, None)
 
@@ -836,7 +857,7 @@ class SquidConfig(FrozenModel):
 
         index: dict[str, list[AclDefinition]] = {}
         for a in (*predefined(), *self.acls):
-            index.setdefault(c_lower(a.directive.words[0]), []).append(a)
+            index.setdefault(c_lower(a.directive.word(0)), []).append(a)
         return index
 
     def peer_named(self, name: str) -> CachePeer | None:

@@ -26,17 +26,19 @@ from squidcarp.conf.grammar import evaluate_condition
 from squidcarp.conf.lexer import (
     LogicalLine,
     Tokenizer,
-    WordTable,
     expand_macros,
     first_word,
     is_plain,
     logical_lines,
-    plain_words,
 )
 from squidcarp.conf.model import OWN_LINE, Directive, Position, Token
 from squidcarp.conf.source import BLANKS, SourceFile, read_file, record_fields
+from squidcarp.conf.words import WordTable, plain_words
 
 NOT_QUOTED = (0, 0)  # no argument is read with NextQuotedToken
+# Line kinds a config may hold by the hundred thousand, whose words the builder splits while it
+# builds each line and then lets go (Directive.hold_words): they are not kept from here on.
+BUILT_WORDS = frozenset({"cache_peer", "acl"})
 _FIRST_WORD = re.compile(r"[^ \t\n\r]+").match  # parse_line's strtok(w_space) on the line start
 MAX_INCLUDE_DEPTH = 16  # parseOneConfigFile: depth > 16 is fatal (src/cache_cf.cc)
 # Our bound on the files one read opens (Squid has none): includes that fan out (every file
@@ -170,7 +172,7 @@ class Reader:
         self._stack: list[str] = []
         self._included = 0
         self._said: set[tuple[Kind, Position, str]] = set()
-        self._words = WordTable()  # repeated words stored once (lexer.WordTable)
+        self._words = WordTable()  # repeated words stored once (words.WordTable)
 
     def _cwd(self) -> str:
         return self.options.cwd or os.getcwd()
@@ -280,8 +282,9 @@ class Reader:
                 "parameters(" not in text)) or is_plain(text, self.tokenizer.quoted_values,
                                                        quoted_at):
             # plain splitting: words now, tokens with positions only if someone asks
-            directive = Directive.lazy(word, plain_words(text, end, self._words), text, chain,
-                                       *at, OWN_LINE if own else line, end)
+            kept = None if word in BUILT_WORDS else plain_words(text, end, self._words)
+            directive = Directive.lazy(word, kept, text, chain, *at, OWN_LINE if own else line,
+                                       end)
         else:
             args = tuple(self.tokenizer.tokens(line, end, 0, quoted_at))
             directive = Directive.of(Token(word, Position(*at), word), args, line.text, chain)

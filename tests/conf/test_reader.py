@@ -237,31 +237,36 @@ def test_plain_lines_keep_words_not_tokens() -> None:
 
 
 def test_repeated_words_share_one_string() -> None:
-    """Words that many lines repeat are kept once (lexer.WordTable); values do not change."""
-    r = read_bytes(b"acl a src all\nacl b src all\nacl Big src all\nacl big src all\n", "t.conf")
-    first, second, big, lower = r.config.directives
-    assert first.words == ("a", "src", "all")
-    assert second.words == ("b", "src", "all")
-    assert all(x is y for x, y in zip(first.words[1:], second.words[1:], strict=True))
-    assert first.words[0] is not second.words[0]
+    """Words that many lines repeat are kept once (words.WordTable); values do not change."""
+    r = read_bytes(b"http_access allow a b\nhttp_access allow c b\nacl a src all\n"
+                   b"acl c src all\nacl b src all\n", "t.conf")
+    first, second, *_ = r.config.directives
+    assert first.words == ("allow", "a", "b")
+    assert second.words == ("allow", "c", "b")
+    assert first.words[0] is second.words[0] and first.words[2] is second.words[2]
     assert first.name.text is second.name.text  # the directive name too
-    assert big.words[0] == "Big" and lower.words[0] == "big"  # case kept per line
+    # an ACL's type, split while the line is built, is one string for all its lines
+    kinds = [record[1] for record in r.config.acl_records]
+    assert kinds == ["src", "src", "src"] and kinds[0] is kinds[1] is kinds[2]
+    big = read_bytes(b"acl Big src all\nacl big src all\n", "t.conf").config.directives
+    assert big[0].words[0] == "Big" and big[1].words[0] == "big"  # case kept per line
 
 
-def test_cache_peer_words_are_released_and_read_the_same() -> None:
-    """A plain cache_peer line keeps its text and its CachePeer, not its words as well
-    (Directive.release_words): they are split again when asked for, and read the same."""
+def test_cache_peer_and_acl_words_are_held_only_while_built() -> None:
+    """A plain cache_peer or acl line keeps its text and its model, not its words as well
+    (Directive.hold_words): they are split again when asked for, and read the same."""
     r = read_bytes(b"cache_peer a parent 3128 0 no-query # x\n"
-                   b"cache_peer b parent 3128 0 name='q r'\nacl x src all\n", "t.conf",
-                   ReadOptions(quoted_values=False))
+                   b"cache_peer b parent 3128 0 name='q r'\nacl x src all\n"
+                   b"http_access allow x\n", "t.conf", ReadOptions(quoted_values=False))
     plain, other = (p.directive for p in r.config.peers)
     assert plain.kept_words is None
     assert plain.words == ("a", "parent", "3128", "0", "no-query")
     assert plain.words == plain.words and plain.words is not plain.words  # split anew each time
     assert r.config.peers[0].options[0].text == "no-query"
     assert other.words == ("b", "parent", "3128", "0", "name='q", "r'")
-    acl = r.config.directives[2]
-    assert acl.kept_words == ("x", "src", "all")  # only lines turned into a CachePeer
+    acl, access = r.config.directives[2:]
+    assert acl.kept_words is None and acl.words == ("x", "src", "all")
+    assert access.kept_words == ("allow", "x")  # other lines keep theirs
 
 
 def test_quoted_cache_peer_line_keeps_its_words() -> None:
@@ -328,7 +333,7 @@ def test_every_flag_field_is_set_by_its_option_word() -> None:
 
 def test_word_table_is_bounded() -> None:
     """The table starts over when full: words seen once cannot grow it without bound."""
-    from squidcarp.conf.lexer import WORD_TABLE_SIZE, WordTable
+    from squidcarp.conf.words import WORD_TABLE_SIZE, WordTable
 
     table = WordTable()
     for i in range(3 * WORD_TABLE_SIZE):
@@ -400,3 +405,19 @@ def test_peer_named_finds_the_first_peer_of_a_name_as_squid_does() -> None:
     assert r.config.peer_named("\u00c9") is accented
     assert r.config.peer_named("\u00e9") is None  # Squid folds no other letters
     assert r.config.peer_named("ab ") is None
+
+
+@pytest.mark.parametrize("text", [
+    "acl x src 10.0.0.1 10.0.0.2 # note", "acl x src", "acl x", "acl  x\tsrc  a  #b c",
+    "cache_peer h parent 3128 0 name=n", "cache_peer h #parent 3128"])
+def test_one_word_of_a_line_reads_as_its_words(text: str) -> None:
+    """Directive.word(i) cuts one word of a line whose words were let go: the same word
+    words[i] is, and the same IndexError past the end."""
+    d = read_bytes(text.encode() + b"\n", "t.conf").config.directives[0]
+    assert d.kept_words is None
+    words = d.words
+    assert [d.word(i) for i in range(len(words))] == list(words)
+    if words:
+        assert d.word(-1) == words[-1]
+    with pytest.raises(IndexError):
+        d.word(len(words))
