@@ -20,9 +20,11 @@ class AclState:
         """Whether an ``auth_param SCHEME program ...`` line has been read (proxy_auth needs it)."""
         self.ips: dict[str, IpSplay | None] = {}
         """Lower-cased ACL name -> its address tree (None once a value is not plain addresses)."""
-        self.domains: dict[str, DomainValues | tuple[str, ...] | None] = {}
-        """Lower-cased ACL name -> its domain values: just the words while nothing overlaps,
-        None once a value came from a file."""
+        self.domains: dict[str, DomainValues | tuple[Directive, int] | None] = {}
+        """Lower-cased ACL name -> its domain values: while it has one line whose values
+        cannot overlap, that line and where its values start (its words are split again if a
+        later line extends the ACL: most ACLs have one line, and a config may hold 100k of
+        them); None once a value came from a file."""
 
 
 def report(events: list[ReadEvent], d: Directive, index: int, message: str,

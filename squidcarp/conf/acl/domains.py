@@ -168,13 +168,13 @@ def domains(d: Directive, first: int, state: AclState, events: list[ReadEvent]) 
     if acl is None:
         if key in state.domains:
             return  # a value came from a file earlier: not modelled any more
-        if _plainly_apart(values):  # the usual new ACL: nothing to report, keep the words
-            state.domains[key] = values
+        if _plainly_apart(values):  # the usual new ACL: nothing to report, keep its line
+            state.domains[key] = (d, first)
             return
         acl = state.domains[key] = DomainValues()
     elif isinstance(acl, tuple):  # an ACL seen before, now extended: replay its words
-        earlier, acl = acl, DomainValues()
-        for word in earlier:
+        (line, start), acl = acl, DomainValues()
+        for word in line.words[start:]:
             acl.add(word)
         state.domains[key] = acl
     for index in range(first, len(d.words)):
