@@ -143,7 +143,8 @@ class Directive(FrozenModel):
 
     keyword: str
     kept_words: tuple[str, ...] | None = field(compare=False)
-    """:attr:`words` as the reader keeps them; None once released (:meth:`release_words`)."""
+    """:attr:`words` as the reader keeps them: None for a ``cache_peer`` or ``acl`` line
+    (:meth:`hold_words`), whose words are split from its text when asked for."""
     text: str
     """The logical line as Squid echoes it in ``Processing:`` (macros expanded, blanks trimmed)."""
     include_stack: tuple[Position, ...] = ()
