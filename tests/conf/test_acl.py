@@ -78,3 +78,22 @@ def test_names_fold_like_strcasecmp() -> None:
     r = read_bytes(b"acl Site1 dstdomain .example.com\nacl site1 dstdomain www.example.com\n",
                    "t.conf")
     assert [(e.kind.value, e.pos.line, e.pos.column) for e in r.events] == [("acl-value", 2, 21)]
+
+
+def test_a_long_acl_finds_an_overlap_with_any_earlier_value() -> None:
+    """One ACL over thousands of lines (a block list): each new value is checked against every
+    earlier one through sets kept up to date as values arrive (not rebuilt for each value,
+    which made 100k lines take minutes), so an overlap with value 7 found at line 3001 is
+    reported there, and a clean list reports nothing."""
+    from squidcarp.conf import read_bytes
+
+    lines = [f"acl blocked dstdomain .d{i}.example.com" for i in range(3000)]
+    clean = read_bytes(("\n".join(lines) + "\n").encode(), "t.conf")
+    assert clean.events == ()
+    lines.append("acl blocked dstdomain www.d7.example.com")  # inside .d7.example.com
+    r = read_bytes(("\n".join(lines) + "\n").encode(), "t.conf")
+    assert [(e.kind.value, e.squid.value, e.pos.line, e.pos.column) for e in r.events] == [
+        ("acl-value", "warning", 3001, 23)]
+    assert r.events[0].message == (
+        "acl blocked: 'www.d7.example.com' is a subdomain of '.d7.example.com', already in this "
+        "ACL: Squid warns and ignores it; remove it")

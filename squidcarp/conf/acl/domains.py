@@ -101,7 +101,7 @@ class DomainValues:
     one turns up: most ACLs never pay for it.
     """
 
-    __slots__ = ("_tails", "names", "tree", "words")
+    __slots__ = ("_name_set", "_tails", "names", "tree", "words")
 
     def __init__(self) -> None:
         self.words: list[str] = []
@@ -110,6 +110,8 @@ class DomainValues:
         self.tree: DomainSplay | None = None
         self._tails: set[str] | None = None
         """Every label-aligned tail of every name, once there are many names."""
+        self._name_set: set[str] | None = None
+        """:attr:`names` as a set, once there are many names (kept with :attr:`_tails`)."""
 
     def add(self, word: str) -> DomainSplay | None:
         """Insert ``word``; returns the tree when it went through it (which may raise
@@ -119,8 +121,9 @@ class DomainValues:
             if not self._may_overlap(word, name):
                 self.words.append(word)
                 self.names.append(name)
-                if self._tails is not None:
+                if self._tails is not None and self._name_set is not None:
                     self._tails.update(_tails(name))
+                    self._name_set.add(name)
                 return None
             self.tree = DomainSplay()
             for earlier in self.words:  # no overlap among these, so no event either
@@ -141,9 +144,10 @@ class DomainValues:
                 if old == name or old.endswith(dotted) or name.endswith("." + old):
                     return True
             return False
-        if self._tails is None:
+        if self._tails is None or self._name_set is None:
             self._tails = {tail for old in names for tail in _tails(old)}
-        return name in self._tails or not set(names).isdisjoint(_tails(name))
+            self._name_set = set(names)
+        return name in self._tails or not self._name_set.isdisjoint(_tails(name))
 
 
 def _tails(name: str) -> list[str]:
