@@ -97,3 +97,16 @@ def test_a_long_acl_finds_an_overlap_with_any_earlier_value() -> None:
     assert r.events[0].message == (
         "acl blocked: 'www.d7.example.com' is a subdomain of '.d7.example.com', already in this "
         "ACL: Squid warns and ignores it; remove it")
+
+
+def test_a_one_value_address_acl_extended_later_reports_each_line_once() -> None:
+    """A one-value src ACL keeps its line, not a tree (most ACLs have one line); extended by a
+    later line, its tree is made from that value without reporting it again."""
+    from squidcarp.conf import read_bytes
+
+    r = read_bytes(b"acl x src 0.0.0.0/0\nacl y src 10.0.0.1\nacl x src 10.0.0.1\n", "t.conf")
+    assert [(e.squid.value, e.pos.line, e.pos.column, e.message) for e in r.events] == [
+        ("warning", 1, 11, "acl x: '0.0.0.0/0' means everything: Squid prints an ERROR, "
+                           "replaces it by 'all' and carries on; write 'all'"),
+        ("warning", 3, 11, "acl x: '10.0.0.1' lies inside '0.0.0.0/0', already in this ACL: "
+                           "Squid warns and ignores it; remove it")]

@@ -95,8 +95,18 @@ def ip_values(d: Directive, first: int, state: AclState, events: list[ReadEvent]
     """Each value checked (``acl_ip_data::FactoryParse``), then into the ACL's splay tree."""
     key = c_lower(d.words[0])
     if key not in state.ips:
+        if len(d.words) == first + 1:  # the usual new ACL: one value, nothing to compare with
+            entry = _ip_value(d, first, events)
+            state.ips[key] = (d, first) if entry is not None else None
+            return
         state.ips[key] = IpSplay()
     tree = state.ips[key]
+    if isinstance(tree, tuple):  # a one-value ACL, now extended: its tree, from its value
+        (line, start), tree = tree, IpSplay()
+        earlier = _ip_value(line, start, [])  # (reported with its own line already)
+        if earlier is not None:
+            tree.insert(earlier)
+        state.ips[key] = tree
     for index in range(first, len(d.words)):
         entry = _ip_value(d, index, events)
         if tree is None:

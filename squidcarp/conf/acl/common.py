@@ -18,8 +18,10 @@ class AclState:
     def __init__(self) -> None:
         self.auth_configured = False
         """Whether an ``auth_param SCHEME program ...`` line has been read (proxy_auth needs it)."""
-        self.ips: dict[str, IpSplay | None] = {}
-        """Lower-cased ACL name -> its address tree (None once a value is not plain addresses)."""
+        self.ips: dict[str, IpSplay | tuple[Directive, int] | None] = {}
+        """Lower-cased ACL name -> its address tree (None once a value is not plain addresses);
+        while it has one line with one value, that line and where the value is (its tree is
+        made if a later line extends the ACL: most ACLs have one line)."""
         self.domains: dict[str, DomainValues | tuple[Directive, int] | None] = {}
         """Lower-cased ACL name -> its domain values: while it has one line whose values
         cannot overlap, that line and where its values start (its words are split again if a
