@@ -4,14 +4,17 @@ list), beside ``squid -k parse`` on the same files.
 
 Each command runs as its own process; its wall time is measured around it and its peak resident
 memory is the kernel's (``wait4`` rusage ``ru_maxrss``), so start-up and interpreter are counted
-too. Squid itself is quadratic in ``cache_peer`` and ``acl`` lines of distinct names (each is
-looked up by name among all the earlier ones), so it is given a time budget per file
-(``--squid-budget``, default 60 s): past it the run is stopped and reported as ``> budget``, and
-the ratio as a bound. Targets: squidcarp grows linearly, stays within 2x Squid, and uses well under
-1 KB per line (reported as bytes per line above what linting a one-line config takes). The
-``reported`` config is the ``cache_peer`` one with a mistake on every line (no ``no-digest``,
-SC141), so its report holds a diagnostic per line; its ``no report`` column is lint with that
-rule ignored: the difference is what a report costs per diagnostic.
+too. squidcarp is run as a user runs it: built as a wheel and installed into a fresh virtual
+environment (as bench/lint_bench.py does). Squid itself is quadratic in ``cache_peer`` and
+``acl`` lines of distinct names (each is looked up by name among all the earlier ones), so it
+is given a time budget per file (``--squid-budget``, default 60 s): past it the run is stopped
+and reported as ``> budget``, and the ratio as a bound.
+
+Targets: squidcarp grows linearly, stays within 2x Squid, and uses well under 1 KB per line
+(reported as bytes per line above what linting a one-line config takes). The ``reported``
+config is the ``cache_peer`` one with a mistake on every line (no ``no-digest``, SC141), so its
+report holds a diagnostic per line; its ``no report`` column is lint with that rule ignored:
+the difference is what a report costs per diagnostic.
 
     python bench/scale_bench.py [--sizes 10000,100000,1000000] [--kinds cache_peer,acl,...]
                                 [--squid-budget 60]
@@ -29,6 +32,8 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+
+from lint_bench import install_like_a_user  # (this folder: python bench/scale_bench.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 2.0
@@ -130,18 +135,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown kind {', '.join(unknown)} (known: {', '.join(KINDS)})")
     squid = shutil.which("squid") or "/usr/sbin/squid"
     have_squid = os.path.exists(squid)
-    squidcarp = [sys.executable, "-m", "squidcarp"]
-    # squidcarp runs with its bytecode cached, as an installed package's is (in a folder of its
-    # own, so the checkout is left as it is): compiling every module on each start would add
-    # ~0.1 s to every run, which Squid, a compiled program, does not pay
-    pycache = tempfile.TemporaryDirectory(prefix="squidcarp-scale-pycache-")
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    os.environ["PYTHONPYCACHEPREFIX"] = pycache.name
+    installs = tempfile.TemporaryDirectory(prefix="squidcarp-scale-install-")
+    try:  # timed the way a user runs it, as bench/lint_bench.py does
+        squidcarp = [str(install_like_a_user(Path(installs.name)))]
+    except subprocess.CalledProcessError as exc:
+        print(f"scale bench: cannot build and install the wheel: {exc}\n{exc.stderr}",
+              file=sys.stderr)
+        return 1
     with tempfile.NamedTemporaryFile("w", suffix=".conf") as tiny:
         tiny.write("http_port 3128\n")
         tiny.flush()
-        for warm_up in ("lint", "parse --json"):  # writes the bytecode
-            measure([*squidcarp, *warm_up.split(), tiny.name], str(ROOT))
         baseline = measure([*squidcarp, "lint", tiny.name], str(ROOT))
     print(f"scale bench: B/line is peak memory above a one-line lint "
           f"({baseline.peak_kib / 1024:.0f} MiB), per config line; squid -k parse is stopped "
@@ -184,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 growth = per_line[-1] / per_line[0]
                 print(f"  {kind}: time per line x{growth:.2f} from {sizes[0]} to {sizes[-1]} "
                       "lines (1.00 = linear)")
-    pycache.cleanup()
+    installs.cleanup()
     met = all(verdicts)
     print("  no report: B/line of lint with the rule that reports every line of that config "
           f"ignored ({', '.join(f'{k}: {r}' for k, r in EVERY_LINE_RULE.items())})")
