@@ -17,7 +17,7 @@ from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from squidcarp.conf.words import PLAIN_WORD, WordTable, plain_words
+from squidcarp.conf.words import WordTable, plain_word, plain_words
 from squidcarp.libc import c_lower
 
 if TYPE_CHECKING:
@@ -205,14 +205,8 @@ class Directive(FrozenModel):
         kept = self.kept_words
         if kept is not None:
             return kept[index]
-        if index >= 0:
-            for i, m in enumerate(PLAIN_WORD.finditer(self.text, self.start)):
-                word = m.group()
-                if word[0] == "#":  # a word starting with '#' ends the line (plain_words)
-                    break
-                if i == index:
-                    return word
-        return self.words[index]  # (past the end: the IndexError a tuple raises)
+        word = plain_word(self.text, self.start, index) if index >= 0 else None
+        return self.words[index] if word is None else word  # (past the end: IndexError)
 
     def hold_words(self, table: WordTable | None = None) -> None:
         """Keep :attr:`words` until :meth:`release_words` (split through ``table`` when given,

@@ -56,3 +56,15 @@ def plain_words(text: str, start: int, table: WordTable | None = None) -> tuple[
                 del words[i:]
                 break
     return table.share(words) if table is not None else tuple(words)
+
+
+def plain_word(text: str, start: int, index: int) -> str | None:
+    """``plain_words(text, start)[index]`` for ``index >= 0``, without splitting the words after
+    it; None past the last word."""
+    for i, m in enumerate(PLAIN_WORD.finditer(text, start)):
+        word = m.group()
+        if word[0] == "#":  # a word starting with '#' ends the line, as in plain_words
+            return None
+        if i == index:
+            return word
+    return None
