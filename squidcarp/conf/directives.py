@@ -81,8 +81,8 @@ class _Build:
         self.quoted_values = quoted_values
         self.peers: list[CachePeer] = []
         self.by_name: dict[str, CachePeer] = {}
-        self.words = WordTable()  # words of the lines split while they are built
         """Lower-cased name -> the first peer so named (``peerFindByName``)."""
+        self.words = WordTable()  # words of the lines split while they are built
         self.directives = directives
         self.peer_access: list[AccessRule] = []
         self.access: list[AccessRecord] = []
